@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hv/include/hv/arch.h on the model platform. The hypervisor code runs
+ * natively on the host, on the coroutine of the model processor it believes
+ * it runs on; each seam call is that processor executing one instruction.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "apic-model/apic_model.h"
+#include "emu_internal.h"
+#include "svm-model/svm_model.h"
+#include "x86/cpu.h"
+
+static struct emu_cpu *self(void)
+{
+	struct emu_cpu *cpu = emu_current_cpu();
+
+	if (!cpu) {
+		/* Only code running inside emu_machine_run may use the seam. */
+		abort();
+	}
+	return cpu;
+}
+
+static void host_op(struct emu_cpu *cpu)
+{
+	cpu->cycle += emu_costs_world(cpu->m->costs, EMU_COST_HOST_OP);
+}
+
+uint32_t arch_cpu_index(void)
+{
+	return self()->index;
+}
+
+uint32_t arch_cpu_count(void)
+{
+	return self()->m->cfg.ncpus;
+}
+
+int arch_cpu_start(uint32_t idx, void (*fn)(void *arg), void *arg)
+{
+	struct emu_cpu *cpu = self();
+	struct emu_cpu *t;
+
+	if (idx >= cpu->m->cfg.ncpus || idx == cpu->index)
+		return -1;
+	t = &cpu->m->cpu[idx];
+	if (emu_cpu_launch(t, fn, arg) != 0)
+		return -1;
+	/* The started processor begins now on the shared clock. */
+	if (t->cycle < cpu->cycle)
+		t->cycle = cpu->cycle;
+	host_op(cpu);
+	return 0;
+}
+
+bool arch_cpu_done(uint32_t idx)
+{
+	struct emu_cpu *cpu = self();
+
+	return idx < cpu->m->cfg.ncpus && cpu->m->cpu[idx].state == EMU_CPU_DONE;
+}
+
+void arch_cpu_pause(void)
+{
+	struct emu_cpu *cpu = self();
+
+	cpu->cycle += emu_costs_insn(cpu->m->costs, 0) + 9;
+	emu_schedule_point(cpu);
+}
+
+uint64_t arch_pages_alloc(uint32_t npages)
+{
+	struct emu_cpu *cpu = self();
+	struct emu_machine *m = cpu->m;
+	uint64_t pa = m->next_page, len = (uint64_t)npages * 4096;
+
+	if (npages == 0 || len > m->ram_size || pa > m->ram_size - len)
+		return 0;
+	m->next_page += len;
+	memset(m->ram + pa, 0, len);
+	/* New contents: nothing translated from these pages may survive. */
+	for (uint32_t i = 0; i < m->cfg.ncpus; i++)
+		emu_engine_invalidate_code(&m->cpu[i], pa, len);
+	return pa;
+}
+
+uint64_t arch_page_alloc(void)
+{
+	return arch_pages_alloc(1);
+}
+
+void *arch_phys_to_virt(uint64_t pa)
+{
+	struct emu_machine *m = self()->m;
+
+	return emu_ram_ptr(m, pa, 1);
+}
+
+uint64_t arch_virt_to_phys(const void *va)
+{
+	struct emu_cpu *cpu = self();
+	const uint8_t *p = va;
+
+	if (p < cpu->m->ram || p >= cpu->m->ram + cpu->m->ram_size)
+		emu_fatal(cpu, "arch_virt_to_phys: %p is not guest-physical memory", va);
+	return (uint64_t)(p - cpu->m->ram);
+}
+
+void arch_cpuid(uint32_t leaf, uint32_t subleaf, struct arch_cpuid *out)
+{
+	struct emu_cpu *cpu = self();
+
+	host_op(cpu);
+	svm_model_cpuid(cpu, leaf, subleaf, false, out);
+}
+
+arch_fault_t arch_rdmsr(uint32_t msr, uint64_t *value)
+{
+	struct emu_cpu *cpu = self();
+
+	host_op(cpu);
+	return svm_model_rdmsr(cpu, msr, value);
+}
+
+arch_fault_t arch_wrmsr(uint32_t msr, uint64_t value)
+{
+	struct emu_cpu *cpu = self();
+
+	host_op(cpu);
+	return svm_model_wrmsr(cpu, msr, value);
+}
+
+uint64_t arch_rdtsc(void)
+{
+	struct emu_cpu *cpu = self();
+
+	host_op(cpu);
+	return cpu->cycle;
+}
+
+arch_fault_t arch_vmrun(uint64_t vmcb_pa, struct arch_gprs *gprs)
+{
+	return svm_model_vmrun(self(), vmcb_pa, gprs);
+}
+
+arch_fault_t arch_vmload(uint64_t vmcb_pa)
+{
+	return svm_model_vmload(self(), vmcb_pa);
+}
+
+arch_fault_t arch_vmsave(uint64_t vmcb_pa)
+{
+	return svm_model_vmsave(self(), vmcb_pa);
+}
+
+arch_fault_t arch_stgi(void)
+{
+	return svm_model_stgi(self());
+}
+
+arch_fault_t arch_clgi(void)
+{
+	return svm_model_clgi(self());
+}
+
+/* A model processor is an AMD processor: VMX instructions are #UD. */
+arch_fault_t arch_vmxon(uint64_t region_pa)
+{
+	(void)region_pa;
+	return ARCH_FAULT(X86_VEC_UD);
+}
+
+arch_fault_t arch_vmxoff(void)
+{
+	return ARCH_FAULT(X86_VEC_UD);
+}
+
+arch_fault_t arch_vmclear(uint64_t vmcs_pa)
+{
+	(void)vmcs_pa;
+	return ARCH_FAULT(X86_VEC_UD);
+}
+
+arch_fault_t arch_vmptrld(uint64_t vmcs_pa)
+{
+	(void)vmcs_pa;
+	return ARCH_FAULT(X86_VEC_UD);
+}
+
+arch_fault_t arch_vmread(uint64_t field, uint64_t *value)
+{
+	(void)field, (void)value;
+	return ARCH_FAULT(X86_VEC_UD);
+}
+
+arch_fault_t arch_vmwrite(uint64_t field, uint64_t value)
+{
+	(void)field, (void)value;
+	return ARCH_FAULT(X86_VEC_UD);
+}
+
+arch_fault_t arch_vmlaunch(struct arch_gprs *gprs)
+{
+	(void)gprs;
+	return ARCH_FAULT(X86_VEC_UD);
+}
+
+arch_fault_t arch_vmresume(struct arch_gprs *gprs)
+{
+	(void)gprs;
+	return ARCH_FAULT(X86_VEC_UD);
+}
+
+uint32_t arch_apic_read(uint32_t offset)
+{
+	struct emu_cpu *cpu = self();
+
+	host_op(cpu);
+	return apic_model_read(cpu, offset);
+}
+
+void arch_apic_write(uint32_t offset, uint32_t value)
+{
+	struct emu_cpu *cpu = self();
+
+	host_op(cpu);
+	apic_model_write(cpu, offset, value);
+}
+
+void arch_apic_send_ipi(uint32_t dest, uint32_t icr_low)
+{
+	struct emu_cpu *cpu = self();
+
+	host_op(cpu);
+	apic_model_send_ipi(cpu, dest, icr_low);
+}
+
+void arch_console_write(const char *s, size_t n)
+{
+	struct emu_machine *m = self()->m;
+
+	if (m->cfg.console)
+		m->cfg.console(m->cfg.console_user, s, n);
+}
+
+void arch_event(const struct hv_event *ev)
+{
+	struct emu_cpu *cpu = self();
+
+	emu_emit(cpu, ev->type, ev->a, ev->b, ev->c, ev->d, ev->text);
+}

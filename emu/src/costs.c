@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The cycle cost table (docs/cycle-costs.md). Every retired guest
+ * instruction advances its processor's clock by the cost of its mnemonic
+ * (1 unless listed); world switches and seam operations have their own
+ * entries. A text file of "name cost" lines overrides any entry.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <capstone/capstone.h>
+
+#include "emu_internal.h"
+
+struct emu_costs {
+	uint16_t insn[X86_INS_ENDING];
+	uint32_t world[EMU_COST_WORLD_COUNT];
+};
+
+static const char *const world_names[EMU_COST_WORLD_COUNT] = {
+	[EMU_COST_VMRUN] = "vmrun",
+	[EMU_COST_VMEXIT] = "vmexit",
+	[EMU_COST_VMLOAD] = "vmload",
+	[EMU_COST_VMSAVE] = "vmsave",
+	[EMU_COST_EVENT_DELIVERY] = "event-delivery",
+	[EMU_COST_HOST_OP] = "host-op",
+};
+
+/*
+ * Defaults: round figures of the order of recent AMD cores' latencies, so
+ * that relative timing in scenarios looks like hardware. They are a model,
+ * not a measurement; docs/cycle-costs.md lists them.
+ */
+static const struct {
+	unsigned id;
+	uint16_t cost;
+} insn_defaults[] = {
+	{ X86_INS_MUL, 3 },    { X86_INS_IMUL, 3 },  { X86_INS_DIV, 20 },
+	{ X86_INS_IDIV, 20 },  { X86_INS_CPUID, 100 }, { X86_INS_RDTSC, 25 },
+	{ X86_INS_RDTSCP, 30 }, { X86_INS_RDMSR, 100 }, { X86_INS_WRMSR, 100 },
+	{ X86_INS_IN, 200 },   { X86_INS_OUT, 200 }, { X86_INS_INSB, 200 },
+	{ X86_INS_INSW, 200 }, { X86_INS_INSD, 200 }, { X86_INS_OUTSB, 200 },
+	{ X86_INS_OUTSW, 200 }, { X86_INS_OUTSD, 200 }, { X86_INS_IRET, 40 },
+	{ X86_INS_IRETD, 40 }, { X86_INS_IRETQ, 40 }, { X86_INS_INVLPG, 50 },
+	{ X86_INS_PAUSE, 10 }, { X86_INS_LGDT, 20 }, { X86_INS_LIDT, 20 },
+	{ X86_INS_INT, 40 },   { X86_INS_INT3, 40 }, { X86_INS_SYSCALL, 30 },
+	{ X86_INS_SYSRET, 30 },
+};
+
+static const uint32_t world_defaults[EMU_COST_WORLD_COUNT] = {
+	[EMU_COST_VMRUN] = 1000,
+	[EMU_COST_VMEXIT] = 800,
+	[EMU_COST_VMLOAD] = 100,
+	[EMU_COST_VMSAVE] = 100,
+	[EMU_COST_EVENT_DELIVERY] = 60,
+	[EMU_COST_HOST_OP] = 50,
+};
+
+struct emu_costs *emu_costs_new(void)
+{
+	struct emu_costs *c = malloc(sizeof(*c));
+
+	if (!c)
+		return NULL;
+	for (unsigned i = 0; i < X86_INS_ENDING; i++)
+		c->insn[i] = 1;
+	for (size_t i = 0; i < sizeof(insn_defaults) / sizeof(insn_defaults[0]); i++)
+		c->insn[insn_defaults[i].id] = insn_defaults[i].cost;
+	memcpy(c->world, world_defaults, sizeof(c->world));
+	return c;
+}
+
+void emu_costs_free(struct emu_costs *c)
+{
+	free(c);
+}
+
+uint32_t emu_costs_insn(const struct emu_costs *c, unsigned id)
+{
+	return id < X86_INS_ENDING ? c->insn[id] : 1;
+}
+
+uint32_t emu_costs_world(const struct emu_costs *c, enum emu_world_cost w)
+{
+	return c->world[w];
+}
+
+/* Find a name among the world entries, then among Capstone's mnemonics. */
+static int set_entry(struct emu_costs *c, csh cs, const char *name, uint32_t cost)
+{
+	for (int w = 0; w < EMU_COST_WORLD_COUNT; w++) {
+		if (strcmp(name, world_names[w]) == 0) {
+			c->world[w] = cost;
+			return 0;
+		}
+	}
+	if (cost > UINT16_MAX)
+		return -2;
+	for (unsigned id = 1; id < X86_INS_ENDING; id++) {
+		const char *n = cs_insn_name(cs, id);
+
+		if (n && strcmp(n, name) == 0) {
+			c->insn[id] = (uint16_t)cost;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int emu_costs_parse(struct emu_costs *c, const char *text, char *err, size_t errlen)
+{
+	csh cs;
+	int line = 0, rc = 0;
+
+	if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK) {
+		snprintf(err, errlen, "cannot open the disassembler");
+		return -1;
+	}
+	while (*text && rc == 0) {
+		char buf[256], name[64];
+		const char *eol = strchr(text, '\n');
+		size_t len = eol ? (size_t)(eol - text) : strlen(text);
+		char *p, *end;
+		unsigned long v;
+
+		line++;
+		if (len >= sizeof(buf)) {
+			snprintf(err, errlen, "line %d: too long", line);
+			rc = -1;
+			break;
+		}
+		memcpy(buf, text, len);
+		buf[len] = '\0';
+		text += len + (eol ? 1 : 0);
+		if ((p = strchr(buf, '#')))
+			*p = '\0';
+		p = buf;
+		while (isspace((unsigned char)*p))
+			p++;
+		if (!*p)
+			continue;
+		size_t n = strcspn(p, " \t");
+		if (n >= sizeof(name)) {
+			snprintf(err, errlen, "line %d: name too long", line);
+			rc = -1;
+			break;
+		}
+		memcpy(name, p, n);
+		name[n] = '\0';
+		p += n;
+		errno = 0;
+		v = strtoul(p, &end, 10);
+		while (isspace((unsigned char)*end))
+			end++;
+		if (p == end || *end || errno || v > UINT32_MAX || strchr(p, '-')) {
+			snprintf(err, errlen, "line %d: expected \"name cost\" with a cost of 0..%u",
+				 line, UINT32_MAX);
+			rc = -1;
+			break;
+		}
+		switch (set_entry(c, cs, name, (uint32_t)v)) {
+		case 0:
+			break;
+		case -2:
+			snprintf(err, errlen, "line %d: instruction cost %lu is above %u", line, v,
+				 UINT16_MAX);
+			rc = -1;
+			break;
+		default:
+			snprintf(err, errlen, "line %d: unknown instruction or world switch \"%s\"",
+				 line, name);
+			rc = -1;
+		}
+	}
+	cs_close(&cs);
+	return rc;
+}
+
+int emu_costs_load(struct emu_costs *c, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char *text;
+	long size;
+	int rc;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || size > (1 << 20) ||
+	    fseek(f, 0, SEEK_SET) != 0) {
+		snprintf(err, errlen, "%s: unreadable or larger than 1 MiB", path);
+		fclose(f);
+		return -1;
+	}
+	text = malloc((size_t)size + 1);
+	if (!text || fread(text, 1, (size_t)size, f) != (size_t)size) {
+		snprintf(err, errlen, "%s: read error", path);
+		free(text);
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	text[size] = '\0';
+	if (memchr(text, '\0', (size_t)size)) {
+		snprintf(err, errlen, "%s: not a text file", path);
+		free(text);
+		return -1;
+	}
+	rc = emu_costs_parse(c, text, err, errlen);
+	free(text);
+	return rc;
+}

@@ -1,0 +1,302 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Exact processor state in and out of the engine.
+ *
+ * Unicorn has no API for hidden segment state, CPL or the processor mode, yet
+ * VMRUN and #VMEXIT must move all of it (APM vol. 2 §15.5.1). The engine's
+ * saved context is QEMU's CPUX86State for Debian's libunicorn2 2.0.1; the
+ * model edits that blob at the offsets below, then recomputes the flags QEMU
+ * derives from segments and control registers. The layout is private to that
+ * version, so emu_cpustate_selfcheck() compares it against state produced by
+ * real guest instructions before a machine is ever used.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "emu_internal.h"
+#include "x86/cpu.h"
+
+/* Offsets into CPUX86State (the context data after a 16-byte header). */
+#define CTX_HEADER        16
+#define ST_REGS           0
+#define ST_EIP            128
+#define ST_HFLAGS         176
+#define ST_SEGS           184 /* ES CS SS DS FS GS, 24 bytes each */
+#define ST_LDT            328
+#define ST_TR             352
+#define ST_GDT            376
+#define ST_IDT            400
+#define ST_CR             424
+#define ST_EFER           560
+#define ST_ERROR_CODE     5352
+#define ST_EXC_IS_INT     5356
+#define ST_EXC_NEXT_EIP   5360
+#define ST_DR             5368
+#define ST_OLD_EXCEPTION  5464
+#define ST_SIZE           5528
+
+/* SegmentCache: u32 selector, pad, u64 base, u32 limit, u32 flags. */
+#define SC_SELECTOR 0
+#define SC_BASE     8
+#define SC_LIMIT    16
+#define SC_FLAGS    20
+
+/* QEMU hflags bits (target/i386/cpu.h) that the model keeps exact. */
+#define HF_CPL_MASK      0x3u
+#define HF_INHIBIT_IRQ   (1u << 3)
+#define HF_CS32          (1u << 4)
+#define HF_SS32          (1u << 5)
+#define HF_ADDSEG        (1u << 6)
+#define HF_PE            (1u << 7)
+#define HF_MP            (1u << 9)
+#define HF_EM            (1u << 10)
+#define HF_TS            (1u << 11)
+#define HF_LMA           (1u << 14)
+#define HF_CS64          (1u << 15)
+#define HF_SVME          (1u << 20)
+#define HF_OSFXSR        (1u << 22)
+#define HF_SMAP          (1u << 23)
+#define HF_MANAGED (HF_CPL_MASK | HF_INHIBIT_IRQ | HF_CS32 | HF_SS32 | HF_ADDSEG | HF_PE | \
+		    HF_MP | HF_EM | HF_TS | HF_LMA | HF_CS64 | HF_SVME | HF_OSFXSR | HF_SMAP)
+
+/* Descriptor high-dword bits as QEMU keeps them in SegmentCache.flags. */
+#define DESC_B (1u << 22)
+#define DESC_L (1u << 21)
+
+static inline uint8_t *st(struct emu_cpu *cpu)
+{
+	return (uint8_t *)cpu->ctx + CTX_HEADER;
+}
+
+static inline uint64_t rd64(const uint8_t *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static inline uint32_t rd32(const uint8_t *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static inline void wr64(uint8_t *p, uint64_t v)
+{
+	memcpy(p, &v, 8);
+}
+
+static inline void wr32(uint8_t *p, uint32_t v)
+{
+	memcpy(p, &v, 4);
+}
+
+/* VMCB attrib (12 bits) <-> descriptor high dword. */
+static uint32_t attrib_to_flags(uint16_t a)
+{
+	return ((uint32_t)(a & 0xffu) << 8) | ((uint32_t)(a & 0xf00u) << 12);
+}
+
+static uint16_t flags_to_attrib(uint32_t f)
+{
+	return (uint16_t)(((f >> 8) & 0xffu) | ((f >> 12) & 0xf00u));
+}
+
+static void seg_put(uint8_t *sc, const struct vmcb_seg *s)
+{
+	wr32(sc + SC_SELECTOR, s->selector);
+	wr64(sc + SC_BASE, s->base);
+	wr32(sc + SC_LIMIT, s->limit);
+	wr32(sc + SC_FLAGS, attrib_to_flags(s->attrib));
+}
+
+static void seg_get(const uint8_t *sc, struct vmcb_seg *s)
+{
+	s->selector = (uint16_t)rd32(sc + SC_SELECTOR);
+	s->base = rd64(sc + SC_BASE);
+	s->limit = rd32(sc + SC_LIMIT);
+	s->attrib = flags_to_attrib(rd32(sc + SC_FLAGS));
+}
+
+/* The hflags QEMU would hold for this state (cpu_x86_load_seg_cache & co). */
+static uint32_t compute_hflags(const struct emu_regs *r)
+{
+	uint32_t h = r->cpl & HF_CPL_MASK;
+	uint32_t csf = attrib_to_flags(r->cs.attrib), ssf = attrib_to_flags(r->ss.attrib);
+
+	if (r->cr0 & X86_CR0_PE)
+		h |= HF_PE;
+	h |= (uint32_t)((r->cr0 << 8) & (HF_MP | HF_EM | HF_TS));
+	if (r->efer & X86_EFER_LMA)
+		h |= HF_LMA;
+	if (r->cr4 & X86_CR4_OSFXSR)
+		h |= HF_OSFXSR;
+	if (r->cr4 & X86_CR4_SMAP)
+		h |= HF_SMAP;
+	if ((r->efer & X86_EFER_LMA) && (csf & DESC_L)) {
+		h |= HF_CS32 | HF_SS32 | HF_CS64;
+	} else {
+		if (csf & DESC_B)
+			h |= HF_CS32;
+		if (ssf & DESC_B)
+			h |= HF_SS32;
+		if (!(r->cr0 & X86_CR0_PE) || (r->rflags & X86_RFLAGS_VM) || !(h & HF_CS32))
+			h |= HF_ADDSEG;
+		else if ((r->ds.base | r->es.base | r->ss.base) != 0)
+			h |= HF_ADDSEG;
+	}
+	if (r->shadow)
+		h |= HF_INHIBIT_IRQ;
+	/* HF_SVME stays clear: the engine must never run its own SVM code. */
+	return h;
+}
+
+void emu_cpustate_load(struct emu_cpu *cpu, const struct emu_regs *r)
+{
+	uint8_t *s = st(cpu);
+	const struct vmcb_seg *segs[6] = { &r->es, &r->cs, &r->ss, &r->ds, &r->fs, &r->gs };
+
+	uc_context_save(cpu->uc, cpu->ctx);
+	for (int i = 0; i < 16; i++)
+		wr64(s + ST_REGS + 8 * i, r->gpr[i]);
+	wr64(s + ST_EIP, r->rip);
+	for (int i = 0; i < 6; i++)
+		seg_put(s + ST_SEGS + 24 * i, segs[i]);
+	seg_put(s + ST_LDT, &r->ldtr);
+	seg_put(s + ST_TR, &r->tr);
+	wr64(s + ST_GDT + SC_BASE, r->gdtr.base);
+	wr32(s + ST_GDT + SC_LIMIT, r->gdtr.limit);
+	wr64(s + ST_IDT + SC_BASE, r->idtr.base);
+	wr32(s + ST_IDT + SC_LIMIT, r->idtr.limit);
+	wr64(s + ST_CR + 0, r->cr0);
+	wr64(s + ST_CR + 16, r->cr2);
+	wr64(s + ST_CR + 24, r->cr3);
+	wr64(s + ST_CR + 32, r->cr4);
+	/* EFER.SVME is the model's business, not the engine's. */
+	wr64(s + ST_EFER, r->efer & ~X86_EFER_SVME);
+	wr64(s + ST_DR + 6 * 8, r->dr6);
+	wr64(s + ST_DR + 7 * 8, r->dr7);
+	wr32(s + ST_HFLAGS, (rd32(s + ST_HFLAGS) & ~HF_MANAGED) | compute_hflags(r));
+	wr32(s + ST_OLD_EXCEPTION, (uint32_t)-1);
+	uc_context_restore(cpu->uc, cpu->ctx);
+	/* RFLAGS goes through the API: QEMU splits it into its lazy flags. */
+	uc_reg_write(cpu->uc, UC_X86_REG_RFLAGS, &r->rflags);
+}
+
+void emu_cpustate_store(struct emu_cpu *cpu, struct emu_regs *r)
+{
+	const uint8_t *s = st(cpu);
+	struct vmcb_seg *segs[6] = { &r->es, &r->cs, &r->ss, &r->ds, &r->fs, &r->gs };
+	uint32_t hflags;
+
+	uc_context_save(cpu->uc, cpu->ctx);
+	for (int i = 0; i < 16; i++)
+		r->gpr[i] = rd64(s + ST_REGS + 8 * i);
+	r->rip = rd64(s + ST_EIP);
+	for (int i = 0; i < 6; i++)
+		seg_get(s + ST_SEGS + 24 * i, segs[i]);
+	seg_get(s + ST_LDT, &r->ldtr);
+	seg_get(s + ST_TR, &r->tr);
+	memset(&r->gdtr, 0, sizeof(r->gdtr));
+	memset(&r->idtr, 0, sizeof(r->idtr));
+	r->gdtr.base = rd64(s + ST_GDT + SC_BASE);
+	r->gdtr.limit = rd32(s + ST_GDT + SC_LIMIT);
+	r->idtr.base = rd64(s + ST_IDT + SC_BASE);
+	r->idtr.limit = rd32(s + ST_IDT + SC_LIMIT);
+	r->cr0 = rd64(s + ST_CR + 0);
+	r->cr2 = rd64(s + ST_CR + 16);
+	r->cr3 = rd64(s + ST_CR + 24);
+	r->cr4 = rd64(s + ST_CR + 32);
+	r->efer = rd64(s + ST_EFER);
+	r->dr6 = rd64(s + ST_DR + 6 * 8);
+	r->dr7 = rd64(s + ST_DR + 7 * 8);
+	hflags = rd32(s + ST_HFLAGS);
+	r->cpl = hflags & HF_CPL_MASK;
+	r->shadow = (hflags & HF_INHIBIT_IRQ) != 0;
+	uc_reg_read(cpu->uc, UC_X86_REG_RFLAGS, &r->rflags);
+}
+
+uint64_t emu_reg_get(struct emu_cpu *cpu, int uc_reg)
+{
+	uint64_t v = 0;
+
+	uc_reg_read(cpu->uc, uc_reg, &v);
+	return v;
+}
+
+void emu_reg_set(struct emu_cpu *cpu, int uc_reg, uint64_t v)
+{
+	uc_reg_write(cpu->uc, uc_reg, &v);
+}
+
+uint32_t emu_cpustate_error_code(struct emu_cpu *cpu)
+{
+	uc_context_save(cpu->uc, cpu->ctx);
+	return rd32(st(cpu) + ST_ERROR_CODE);
+}
+
+/*
+ * Unicorn reports an exception to the hook and never delivers it, so QEMU's
+ * "exception in flight" stays set and would turn the next fault into a #DF.
+ * The model delivers exceptions itself and clears that state.
+ */
+void emu_cpustate_clear_exception(struct emu_cpu *cpu)
+{
+	uint64_t rflags = emu_reg_get(cpu, UC_X86_REG_RFLAGS);
+
+	uc_context_save(cpu->uc, cpu->ctx);
+	wr32(st(cpu) + ST_OLD_EXCEPTION, (uint32_t)-1);
+	wr32(st(cpu) + ST_EXC_IS_INT, 0);
+	uc_context_restore(cpu->uc, cpu->ctx);
+	emu_reg_set(cpu, UC_X86_REG_RFLAGS, rflags);
+}
+
+/*
+ * Compare the layout assumptions with what real instructions produced: the
+ * engine has just run the bootstrap (lgdt, paging on, far return into a
+ * 64-bit code segment, data segments loaded).
+ */
+int emu_cpustate_selfcheck(struct emu_cpu *cpu, char *err, size_t errlen)
+{
+	struct emu_regs r;
+	uint64_t v;
+	const uint8_t *s;
+
+	if (uc_context_size(cpu->uc) != CTX_HEADER + ST_SIZE) {
+		snprintf(err, errlen,
+			 "unsupported libunicorn: CPU context is %zu bytes, the model knows %d "
+			 "(Unicorn 2.0.1 as packaged by Debian 12)",
+			 uc_context_size(cpu->uc), CTX_HEADER + ST_SIZE);
+		return -1;
+	}
+	emu_cpustate_store(cpu, &r);
+	s = st(cpu);
+#define SELFCHECK(cond, what)                                                            \
+	do {                                                                              \
+		if (!(cond)) {                                                            \
+			snprintf(err, errlen, "libunicorn CPU state layout check failed: %s", \
+				 what);                                                   \
+			return -1;                                                        \
+		}                                                                         \
+	} while (0)
+	SELFCHECK(r.gpr[X86_RBX] == emu_reg_get(cpu, UC_X86_REG_RBX), "RBX");
+	SELFCHECK(r.gpr[X86_R15] == emu_reg_get(cpu, UC_X86_REG_R15), "R15");
+	SELFCHECK(r.rip == emu_reg_get(cpu, UC_X86_REG_RIP), "RIP");
+	SELFCHECK(r.cs.selector == emu_reg_get(cpu, UC_X86_REG_CS), "CS selector");
+	SELFCHECK(r.ss.selector == emu_reg_get(cpu, UC_X86_REG_SS), "SS selector");
+	SELFCHECK(r.ds.selector == emu_reg_get(cpu, UC_X86_REG_DS), "DS selector");
+	SELFCHECK(r.cr0 == emu_reg_get(cpu, UC_X86_REG_CR0), "CR0");
+	SELFCHECK(r.cr3 == emu_reg_get(cpu, UC_X86_REG_CR3), "CR3");
+	SELFCHECK(r.cr4 == emu_reg_get(cpu, UC_X86_REG_CR4), "CR4");
+	SELFCHECK(r.dr7 == emu_reg_get(cpu, UC_X86_REG_DR7), "DR7");
+	SELFCHECK(r.gdtr.base == 0x1000 && r.gdtr.limit == 0x2f, "GDTR");
+	SELFCHECK(r.cs.attrib == 0xa9b, "CS attributes");
+	SELFCHECK(r.ds.attrib == 0xc93, "DS attributes");
+	SELFCHECK((r.efer & (X86_EFER_LME | X86_EFER_LMA)) == (X86_EFER_LME | X86_EFER_LMA),
+		  "EFER");
+	v = rd32(s + ST_HFLAGS) & HF_MANAGED & ~HF_INHIBIT_IRQ;
+	SELFCHECK(v == (compute_hflags(&r) & ~HF_INHIBIT_IRQ), "derived flags");
+#undef SELFCHECK
+	return 0;
+}

@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Instruction decoding for the model: Capstone gives lengths, mnemonics (for
+ * the cost table) and memory operands; the model classifies by opcode the
+ * instructions it must see before they execute ("trap sites": everything an
+ * SVM intercept can name, plus what Unicorn would get wrong on its own, such
+ * as STGI, which it runs as a no-op, and RDTSC, whose value comes from the
+ * model clock).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <capstone/capstone.h>
+
+#include "emu_internal.h"
+#include "x86/cpu.h"
+
+struct emu_decoder {
+	csh fast;   /* no detail: lengths and ids for block analysis */
+	csh full;   /* with detail: operands of single instructions */
+	cs_mode mode;
+};
+
+static struct emu_decoder *dec(struct emu_cpu *cpu)
+{
+	return (struct emu_decoder *)cpu->cs_handle;
+}
+
+int emu_decode_init(struct emu_cpu *cpu)
+{
+	struct emu_decoder *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return -1;
+	if (cs_open(CS_ARCH_X86, CS_MODE_64, &d->fast) != CS_ERR_OK) {
+		free(d);
+		return -1;
+	}
+	if (cs_open(CS_ARCH_X86, CS_MODE_64, &d->full) != CS_ERR_OK) {
+		cs_close(&d->fast);
+		free(d);
+		return -1;
+	}
+	cs_option(d->full, CS_OPT_DETAIL, CS_OPT_ON);
+	d->mode = CS_MODE_64;
+	cpu->cs_handle = d;
+	return 0;
+}
+
+void emu_decode_fini(struct emu_cpu *cpu)
+{
+	struct emu_decoder *d = dec(cpu);
+
+	if (!d)
+		return;
+	cs_close(&d->fast);
+	cs_close(&d->full);
+	free(d);
+	cpu->cs_handle = NULL;
+}
+
+/* Capstone mode for the code segment now loaded. */
+static void sync_mode(struct emu_cpu *cpu)
+{
+	struct emu_decoder *d = dec(cpu);
+	uint64_t cr0 = emu_reg_get(cpu, UC_X86_REG_CR0);
+	cs_mode mode = CS_MODE_16;
+
+	if (cr0 & X86_CR0_PE) {
+		/* Segment flags are only reachable through the state blob. */
+		struct emu_regs r;
+
+		emu_cpustate_store(cpu, &r);
+		if ((r.efer & X86_EFER_LMA) && (r.cs.attrib & X86_SEG_L))
+			mode = CS_MODE_64;
+		else if (r.cs.attrib & X86_SEG_DB)
+			mode = CS_MODE_32;
+	}
+	if (mode != d->mode) {
+		cs_option(d->fast, CS_OPT_MODE, mode);
+		cs_option(d->full, CS_OPT_MODE, mode);
+		d->mode = mode;
+	}
+}
+
+static bool is_prefix(uint8_t b, bool mode64)
+{
+	switch (b) {
+	case 0x66: case 0x67: case 0xf0: case 0xf2: case 0xf3:
+	case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65:
+		return true;
+	default:
+		return mode64 && b >= 0x40 && b <= 0x4f;
+	}
+}
+
+/* Classify by opcode; fills the operand fields the model needs. */
+static enum emu_trap_class classify(const uint8_t *p, size_t len, bool mode64, struct emu_insn *in)
+{
+	size_t i = 0;
+	bool opsize = false, adsize = false;
+	uint8_t rex = 0;
+
+	in->prefix_rep = 0;
+	while (i < len && is_prefix(p[i], mode64)) {
+		if (p[i] == 0x66)
+			opsize = true;
+		else if (p[i] == 0x67)
+			adsize = true;
+		else if (p[i] == 0xf3)
+			in->prefix_rep = 1;
+		if (mode64 && p[i] >= 0x40 && p[i] <= 0x4f)
+			rex = p[i];
+		else
+			rex = 0; /* REX counts only right before the opcode */
+		i++;
+	}
+	if (i >= len)
+		return EMU_TRAP_NONE;
+	uint8_t op = p[i];
+	bool has2 = i + 1 < len, has3 = i + 2 < len;
+	uint8_t op2 = has2 ? p[i + 1] : 0, modrm = has3 ? p[i + 2] : 0;
+
+	in->addr_size = mode64 ? (adsize ? 4 : 8) : (adsize ? 2 : 4);
+	switch (op) {
+	case 0xf4:
+		return EMU_TRAP_HLT;
+	case 0xcf:
+		return EMU_TRAP_IRET;
+	case 0xfb:
+		return EMU_TRAP_STI;
+	case 0x9d:
+		return EMU_TRAP_POPF;
+	case 0x90:
+		return in->prefix_rep ? EMU_TRAP_PAUSE : EMU_TRAP_NONE;
+	case 0xe4: case 0xe5: case 0xe6: case 0xe7:
+	case 0xec: case 0xed: case 0xee: case 0xef:
+	case 0x6c: case 0x6d: case 0x6e: case 0x6f:
+		in->io_in = (op == 0xe4 || op == 0xe5 || op == 0xec || op == 0xed || op == 0x6c ||
+			     op == 0x6d);
+		in->io_string = op >= 0x6c && op <= 0x6f;
+		in->port_dx = !(op >= 0xe4 && op <= 0xe7);
+		in->port = (!in->port_dx && has2) ? op2 : 0;
+		in->io_size = (op & 1) ? (opsize ? 2 : 4) : 1;
+		return EMU_TRAP_IO;
+	case 0x0f:
+		if (!has2)
+			return EMU_TRAP_NONE;
+		switch (op2) {
+		case 0xa2:
+			return EMU_TRAP_CPUID;
+		case 0x32:
+			return EMU_TRAP_RDMSR;
+		case 0x30:
+			return EMU_TRAP_WRMSR;
+		case 0x31:
+			return EMU_TRAP_RDTSC;
+		case 0x20: case 0x22: case 0x21: case 0x23:
+			if (!has3)
+				return EMU_TRAP_NONE;
+			in->cr_write = (op2 == 0x22 || op2 == 0x23);
+			in->gpr = (modrm & 7) | ((rex & 1) ? 8 : 0);
+			if (op2 == 0x20 || op2 == 0x22) {
+				in->cr = ((modrm >> 3) & 7) | ((rex & 4) ? 8 : 0);
+				return EMU_TRAP_MOV_CR;
+			}
+			in->dr = ((modrm >> 3) & 7) | ((rex & 4) ? 8 : 0);
+			return EMU_TRAP_MOV_DR;
+		case 0x01:
+			if (!has3)
+				return EMU_TRAP_NONE;
+			if (modrm == 0xdc)
+				return EMU_TRAP_STGI;
+			if (modrm == 0xf9)
+				return EMU_TRAP_RDTSCP;
+			if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 7)
+				return EMU_TRAP_INVLPG;
+			return EMU_TRAP_NONE;
+		default:
+			return EMU_TRAP_NONE;
+		}
+	default:
+		return EMU_TRAP_NONE;
+	}
+}
+
+static int read_code(struct emu_cpu *cpu, uint64_t la, uint8_t *buf, size_t want, size_t *got)
+{
+	uint64_t fla;
+	uint32_t pfe;
+
+	/* An instruction may end on a page that is not mapped: read what is there. */
+	if (emu_lin_read(cpu, la, buf, want, false, &fla, &pfe) == 0) {
+		*got = want;
+		return 0;
+	}
+	if (fla <= la)
+		return -1;
+	*got = (size_t)(fla - la);
+	return emu_lin_read(cpu, la, buf, *got, false, &fla, &pfe);
+}
+
+int emu_decode_insn(struct emu_cpu *cpu, uint64_t la, struct emu_insn *out)
+{
+	struct emu_decoder *d = dec(cpu);
+	uint8_t buf[16];
+	size_t got = 0;
+	cs_insn *insn;
+	size_t n;
+
+	memset(out, 0, sizeof(*out));
+	out->cr = out->dr = out->gpr = -1;
+	out->mem_base = out->mem_index = -1;
+	out->addr = la;
+	sync_mode(cpu);
+	if (read_code(cpu, la, buf, 15, &got) != 0 || got == 0)
+		return -1;
+	n = cs_disasm(d->full, buf, got, la, 1, &insn);
+	if (n != 1)
+		return -1;
+	out->len = (uint8_t)insn[0].size;
+	out->id = insn[0].id;
+	memcpy(out->bytes, buf, out->len);
+	for (uint8_t i = 0; i < insn[0].detail->x86.op_count; i++) {
+		const cs_x86_op *op = &insn[0].detail->x86.operands[i];
+
+		if (op->type == X86_OP_MEM) {
+			out->mem_base = (int)op->mem.base;
+			out->mem_index = (int)op->mem.index;
+			out->mem_scale = op->mem.scale;
+			out->mem_disp = op->mem.disp;
+			out->mem_seg = (int)op->mem.segment;
+		}
+	}
+	cs_free(insn, n);
+	out->trap = classify(out->bytes, out->len, d->mode == CS_MODE_64, out);
+	return 0;
+}
+
+int emu_block_analyse(struct emu_cpu *cpu, uint64_t la, uint32_t size, struct emu_block *b,
+		      bool *hooks_added)
+{
+	struct emu_decoder *d = dec(cpu);
+	uint8_t buf[4096 + 16];
+	size_t got = 0;
+	cs_insn *insn;
+	size_t n;
+
+	*hooks_added = false;
+	if (size > 4096)
+		size = 4096;
+	sync_mode(cpu);
+	if (read_code(cpu, la, buf, size, &got) != 0 || got == 0)
+		return -1;
+	n = cs_disasm(d->fast, buf, got, la, 0, &insn);
+	memset(b, 0, sizeof(*b));
+	b->addr = la;
+	b->size = size;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t c = emu_costs_insn(cpu->m->costs, insn[i].id);
+		struct emu_insn tmp;
+
+		b->cost += c;
+		if (b->ninsn < EMU_BLOCK_MAX_INSNS) {
+			b->off[b->ninsn] = (uint16_t)(insn[i].address - la);
+			b->icost[b->ninsn] = (uint16_t)c;
+		}
+		b->ninsn++;
+		memset(&tmp, 0, sizeof(tmp));
+		if (classify(insn[i].bytes, insn[i].size, d->mode == CS_MODE_64, &tmp) !=
+		    EMU_TRAP_NONE) {
+			int r = emu_engine_add_trap_site(cpu, insn[i].address);
+
+			if (r < 0) {
+				cs_free(insn, n);
+				return -1;
+			}
+			if (r > 0)
+				*hooks_added = true;
+			b->ntrap++;
+		}
+	}
+	if (n)
+		cs_free(insn, n);
+	b->valid = true;
+	return 0;
+}
+
+void emu_block_cache_flush(struct emu_cpu *cpu)
+{
+	memset(cpu->blocks, 0, sizeof(struct emu_block) * EMU_BLOCK_CACHE);
+}

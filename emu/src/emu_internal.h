@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internals of the model platform shared by emu/src, svm-model/ and
+ * apic-model/. Not a public header: users see emu/include/emu/emu.h.
+ */
+#ifndef EMU_INTERNAL_H
+#define EMU_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <unicorn/unicorn.h>
+
+#include "emu/emu.h"
+#include "hv/arch.h"
+#include "hv/event.h"
+#include "x86/vmcb.h"
+
+struct emu_coro;
+struct emu_cpu;
+
+/* --- coroutines (coro.c) -------------------------------------------------- */
+struct emu_coro *emu_coro_new(void (*entry)(void *), void *arg, size_t stack_size);
+void emu_coro_free(struct emu_coro *c);
+/* Switch from the scheduler into c; returns when c yields or finishes. */
+void emu_coro_enter(struct emu_coro *c);
+/* From inside the running coroutine: give control back to the scheduler. */
+void emu_coro_yield(void);
+bool emu_coro_finished(const struct emu_coro *c);
+
+/* --- cycle costs (costs.c) ------------------------------------------------ */
+enum emu_world_cost {
+	EMU_COST_VMRUN,
+	EMU_COST_VMEXIT,
+	EMU_COST_VMLOAD,
+	EMU_COST_VMSAVE,
+	EMU_COST_EVENT_DELIVERY,
+	EMU_COST_HOST_OP,  /* a seam call other than the above (RDMSR, CPUID, ...) */
+	EMU_COST_WORLD_COUNT,
+};
+uint32_t emu_costs_insn(const struct emu_costs *c, unsigned capstone_id);
+uint32_t emu_costs_world(const struct emu_costs *c, enum emu_world_cost w);
+
+/* --- block analysis (decode.c) -------------------------------------------- */
+#define EMU_BLOCK_MAX_INSNS 64
+
+/* Instructions the model must see before they execute. */
+enum emu_trap_class {
+	EMU_TRAP_NONE = 0,
+	EMU_TRAP_CPUID,
+	EMU_TRAP_HLT,
+	EMU_TRAP_IO,
+	EMU_TRAP_RDMSR,
+	EMU_TRAP_WRMSR,
+	EMU_TRAP_MOV_CR,
+	EMU_TRAP_MOV_DR,
+	EMU_TRAP_INVLPG,
+	EMU_TRAP_IRET,
+	EMU_TRAP_STGI,
+	EMU_TRAP_RDTSC,
+	EMU_TRAP_RDTSCP,
+	EMU_TRAP_STI,
+	EMU_TRAP_POPF,
+	EMU_TRAP_PAUSE,
+	EMU_TRAP_INTN,
+	EMU_TRAP_CLASSES,
+};
+
+struct emu_block {
+	uint64_t addr;
+	uint32_t size;
+	uint16_t ninsn;
+	uint16_t ntrap;
+	uint64_t cost;
+	uint16_t off[EMU_BLOCK_MAX_INSNS];   /* start offset of each instruction */
+	uint16_t icost[EMU_BLOCK_MAX_INSNS]; /* cost of each instruction */
+	bool valid;
+};
+
+/* A decoded instruction, for the model's own emulation of trapped ones. */
+struct emu_insn {
+	uint64_t addr;
+	uint8_t len;
+	uint8_t bytes[16];
+	unsigned id;          /* capstone instruction id */
+	enum emu_trap_class trap;
+	uint8_t prefix_rep;   /* 0xF3 present */
+	/* operands, decoded where the model needs them */
+	int cr, dr;           /* MOV CRn/DRn: n; -1 otherwise */
+	bool cr_write;        /* MOV to CRn / DRn */
+	int gpr;              /* GPR number 0-15 of a MOV CR/DR */
+	uint16_t port;        /* IN/OUT imm8 port, or -1 via DX */
+	bool port_dx, io_in, io_string;
+	uint8_t io_size;      /* 1, 2, 4 */
+	uint8_t addr_size;    /* 2, 4, 8 */
+	uint8_t intn;         /* INT n vector */
+	uint64_t mem_ea;      /* INVLPG effective address (computed by caller) */
+	int mem_base, mem_index, mem_scale; int64_t mem_disp; int mem_seg;
+};
+
+int emu_decode_init(struct emu_cpu *cpu);
+void emu_decode_fini(struct emu_cpu *cpu);
+/* Decode the instruction at linear address la; 0 or -1 when unreadable. */
+int emu_decode_insn(struct emu_cpu *cpu, uint64_t la, struct emu_insn *out);
+/* Analyse a block; fills b and installs trap hooks on its trap sites. */
+int emu_block_analyse(struct emu_cpu *cpu, uint64_t la, uint32_t size, struct emu_block *b,
+		      bool *hooks_added);
+void emu_block_cache_flush(struct emu_cpu *cpu);
+
+/* --- guest-physical memory (mem.c) ---------------------------------------- */
+/* Bounds-checked pointer to [pa, pa+len) in guest RAM, or NULL. */
+void *emu_ram_ptr(struct emu_machine *m, uint64_t pa, uint64_t len);
+uint64_t emu_ram_size(const struct emu_machine *m);
+
+/* --- guest paging (paging.c) ---------------------------------------------- */
+enum emu_access { EMU_ACC_READ = 0, EMU_ACC_WRITE = 1, EMU_ACC_FETCH = 2 };
+/*
+ * Translate a linear address under the processor's current paging mode.
+ * Returns 0 and *pa, or -1 with *pf_error (#PF error code) on a fault.
+ * Sets accessed/dirty bits as the walk would.
+ */
+int emu_translate(struct emu_cpu *cpu, uint64_t la, enum emu_access acc, bool user,
+		  uint64_t *pa, uint32_t *pf_error);
+/* Linear-address copy helpers; return 0, or -1 with the faulting address and #PF code. */
+int emu_lin_read(struct emu_cpu *cpu, uint64_t la, void *buf, size_t n, bool user,
+		 uint64_t *fault_la, uint32_t *pf_error);
+int emu_lin_write(struct emu_cpu *cpu, uint64_t la, const void *buf, size_t n, bool user,
+		  uint64_t *fault_la, uint32_t *pf_error);
+
+/* --- processor register state (cpustate.c) -------------------------------- */
+/* The full register state the model moves between a VMCB and the engine. */
+struct emu_regs {
+	uint64_t gpr[16];     /* RAX RCX RDX RBX RSP RBP RSI RDI R8..R15 (x86 encoding order) */
+	uint64_t rip, rflags;
+	struct vmcb_seg es, cs, ss, ds, fs, gs, gdtr, ldtr, idtr, tr;
+	uint64_t cr0, cr2, cr3, cr4, efer;
+	uint64_t dr6, dr7;
+	uint8_t cpl;
+	bool shadow;          /* interrupt shadow (STI / MOV SS) */
+};
+
+enum { X86_RAX, X86_RCX, X86_RDX, X86_RBX, X86_RSP, X86_RBP, X86_RSI, X86_RDI,
+       X86_R8, X86_R9, X86_R10, X86_R11, X86_R12, X86_R13, X86_R14, X86_R15 };
+
+int emu_cpustate_selfcheck(struct emu_cpu *cpu, char *err, size_t errlen);
+/* Write the whole state into the engine (exact hidden segment state, CPL, mode). */
+void emu_cpustate_load(struct emu_cpu *cpu, const struct emu_regs *r);
+/* Read the whole state back from the engine. */
+void emu_cpustate_store(struct emu_cpu *cpu, struct emu_regs *r);
+/* Fast paths for the registers that change on every round trip. */
+uint64_t emu_reg_get(struct emu_cpu *cpu, int uc_reg);
+void emu_reg_set(struct emu_cpu *cpu, int uc_reg, uint64_t v);
+/* Exception bookkeeping Unicorn leaves behind (error code, nested-fault state). */
+uint32_t emu_cpustate_error_code(struct emu_cpu *cpu);
+void emu_cpustate_clear_exception(struct emu_cpu *cpu);
+
+/* --- event delivery through the guest IDT (deliver.c) --------------------- */
+enum emu_event_kind { EMU_EVT_EXCEPTION, EMU_EVT_NMI, EMU_EVT_INTR, EMU_EVT_SOFTINT };
+struct emu_pending_event {
+	enum emu_event_kind kind;
+	uint8_t vector;
+	bool has_error;
+	uint32_t error;
+	uint64_t next_rip;   /* for software interrupts: return address */
+};
+
+/* --- the processor -------------------------------------------------------- */
+enum emu_cpu_state { EMU_CPU_OFF, EMU_CPU_READY, EMU_CPU_BLOCKED, EMU_CPU_DONE };
+
+/* Why the engine stopped. */
+enum emu_stop {
+	EMU_STOP_NONE = 0,
+	EMU_STOP_RESTART,     /* hooks changed: run again from the same RIP */
+	EMU_STOP_QUANTUM,     /* the clock reached the deadline */
+	EMU_STOP_TRAP,        /* a trap-class instruction is about to execute */
+	EMU_STOP_INVALID,     /* #UD (SVM instructions land here) */
+	EMU_STOP_EXCEPTION,   /* any other exception */
+	EMU_STOP_EVENT,       /* an event may have become deliverable */
+	EMU_STOP_UNMAPPED,    /* access outside every mapping */
+};
+
+#define EMU_BLOCK_CACHE 4096
+
+struct svm_cpu;    /* svm-model state per processor */
+struct apic_state; /* apic-model state per processor */
+
+struct emu_cpu {
+	struct emu_machine *m;
+	uint32_t index;
+	enum emu_cpu_state state;
+	struct emu_coro *coro;
+	void (*fn)(void *);
+	void *fn_arg;
+
+	uc_engine *uc;
+	uc_context *ctx;       /* scratch for exact state edits */
+	uc_hook hook_block, hook_invalid, hook_intr, hook_unmapped;
+	void *cs_handle;       /* capstone handle (csh stored as pointer-size) */
+	uint64_t cs_handle_raw;
+
+	uint64_t cycle;        /* this processor's clock */
+	uint64_t deadline;     /* stop the engine at the first block boundary past it */
+	uint64_t insns;        /* retired guest instructions */
+
+	/* Host-mode architectural state (the hypervisor runs natively). */
+	uint64_t efer;
+	uint64_t vm_hsave_pa;
+	uint64_t vm_cr;
+	uint64_t tsc_aux;
+	bool gif;
+
+	/* Registers that VMRUN leaves alone and VMLOAD/VMSAVE move. */
+	struct vmcb_seg fs, gs, tr, ldtr;
+	uint64_t kernel_gs_base, star, lstar, cstar, sfmask;
+	uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
+
+	/* Engine stop bookkeeping. */
+	enum emu_stop stop;
+	uint64_t stop_rip;
+	uint32_t stop_intno;
+	enum emu_trap_class stop_trap;
+	struct emu_block *cur_block;
+	uint64_t fault_la;     /* linear address of an unmapped access */
+
+	/* Paging state the engine's TLB was filled under. */
+	bool tlb_valid;
+	uint64_t tlb_cr0, tlb_cr3, tlb_cr4, tlb_efer;
+	uint32_t tlb_asid;
+
+	/* Watches armed by the processor model, checked at block boundaries. */
+	uint64_t watch_iret_rip;   /* IRET seen at this rip; 0 = none */
+	uint8_t watch_shadow;      /* 2: shadowed insn next; 1: deliver at next block */
+	bool watch_popf;
+
+	struct emu_block *blocks;  /* direct-mapped cache, EMU_BLOCK_CACHE entries */
+	uint64_t *trap_sites;      /* addresses with a code hook, sorted */
+	uint32_t ntrap_sites, cap_trap_sites;
+
+	struct svm_cpu *svm;
+	struct apic_state *apic;
+};
+
+struct emu_machine {
+	struct emu_config cfg;
+	uint8_t *ram;
+	uint64_t ram_size;
+	uint64_t next_page;    /* bump allocator for arch_page_alloc */
+	struct emu_cpu cpu[EMU_MAX_CPUS];
+	struct emu_cpu *current;
+	struct emu_costs *owned_costs;
+	const struct emu_costs *costs;
+	emu_event_fn listener;
+	void *listener_user;
+	struct emu_stats stats;
+	bool failed;
+	char error[256];
+	uint32_t running_fn_depth;
+};
+
+/* machine.c */
+extern struct emu_machine *emu_current_machine;
+struct emu_cpu *emu_current_cpu(void);
+/* Stop the whole run with an error (a fault in host mode, a model limit). */
+_Noreturn void emu_fatal(struct emu_cpu *cpu, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void emu_emit(struct emu_cpu *cpu, uint32_t type, uint64_t a, uint64_t b, uint64_t c,
+	      uint64_t d, const char *text);
+/* Let the scheduler run whichever processor is furthest behind. */
+void emu_schedule_point(struct emu_cpu *cpu);
+/* Start fn(arg) on a processor that is off or done; -1 if it is busy. */
+int emu_cpu_launch(struct emu_cpu *cpu, void (*fn)(void *), void *arg);
+
+/* engine.c */
+int emu_engine_init(struct emu_cpu *cpu, char *err, size_t errlen);
+void emu_engine_fini(struct emu_cpu *cpu);
+/* Run guest code from the current engine state until a stop. */
+enum emu_stop emu_engine_run(struct emu_cpu *cpu);
+/* Make the engine's TLB agree with the paging state now loaded. */
+void emu_engine_sync_tlb(struct emu_cpu *cpu, const struct emu_regs *r, uint32_t asid,
+			 bool force);
+/* Correct the clock for the part of the current block that did not retire. */
+void emu_engine_unretire(struct emu_cpu *cpu, uint64_t rip);
+void emu_engine_invalidate_code(struct emu_cpu *cpu, uint64_t pa, uint64_t len);
+/* Put a code hook on la (once); 1 if added now, 0 if there already, -1 if full. */
+int emu_engine_add_trap_site(struct emu_cpu *cpu, uint64_t la);
+
+#endif

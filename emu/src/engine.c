@@ -1,0 +1,374 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The processor engine: one Unicorn x86-64 engine per model processor over
+ * the machine's guest-physical memory, with the hooks that make it exact:
+ *
+ * - a block hook charges each translation block's cost (from the cost table,
+ *   decoded once with Capstone and cached) to the processor clock, stops at
+ *   the first block boundary past the deadline, and fires the watches the
+ *   processor model armed (IRET completion, the end of an interrupt shadow);
+ * - a code hook on every trap site (decode.c) stops before the instruction;
+ * - #UD (where every SVM instruction lands) and other exceptions stop the
+ *   engine with RIP at the instruction, for the model to decide what they mean.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "emu_internal.h"
+#include "apic-model/apic_model.h"
+#include "svm-model/svm_model.h"
+#include "x86/cpu.h"
+
+extern const uint8_t emu_bootstrap_code[], emu_bootstrap_code_end[];
+
+#define TRAP_SITES_MAX 8192
+/* Open bus: physical addresses above RAM read as all ones (no device). */
+#define EMU_PHYS_LIMIT (1ull << 40)
+
+static uint64_t open_bus_read(uc_engine *uc, uint64_t off, unsigned size, void *user)
+{
+	(void)uc, (void)off, (void)user;
+	return size >= 8 ? ~0ull : ((1ull << (size * 8)) - 1);
+}
+
+static void open_bus_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t v, void *user)
+{
+	(void)uc, (void)off, (void)size, (void)v, (void)user;
+}
+
+#define APIC_MMIO_BASE 0xfee00000ull
+
+/* Guest accesses to the xAPIC page reach this processor's APIC model. */
+static uint64_t apic_mmio_read(uc_engine *uc, uint64_t off, unsigned size, void *user)
+{
+	(void)uc;
+	if (size != 4 || (off & 0xf))
+		return 0;
+	return apic_model_read(user, (uint32_t)off);
+}
+
+static void apic_mmio_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t v, void *user)
+{
+	(void)uc;
+	if (size == 4 && !(off & 0xf))
+		apic_model_write(user, (uint32_t)off, (uint32_t)v);
+}
+
+static inline struct emu_block *block_slot(struct emu_cpu *cpu, uint64_t addr)
+{
+	return &cpu->blocks[(addr ^ (addr >> 12)) & (EMU_BLOCK_CACHE - 1)];
+}
+
+static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
+{
+	struct emu_cpu *cpu = user;
+	struct emu_block *b;
+
+	if (cpu->watch_iret_rip || cpu->watch_shadow || cpu->watch_popf) {
+		bool stop = false;
+
+		if (cpu->watch_iret_rip && addr != cpu->watch_iret_rip) {
+			/* The IRET retired: this block starts at its return address. */
+			cpu->watch_iret_rip = 0;
+			svm_model_iret_completed(cpu);
+			stop = true;
+		}
+		if (cpu->watch_popf) {
+			cpu->watch_popf = false;
+			stop = true;
+		}
+		if (cpu->watch_shadow == 2) {
+			cpu->watch_shadow = 1; /* this block is the shadowed instruction */
+		} else if (cpu->watch_shadow == 1) {
+			cpu->watch_shadow = 0;
+			stop = true;
+		}
+		if (stop) {
+			cpu->stop = EMU_STOP_EVENT;
+			uc_emu_stop(uc);
+			return;
+		}
+	}
+	if (cpu->cycle >= cpu->deadline) {
+		cpu->stop = EMU_STOP_QUANTUM;
+		uc_emu_stop(uc);
+		return;
+	}
+	b = block_slot(cpu, addr);
+	if (!b->valid || b->addr != addr || b->size != size) {
+		bool added = false;
+
+		if (emu_block_analyse(cpu, addr, size, b, &added) != 0) {
+			/* Unreadable code: let the fetch fault surface through Unicorn. */
+			b->valid = false;
+			cpu->cur_block = NULL;
+			return;
+		}
+		if (added) {
+			cpu->stop = EMU_STOP_RESTART;
+			uc_emu_stop(uc);
+			return;
+		}
+	}
+	cpu->cycle += b->cost;
+	cpu->insns += b->ninsn;
+	cpu->cur_block = b;
+}
+
+static void hook_trap(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
+{
+	struct emu_cpu *cpu = user;
+	struct emu_insn in;
+
+	(void)size;
+	if (emu_decode_insn(cpu, addr, &in) != 0 || in.trap == EMU_TRAP_NONE)
+		return;
+	if (!svm_model_trap_wanted(cpu, &in))
+		return;
+	emu_engine_unretire(cpu, addr);
+	cpu->stop = EMU_STOP_TRAP;
+	cpu->stop_trap = in.trap;
+	cpu->stop_rip = addr;
+	uc_emu_stop(uc);
+}
+
+static bool hook_invalid(uc_engine *uc, void *user)
+{
+	struct emu_cpu *cpu = user;
+
+	cpu->stop_rip = emu_reg_get(cpu, UC_X86_REG_RIP);
+	emu_engine_unretire(cpu, cpu->stop_rip);
+	cpu->stop = EMU_STOP_INVALID;
+	uc_emu_stop(uc);
+	return true;
+}
+
+static void hook_intr(uc_engine *uc, uint32_t intno, void *user)
+{
+	struct emu_cpu *cpu = user;
+
+	cpu->stop_rip = emu_reg_get(cpu, UC_X86_REG_RIP);
+	cpu->stop_intno = intno;
+	cpu->stop = EMU_STOP_EXCEPTION;
+	uc_emu_stop(uc);
+}
+
+static bool hook_unmapped(uc_engine *uc, uc_mem_type type, uint64_t address, int size,
+			  int64_t value, void *user)
+{
+	struct emu_cpu *cpu = user;
+
+	(void)type, (void)size, (void)value;
+	cpu->fault_la = address;
+	cpu->stop_rip = emu_reg_get(cpu, UC_X86_REG_RIP);
+	cpu->stop = EMU_STOP_UNMAPPED;
+	uc_emu_stop(uc);
+	return false;
+}
+
+int emu_engine_add_trap_site(struct emu_cpu *cpu, uint64_t la)
+{
+	uint32_t lo = 0, hi = cpu->ntrap_sites;
+	uc_hook h;
+
+	while (lo < hi) {
+		uint32_t mid = (lo + hi) / 2;
+
+		if (cpu->trap_sites[mid] == la)
+			return 0;
+		if (cpu->trap_sites[mid] < la)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (cpu->ntrap_sites == TRAP_SITES_MAX)
+		return -1;
+	if (uc_hook_add(cpu->uc, &h, UC_HOOK_CODE, (void *)hook_trap, cpu, la, la) != UC_ERR_OK)
+		return -1;
+	memmove(&cpu->trap_sites[lo + 1], &cpu->trap_sites[lo],
+		(cpu->ntrap_sites - lo) * sizeof(uint64_t));
+	cpu->trap_sites[lo] = la;
+	cpu->ntrap_sites++;
+	/* Hooks reach only code translated after them: retranslate this one. */
+	uc_ctl_remove_cache(cpu->uc, la, la + 1);
+	return 1;
+}
+
+void emu_engine_unretire(struct emu_cpu *cpu, uint64_t rip)
+{
+	struct emu_block *b = cpu->cur_block;
+
+	if (!b || rip < b->addr || rip >= b->addr + b->size)
+		return;
+	for (uint16_t i = 0; i < b->ninsn && i < EMU_BLOCK_MAX_INSNS; i++) {
+		if (b->addr + b->off[i] >= rip) {
+			cpu->cycle -= b->icost[i];
+			cpu->insns--;
+		}
+	}
+	cpu->cur_block = NULL;
+}
+
+enum emu_stop emu_engine_run(struct emu_cpu *cpu)
+{
+	for (;;) {
+		uint64_t rip = emu_reg_get(cpu, UC_X86_REG_RIP);
+		uc_err e;
+
+		cpu->stop = EMU_STOP_NONE;
+		cpu->cur_block = NULL;
+		e = uc_emu_start(cpu->uc, rip, 0, 0, 0);
+		if (cpu->stop == EMU_STOP_RESTART)
+			continue;
+		if (cpu->stop == EMU_STOP_NONE) {
+			/* Only an engine error ends a run without a hook deciding. */
+			cpu->stop = EMU_STOP_UNMAPPED;
+			cpu->stop_rip = emu_reg_get(cpu, UC_X86_REG_RIP);
+			if (e == UC_ERR_OK)
+				emu_fatal(cpu, "engine stopped at %#llx without a cause",
+					  (unsigned long long)cpu->stop_rip);
+		}
+		return cpu->stop;
+	}
+}
+
+/*
+ * QEMU's TLB is not tagged with an address space. Whenever VMRUN loads a
+ * paging state other than the one the TLB was filled under, or the VMCB asks
+ * for a flush or names another ASID, flush it (map and unmap a page: the only
+ * TLB flush Unicorn 2.0.1 offers).
+ */
+void emu_engine_sync_tlb(struct emu_cpu *cpu, const struct emu_regs *r, uint32_t asid, bool force)
+{
+	if (!force && cpu->tlb_valid && cpu->tlb_cr0 == r->cr0 && cpu->tlb_cr3 == r->cr3 &&
+	    cpu->tlb_cr4 == r->cr4 && cpu->tlb_efer == r->efer && cpu->tlb_asid == asid)
+		return;
+	uc_mem_map(cpu->uc, EMU_PHYS_LIMIT, 4096, UC_PROT_READ);
+	uc_mem_unmap(cpu->uc, EMU_PHYS_LIMIT, 4096);
+	emu_block_cache_flush(cpu);
+	cpu->tlb_valid = true;
+	cpu->tlb_cr0 = r->cr0;
+	cpu->tlb_cr3 = r->cr3;
+	cpu->tlb_cr4 = r->cr4;
+	cpu->tlb_efer = r->efer;
+	cpu->tlb_asid = asid;
+}
+
+void emu_engine_invalidate_code(struct emu_cpu *cpu, uint64_t pa, uint64_t len)
+{
+	if (!cpu->uc)
+		return;
+	uc_ctl_remove_cache(cpu->uc, pa, pa + len);
+	emu_block_cache_flush(cpu);
+}
+
+static void put64(uint8_t *ram, uint64_t pa, uint64_t v)
+{
+	memcpy(ram + pa, &v, 8);
+}
+
+/* Long mode by real instructions, then the state-layout self-check. */
+static int bootstrap(struct emu_cpu *cpu, char *err, size_t errlen)
+{
+	uint8_t *ram = cpu->m->ram;
+	size_t len = (size_t)(emu_bootstrap_code_end - emu_bootstrap_code);
+	uint8_t gdtr[10];
+	uint64_t rsp = 0x7000;
+	uint16_t limit = 0x2f;
+	uint64_t base = 0x1000;
+
+	put64(ram, 0x1008, 0x00af9b000000ffffull); /* 64-bit code, CPL 0 */
+	put64(ram, 0x1010, 0x00cf93000000ffffull); /* data */
+	memcpy(gdtr, &limit, 2);
+	memcpy(gdtr + 2, &base, 8);
+	memcpy(ram + 0x7f00, gdtr, sizeof(gdtr));
+	put64(ram, 0x2000, 0x3000 | 3);
+	put64(ram, 0x3000, 0x4000 | 3);
+	put64(ram, 0x4000, 0x0 | 0x83); /* first 2 MiB, identity */
+	memcpy(ram + 0x8000, emu_bootstrap_code, len);
+	emu_reg_set(cpu, UC_X86_REG_RSP, rsp);
+	emu_reg_set(cpu, UC_X86_REG_RBX, 0x0123456789abcdefull);
+	emu_reg_set(cpu, UC_X86_REG_R15, 0xfedcba9876543210ull);
+	cpu->deadline = ~0ull;
+	emu_reg_set(cpu, UC_X86_REG_RIP, 0x8000);
+	if (emu_engine_run(cpu) != EMU_STOP_EXCEPTION || cpu->stop_intno != X86_VEC_GP) {
+		snprintf(err, errlen, "engine bootstrap did not reach long mode (stop %d, vector %u)",
+			 (int)cpu->stop, cpu->stop_intno);
+		return -1;
+	}
+	if (emu_cpustate_selfcheck(cpu, err, errlen) != 0)
+		return -1;
+	emu_cpustate_clear_exception(cpu);
+	memset(ram, 0, 0x9000);
+	uc_ctl_remove_cache(cpu->uc, 0, 0x9000);
+	emu_block_cache_flush(cpu);
+	cpu->tlb_valid = false;
+	cpu->cycle = 0;
+	cpu->insns = 0;
+	return 0;
+}
+
+int emu_engine_init(struct emu_cpu *cpu, char *err, size_t errlen)
+{
+	struct emu_machine *m = cpu->m;
+	uc_err e;
+
+	if ((e = uc_open(UC_ARCH_X86, UC_MODE_64, &cpu->uc)) != UC_ERR_OK) {
+		snprintf(err, errlen, "uc_open: %s", uc_strerror(e));
+		return -1;
+	}
+	if ((e = uc_mem_map_ptr(cpu->uc, 0, m->ram_size, UC_PROT_ALL, m->ram)) != UC_ERR_OK ||
+	    (e = uc_mmio_map(cpu->uc, m->ram_size, APIC_MMIO_BASE - m->ram_size, open_bus_read,
+			     NULL, open_bus_write, NULL)) != UC_ERR_OK ||
+	    (e = uc_mmio_map(cpu->uc, APIC_MMIO_BASE, 4096, apic_mmio_read, cpu, apic_mmio_write,
+			     cpu)) != UC_ERR_OK ||
+	    (e = uc_mmio_map(cpu->uc, APIC_MMIO_BASE + 4096,
+			     EMU_PHYS_LIMIT - APIC_MMIO_BASE - 4096, open_bus_read, NULL,
+			     open_bus_write, NULL)) != UC_ERR_OK) {
+		snprintf(err, errlen, "mapping guest memory: %s", uc_strerror(e));
+		return -1;
+	}
+	if ((e = uc_context_alloc(cpu->uc, &cpu->ctx)) != UC_ERR_OK) {
+		snprintf(err, errlen, "uc_context_alloc: %s", uc_strerror(e));
+		return -1;
+	}
+	cpu->blocks = calloc(EMU_BLOCK_CACHE, sizeof(struct emu_block));
+	cpu->trap_sites = calloc(TRAP_SITES_MAX, sizeof(uint64_t));
+	if (!cpu->blocks || !cpu->trap_sites || emu_decode_init(cpu) != 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	uc_ctl_exits_enable(cpu->uc);
+	{
+		uint64_t never = ~0ull;
+
+		uc_ctl_set_exits(cpu->uc, &never, 1);
+	}
+	/* Every hook the engine will ever need, before anything is translated. */
+	if (uc_hook_add(cpu->uc, &cpu->hook_block, UC_HOOK_BLOCK, (void *)hook_block, cpu, 1, 0) ||
+	    uc_hook_add(cpu->uc, &cpu->hook_invalid, UC_HOOK_INSN_INVALID, (void *)hook_invalid,
+			cpu, 1, 0) ||
+	    uc_hook_add(cpu->uc, &cpu->hook_intr, UC_HOOK_INTR, (void *)hook_intr, cpu, 1, 0) ||
+	    uc_hook_add(cpu->uc, &cpu->hook_unmapped, UC_HOOK_MEM_UNMAPPED, (void *)hook_unmapped,
+			cpu, 1, 0)) {
+		snprintf(err, errlen, "uc_hook_add failed");
+		return -1;
+	}
+	return bootstrap(cpu, err, errlen);
+}
+
+void emu_engine_fini(struct emu_cpu *cpu)
+{
+	emu_decode_fini(cpu);
+	if (cpu->ctx)
+		uc_context_free(cpu->ctx);
+	if (cpu->uc)
+		uc_close(cpu->uc);
+	free(cpu->blocks);
+	free(cpu->trap_sites);
+	cpu->ctx = NULL;
+	cpu->uc = NULL;
+	cpu->blocks = NULL;
+	cpu->trap_sites = NULL;
+}

@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A machine: guest-physical memory, N model processors on one cycle clock,
+ * and the scheduler that runs them as coroutines on one host thread. The
+ * scheduler always resumes the ready processor that is furthest behind in
+ * cycles (lowest index on a tie), so a run depends on nothing but its inputs.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apic-model/apic_model.h"
+#include "emu_internal.h"
+#include "svm-model/svm_model.h"
+
+#define EMU_STACK_SIZE (256u * 1024u)
+#define EMU_RAM_DEFAULT (64ull << 20)
+
+struct emu_machine *emu_current_machine;
+
+void emu_config_default(struct emu_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->ncpus = 1;
+	cfg->ram_size = EMU_RAM_DEFAULT;
+	cfg->vnmi = true;
+	cfg->nrips = true;
+	cfg->quantum = 100000;
+	cfg->max_cycles = 4000000000ull;
+}
+
+struct emu_cpu *emu_current_cpu(void)
+{
+	return emu_current_machine ? emu_current_machine->current : NULL;
+}
+
+void emu_emit(struct emu_cpu *cpu, uint32_t type, uint64_t a, uint64_t b, uint64_t c, uint64_t d,
+	      const char *text)
+{
+	struct emu_machine *m = cpu->m;
+	struct hv_event ev;
+
+	if (!m->listener)
+		return;
+	ev.cycle = cpu->cycle;
+	ev.cpu = cpu->index;
+	ev.type = type;
+	ev.a = a;
+	ev.b = b;
+	ev.c = c;
+	ev.d = d;
+	ev.text = text;
+	m->listener(m->listener_user, &ev);
+}
+
+void emu_fatal(struct emu_cpu *cpu, const char *fmt, ...)
+{
+	struct emu_machine *m = cpu->m;
+	va_list ap;
+	int n;
+
+	if (!m->failed) {
+		n = snprintf(m->error, sizeof(m->error), "cpu %u: ", cpu->index);
+		va_start(ap, fmt);
+		vsnprintf(m->error + n, sizeof(m->error) - (size_t)n, fmt, ap);
+		va_end(ap);
+		m->failed = true;
+	}
+	cpu->state = EMU_CPU_DONE;
+	/* Never resumed: the scheduler sees the failure and ends the run. */
+	for (;;)
+		emu_coro_yield();
+}
+
+static struct emu_cpu *pick(struct emu_machine *m)
+{
+	struct emu_cpu *best = NULL;
+
+	for (uint32_t i = 0; i < m->cfg.ncpus; i++) {
+		struct emu_cpu *c = &m->cpu[i];
+
+		if (c->state == EMU_CPU_READY && (!best || c->cycle < best->cycle))
+			best = c;
+	}
+	return best;
+}
+
+void emu_schedule_point(struct emu_cpu *cpu)
+{
+	struct emu_machine *m = cpu->m;
+
+	for (uint32_t i = 0; i < m->cfg.ncpus; i++) {
+		struct emu_cpu *c = &m->cpu[i];
+
+		if (c != cpu && c->state == EMU_CPU_READY &&
+		    (c->cycle < cpu->cycle || (c->cycle == cpu->cycle && c->index < cpu->index))) {
+			emu_coro_yield();
+			return;
+		}
+	}
+}
+
+static void cpu_entry(void *arg)
+{
+	struct emu_cpu *cpu = arg;
+
+	cpu->fn(cpu->fn_arg);
+	cpu->state = EMU_CPU_DONE;
+}
+
+int emu_cpu_launch(struct emu_cpu *cpu, void (*fn)(void *), void *arg)
+{
+	if (cpu->state == EMU_CPU_READY || cpu->state == EMU_CPU_BLOCKED)
+		return -1;
+	emu_coro_free(cpu->coro);
+	cpu->fn = fn;
+	cpu->fn_arg = arg;
+	cpu->coro = emu_coro_new(cpu_entry, cpu, EMU_STACK_SIZE);
+	if (!cpu->coro)
+		return -1;
+	cpu->state = EMU_CPU_READY;
+	return 0;
+}
+
+struct emu_machine *emu_machine_create(const struct emu_config *cfg, char *err, size_t errlen)
+{
+	struct emu_machine *m;
+
+	if (cfg->ncpus < 1 || cfg->ncpus > EMU_MAX_CPUS) {
+		snprintf(err, errlen, "processors: %u is outside 1..%d", cfg->ncpus, EMU_MAX_CPUS);
+		return NULL;
+	}
+	if (cfg->ram_size < (2ull << 20) || cfg->ram_size > (3ull << 30) ||
+	    (cfg->ram_size & 4095)) {
+		snprintf(err, errlen, "memory: %llu bytes is not a 4 KiB multiple in 2 MiB..3 GiB",
+			 (unsigned long long)cfg->ram_size);
+		return NULL;
+	}
+	if (cfg->quantum == 0) {
+		snprintf(err, errlen, "quantum: must be at least one cycle");
+		return NULL;
+	}
+	m = calloc(1, sizeof(*m));
+	if (!m) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	m->cfg = *cfg;
+	m->ram_size = cfg->ram_size;
+	m->ram = aligned_alloc(4096, m->ram_size);
+	if (!m->ram) {
+		snprintf(err, errlen, "out of memory for %llu bytes of guest memory",
+			 (unsigned long long)m->ram_size);
+		free(m);
+		return NULL;
+	}
+	memset(m->ram, 0, m->ram_size);
+	/* Page allocation starts above the real-mode area (0-1 MiB). */
+	m->next_page = 1ull << 20;
+	if (cfg->costs) {
+		m->costs = cfg->costs;
+	} else {
+		m->owned_costs = emu_costs_new();
+		m->costs = m->owned_costs;
+	}
+	for (uint32_t i = 0; i < cfg->ncpus; i++) {
+		struct emu_cpu *c = &m->cpu[i];
+
+		c->m = m;
+		c->index = i;
+		c->state = EMU_CPU_OFF;
+		if (!m->costs || svm_model_cpu_init(c) != 0 || apic_model_init(c) != 0 ||
+		    emu_engine_init(c, err, errlen) != 0) {
+			if (!m->costs)
+				snprintf(err, errlen, "out of memory");
+			emu_machine_destroy(m);
+			return NULL;
+		}
+	}
+	return m;
+}
+
+void emu_machine_destroy(struct emu_machine *m)
+{
+	if (!m)
+		return;
+	for (uint32_t i = 0; i < EMU_MAX_CPUS; i++) {
+		struct emu_cpu *c = &m->cpu[i];
+
+		if (!c->m)
+			continue;
+		svm_model_cpu_fini(c);
+		apic_model_fini(c);
+		emu_engine_fini(c);
+		emu_coro_free(c->coro);
+	}
+	emu_costs_free(m->owned_costs);
+	free(m->ram);
+	free(m);
+}
+
+int emu_machine_run(struct emu_machine *m, void (*fn)(void *), void *arg)
+{
+	struct emu_machine *outer = emu_current_machine;
+
+	if (m->failed)
+		return -1;
+	if (emu_cpu_launch(&m->cpu[0], fn, arg) != 0) {
+		snprintf(m->error, sizeof(m->error), "processor 0 is already running");
+		return -1;
+	}
+	emu_current_machine = m;
+	for (;;) {
+		struct emu_cpu *c = pick(m);
+
+		if (!c)
+			break;
+		m->current = c;
+		emu_coro_enter(c->coro);
+		m->current = NULL;
+		if (m->failed)
+			break;
+	}
+	emu_current_machine = outer;
+	if (!m->failed) {
+		for (uint32_t i = 0; i < m->cfg.ncpus; i++) {
+			if (m->cpu[i].state == EMU_CPU_BLOCKED) {
+				snprintf(m->error, sizeof(m->error),
+					 "cpu %u: blocked with nothing left to wake it", i);
+				m->failed = true;
+				break;
+			}
+		}
+	}
+	for (uint32_t i = 0; i < m->cfg.ncpus; i++) {
+		if (m->cpu[i].state != EMU_CPU_OFF)
+			m->cpu[i].state = EMU_CPU_DONE;
+	}
+	return m->failed ? -1 : 0;
+}
+
+const char *emu_machine_error(const struct emu_machine *m)
+{
+	return m->failed ? m->error : "";
+}
+
+void emu_set_event_listener(struct emu_machine *m, emu_event_fn fn, void *user)
+{
+	m->listener = fn;
+	m->listener_user = user;
+}
+
+void emu_machine_stats(const struct emu_machine *m, struct emu_stats *out)
+{
+	*out = m->stats;
+	out->guest_instructions = 0;
+	for (uint32_t i = 0; i < m->cfg.ncpus; i++) {
+		out->cycles[i] = m->cpu[i].cycle;
+		out->guest_instructions += m->cpu[i].insns;
+	}
+}

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * arch.h — the processor, as a hypervisor sees it.
+ *
+ * This is the only way hv/ and the portable part of conformance/ reach the
+ * processor. It is implemented twice: by emu/ (the model platform, hosted)
+ * and by hw/ (the hardware image, freestanding). Exactly one implementation
+ * is linked into a binary; the callers never know which.
+ *
+ * Each function stands for one instruction or one platform service and is
+ * named after it. Instructions that can fault architecturally return an
+ * arch_fault_t (ARCH_OK or ARCH_FAULT(vector)) instead of taking the fault,
+ * so a scenario can check "VMRUN with an unaligned VMCB address — #GP".
+ *
+ * Who may include it: hv/, conformance/, emu/, hw/.
+ */
+#ifndef HV_ARCH_H
+#define HV_ARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef uint32_t arch_fault_t;
+#define ARCH_OK 0u
+#define ARCH_FAULT_VALID (1u << 31)
+#define ARCH_FAULT(vector) (ARCH_FAULT_VALID | (uint32_t)(vector))
+#define ARCH_FAULT_VECTOR(f) ((f) & 0xffu)
+
+/*
+ * Guest general-purpose registers that VMRUN does not load from the VMCB
+ * (RAX, RSP and RIP are in the save area). The platform loads them before
+ * VMRUN and stores them after #VMEXIT, as every SVM hypervisor must.
+ */
+struct arch_gprs {
+	uint64_t rbx, rcx, rdx, rsi, rdi, rbp;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+};
+
+struct arch_cpuid {
+	uint32_t eax, ebx, ecx, edx;
+};
+
+/* --- Processors ----------------------------------------------------------- */
+
+/* Index of the calling processor, 0 being the bootstrap processor. */
+uint32_t arch_cpu_index(void);
+/* Processors the platform can run scenarios on (at least 1). */
+uint32_t arch_cpu_count(void);
+/*
+ * Start fn(arg) on processor idx (not the caller). fn runs in host mode with
+ * SVM not yet enabled. Returns 0, or -1 if idx does not exist or is busy.
+ */
+int arch_cpu_start(uint32_t idx, void (*fn)(void *arg), void *arg);
+/* True once the processor started by arch_cpu_start has returned from fn. */
+bool arch_cpu_done(uint32_t idx);
+/* PAUSE, inside a spin-wait loop: lets other processors make progress. */
+void arch_cpu_pause(void);
+
+/* --- Memory --------------------------------------------------------------- */
+
+/* A zeroed, 4 KiB-aligned page of physical memory; 0 when none is left. */
+uint64_t arch_page_alloc(void);
+/* npages physically contiguous zeroed pages, 4 KiB-aligned; 0 when none. */
+uint64_t arch_pages_alloc(uint32_t npages);
+/* Host pointer for a physical address returned by arch_page(s)_alloc. */
+void *arch_phys_to_virt(uint64_t pa);
+uint64_t arch_virt_to_phys(const void *va);
+
+/* --- Instructions --------------------------------------------------------- */
+
+void arch_cpuid(uint32_t leaf, uint32_t subleaf, struct arch_cpuid *out);
+arch_fault_t arch_rdmsr(uint32_t msr, uint64_t *value);
+arch_fault_t arch_wrmsr(uint32_t msr, uint64_t value);
+uint64_t arch_rdtsc(void);
+
+/* SVM (APM vol. 3, "VMRUN", "VMLOAD", "VMSAVE", "STGI", "CLGI") */
+arch_fault_t arch_vmrun(uint64_t vmcb_pa, struct arch_gprs *gprs);
+arch_fault_t arch_vmload(uint64_t vmcb_pa);
+arch_fault_t arch_vmsave(uint64_t vmcb_pa);
+arch_fault_t arch_stgi(void);
+arch_fault_t arch_clgi(void);
+
+/*
+ * VMX (SDM vol. 3 chapter 31). Each returns ARCH_OK for VMsucceed, one of the
+ * two VMfail outcomes below, or a fault (#UD where VMX is absent).
+ */
+#define ARCH_VMFAIL_INVALID 1u
+#define ARCH_VMFAIL_VALID   2u
+arch_fault_t arch_vmxon(uint64_t region_pa);
+arch_fault_t arch_vmxoff(void);
+arch_fault_t arch_vmclear(uint64_t vmcs_pa);
+arch_fault_t arch_vmptrld(uint64_t vmcs_pa);
+arch_fault_t arch_vmread(uint64_t field, uint64_t *value);
+arch_fault_t arch_vmwrite(uint64_t field, uint64_t value);
+arch_fault_t arch_vmlaunch(struct arch_gprs *gprs);
+arch_fault_t arch_vmresume(struct arch_gprs *gprs);
+
+/* --- Local APIC (register offsets as in the xAPIC page, SDM §11.4.1) ------ */
+
+uint32_t arch_apic_read(uint32_t offset);
+void arch_apic_write(uint32_t offset, uint32_t value);
+/* ICR write: destination APIC ID and the low 32 bits of the ICR. */
+void arch_apic_send_ipi(uint32_t dest, uint32_t icr_low);
+
+/* --- Console and events --------------------------------------------------- */
+
+void arch_console_write(const char *s, size_t n);
+
+struct hv_event;
+/* Hand an event to the platform's event stream (stamped with cpu and cycle). */
+void arch_event(const struct hv_event *ev);
+
+#endif

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * #VMEXIT (APM vol. 2 §15.6): guest state back into the VMCB, the exit code
+ * and information fields, EXITINTINFO for an event cut short, NRIP (§15.7.1)
+ * and the virtual-interrupt state in int_ctl and int_state.
+ */
+#include <string.h>
+
+#include "svm-model/svm_model.h"
+#include "x86/cpu.h"
+#include "x86/svm.h"
+
+void svm_save_guest(struct emu_cpu *cpu)
+{
+	struct svm_cpu *s = cpu->svm;
+	struct vmcb *v = s->vmcb;
+	struct vmcb_save_area *sa = &v->save;
+	struct arch_gprs *g = s->gprs;
+	struct emu_regs r;
+
+	emu_cpustate_store(cpu, &r);
+	sa->es = r.es;
+	sa->cs = r.cs;
+	sa->ss = r.ss;
+	sa->ds = r.ds;
+	sa->gdtr.base = r.gdtr.base;
+	sa->gdtr.limit = r.gdtr.limit;
+	sa->idtr.base = r.idtr.base;
+	sa->idtr.limit = r.idtr.limit;
+	/* The VMLOAD/VMSAVE registers stay in the processor. */
+	cpu->fs = r.fs;
+	cpu->gs = r.gs;
+	cpu->tr = r.tr;
+	cpu->ldtr = r.ldtr;
+	sa->cpl = r.cpl;
+	sa->efer = r.efer | X86_EFER_SVME;
+	sa->cr0 = r.cr0;
+	sa->cr2 = r.cr2;
+	sa->cr3 = r.cr3;
+	sa->cr4 = r.cr4;
+	sa->dr6 = r.dr6;
+	sa->dr7 = r.dr7;
+	sa->rflags = r.rflags;
+	sa->rip = r.rip;
+	sa->rsp = r.gpr[X86_RSP];
+	sa->rax = r.gpr[X86_RAX];
+	g->rbx = r.gpr[X86_RBX];
+	g->rcx = r.gpr[X86_RCX];
+	g->rdx = r.gpr[X86_RDX];
+	g->rsi = r.gpr[X86_RSI];
+	g->rdi = r.gpr[X86_RDI];
+	g->rbp = r.gpr[X86_RBP];
+	g->r8 = r.gpr[X86_R8];
+	g->r9 = r.gpr[X86_R9];
+	g->r10 = r.gpr[X86_R10];
+	g->r11 = r.gpr[X86_R11];
+	g->r12 = r.gpr[X86_R12];
+	g->r13 = r.gpr[X86_R13];
+	g->r14 = r.gpr[X86_R14];
+	g->r15 = r.gpr[X86_R15];
+	v->control.int_state = r.shadow ? SVM_INTERRUPT_SHADOW_MASK : 0;
+	if (r.rflags & X86_RFLAGS_IF)
+		v->control.int_state |= SVM_GUEST_INTERRUPT_MASK;
+}
+
+static void do_exit(struct emu_cpu *cpu, uint64_t code, uint64_t info1, uint64_t info2,
+		    uint64_t nrip)
+{
+	struct svm_cpu *s = cpu->svm;
+	struct vmcb *v = s->vmcb;
+
+	svm_save_guest(cpu);
+	v->control.exit_code = code;
+	v->control.exit_info_1 = info1;
+	v->control.exit_info_2 = info2;
+	if (s->delivering) {
+		v->control.exit_int_info = s->delivering_info;
+		v->control.exit_int_info_err = s->delivering_err;
+		/* A #VMEXIT while a virtual NMI is vectored unblocks it (§15.21.10). */
+		if (s->delivering_vnmi)
+			v->control.int_ctl &= ~V_NMI_BLOCKING_MASK;
+		s->delivering = false;
+		s->delivering_vnmi = false;
+	}
+	/* NRIP is written only where the processor implements it. */
+	if (s->has_nrips)
+		v->control.next_rip = nrip;
+	v->control.event_inj &= ~SVM_EVTINJ_VALID;
+	cpu->watch_iret_rip = 0;
+	cpu->watch_shadow = 0;
+	cpu->watch_popf = false;
+	s->guest = false;
+	s->exit_pending = true;
+	/* #VMEXIT clears GIF (§15.17). */
+	cpu->gif = false;
+	cpu->cycle += emu_costs_world(cpu->m->costs, EMU_COST_VMEXIT);
+	cpu->m->stats.vmexits++;
+	emu_emit(cpu, HV_EV_VMEXIT, code, info1, info2, v->control.exit_int_info, NULL);
+}
+
+void svm_vmexit_insn(struct emu_cpu *cpu, uint64_t code, uint64_t info1, uint64_t info2,
+		     uint8_t len)
+{
+	/* NRIP save: the address of the next instruction (§15.7.1). */
+	do_exit(cpu, code, info1, info2, emu_reg_get(cpu, UC_X86_REG_RIP) + len);
+}
+
+void svm_vmexit(struct emu_cpu *cpu, uint64_t code, uint64_t info1, uint64_t info2)
+{
+	do_exit(cpu, code, info1, info2, 0);
+}

@@ -1,0 +1,444 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Instruction intercepts (APM vol. 2 §15.7-15.15) and the model's own
+ * emulation of the trapped instructions that are not intercepted. Each exit
+ * fills exit_info_1/2 as the APM defines for that exit code.
+ */
+#include <string.h>
+
+#include <capstone/x86.h>
+
+#include "svm-model/svm_model.h"
+#include "x86/cpu.h"
+#include "x86/msr.h"
+#include "x86/svm.h"
+
+static const int gpr_uc[16] = {
+	UC_X86_REG_RAX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RBX,
+	UC_X86_REG_RSP, UC_X86_REG_RBP, UC_X86_REG_RSI, UC_X86_REG_RDI,
+	UC_X86_REG_R8,  UC_X86_REG_R9,  UC_X86_REG_R10, UC_X86_REG_R11,
+	UC_X86_REG_R12, UC_X86_REG_R13, UC_X86_REG_R14, UC_X86_REG_R15,
+};
+
+static bool bitmap_bit(struct emu_cpu *cpu, uint64_t base, uint64_t bit)
+{
+	const uint8_t *p = emu_ram_ptr(cpu->m, (base & ~0xfffull) + bit / 8, 1);
+
+	/* A map outside RAM reads as all ones: intercepted. */
+	return !p || (*p >> (bit % 8)) & 1;
+}
+
+/* MSRPM: two bits per MSR in three 2 KiB ranges (APM §15.11). */
+static bool msr_intercepted(struct emu_cpu *cpu, uint32_t msr, bool write)
+{
+	struct svm_cpu *s = cpu->svm;
+	uint64_t off;
+
+	if (!svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_MSR_PROT))
+		return false;
+	if (msr <= 0x1fff)
+		off = 0;
+	else if (msr >= 0xc0000000u && msr <= 0xc0001fffu)
+		off = 0x800;
+	else if (msr >= 0xc0010000u && msr <= 0xc0011fffu)
+		off = 0x1000;
+	else
+		return true;
+	return bitmap_bit(cpu, s->vmcb->control.msrpm_base_pa,
+			  off * 8 + (uint64_t)(msr & 0x1fff) * 2 + (write ? 1 : 0));
+}
+
+static bool io_intercepted(struct emu_cpu *cpu, uint16_t port, unsigned size)
+{
+	struct svm_cpu *s = cpu->svm;
+
+	if (!svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_IOIO_PROT))
+		return false;
+	for (unsigned i = 0; i < size; i++) {
+		if (bitmap_bit(cpu, s->vmcb->control.iopm_base_pa, (uint64_t)port + i))
+			return true;
+	}
+	return false;
+}
+
+static uint32_t msr_needing_model(uint32_t msr)
+{
+	/* Values that only the model knows: its clock, its SVM and APIC state. */
+	return msr == MSR_IA32_TSC || msr == MSR_TSC_AUX || msr == MSR_VM_HSAVE_PA ||
+	       msr == MSR_VM_CR || msr == MSR_EFER || msr == MSR_IA32_APIC_BASE ||
+	       msr == MSR_IA32_TSC_DEADLINE || (msr >= 0x800 && msr <= 0x8ff) ||
+	       msr == MSR_AMD64_SEV_ES_GHCB || msr == MSR_AMD64_SEV;
+}
+
+bool svm_model_trap_wanted(struct emu_cpu *cpu, const struct emu_insn *in)
+{
+	struct svm_cpu *s = cpu->svm;
+	struct vmcb_control_area *c;
+
+	if (!s->guest)
+		return false;
+	c = &s->vmcb->control;
+	switch (in->trap) {
+	case EMU_TRAP_CPUID:
+	case EMU_TRAP_HLT:
+	case EMU_TRAP_IO:
+	case EMU_TRAP_STGI:
+	case EMU_TRAP_RDTSC:
+	case EMU_TRAP_RDTSCP:
+	case EMU_TRAP_INVLPG:
+		return true;
+	case EMU_TRAP_RDMSR:
+	case EMU_TRAP_WRMSR: {
+		uint32_t msr = (uint32_t)emu_reg_get(cpu, UC_X86_REG_RCX);
+
+		return msr_intercepted(cpu, msr, in->trap == EMU_TRAP_WRMSR) ||
+		       msr_needing_model(msr);
+	}
+	case EMU_TRAP_MOV_CR:
+		if (in->cr == 8)
+			return true;
+		return svm_intercepted(s, VMCB_INTERCEPT_CR,
+				       1u << (in->cr + (in->cr_write ? 16 : 0))) ||
+		       (in->cr == 0 && in->cr_write &&
+			svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_SELECTIVE_CR0));
+	case EMU_TRAP_MOV_DR:
+		return svm_intercepted(s, VMCB_INTERCEPT_DR, 1u << (in->dr + (in->cr_write ? 16 : 0)));
+	case EMU_TRAP_IRET:
+		if (svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_IRET))
+			return true;
+		if ((s->vnmi && (c->int_ctl & V_NMI_BLOCKING_MASK)) || s->guest_nmi_blocked)
+			cpu->watch_iret_rip = in->addr;
+		return false;
+	case EMU_TRAP_STI:
+		/* STI opens a shadow only when IF was clear (APM "STI"). */
+		if (!(emu_reg_get(cpu, UC_X86_REG_RFLAGS) & X86_RFLAGS_IF))
+			cpu->watch_shadow = 2;
+		return false;
+	case EMU_TRAP_POPF:
+		cpu->watch_popf = true;
+		return false;
+	case EMU_TRAP_PAUSE:
+		return svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_PAUSE) ||
+		       cpu->m->cfg.ncpus > 1;
+	default:
+		return false;
+	}
+}
+
+static void advance(struct emu_cpu *cpu, const struct emu_insn *in)
+{
+	cpu->cycle += emu_costs_insn(cpu->m->costs, in->id);
+	cpu->insns++;
+	emu_reg_set(cpu, UC_X86_REG_RIP, in->addr + in->len);
+}
+
+static void raise_simple(struct emu_cpu *cpu, uint8_t vec, bool has_err, uint32_t err)
+{
+	struct emu_pending_event ev = { .kind = EMU_EVT_EXCEPTION, .vector = vec,
+					.has_error = has_err, .error = err };
+
+	svm_raise(cpu, &ev);
+}
+
+static uint64_t ioio_info(const struct emu_insn *in, uint16_t port)
+{
+	uint64_t info = (uint64_t)port << SVM_IOIO_PORT_SHIFT;
+
+	if (in->io_in)
+		info |= SVM_IOIO_TYPE_IN;
+	if (in->io_string)
+		info |= SVM_IOIO_STR;
+	if (in->prefix_rep && in->io_string)
+		info |= SVM_IOIO_REP;
+	info |= in->io_size == 1 ? SVM_IOIO_SZ8 : in->io_size == 2 ? SVM_IOIO_SZ16 : SVM_IOIO_SZ32;
+	info |= in->addr_size == 2 ? SVM_IOIO_A16 : in->addr_size == 4 ? SVM_IOIO_A32 : SVM_IOIO_A64;
+	/* Segment for OUTS (DS unless overridden); INS always uses ES (0). */
+	if (in->io_string && !in->io_in)
+		info |= 3ull << SVM_IOIO_SEG_SHIFT;
+	return info;
+}
+
+static void do_io(struct emu_cpu *cpu, const struct emu_insn *in)
+{
+	uint16_t port = in->port_dx ? (uint16_t)emu_reg_get(cpu, UC_X86_REG_RDX) : in->port;
+
+	if (io_intercepted(cpu, port, in->io_size)) {
+		/* exit_info_2 holds the rIP of the next instruction (§15.10.2). */
+		svm_vmexit_insn(cpu, SVM_EXIT_IOIO, ioio_info(in, port), in->addr + in->len, in->len);
+		return;
+	}
+	if (in->io_string) {
+		/* No device model yet: string I/O to nothing is not modelled. */
+		emu_fatal(cpu, "string I/O to port %#x with the IOIO intercept clear is not "
+			  "modelled", port);
+	}
+	if (in->io_in) {
+		uint64_t rax = emu_reg_get(cpu, UC_X86_REG_RAX);
+		/* No device answers: the bus floats to all ones. */
+		if (in->io_size == 4)
+			rax = 0xffffffffull;
+		else if (in->io_size == 2)
+			rax |= 0xffff;
+		else
+			rax |= 0xff;
+		emu_reg_set(cpu, UC_X86_REG_RAX, rax);
+	}
+	advance(cpu, in);
+}
+
+static void do_msr(struct emu_cpu *cpu, const struct emu_insn *in, bool write)
+{
+	uint32_t msr = (uint32_t)emu_reg_get(cpu, UC_X86_REG_RCX);
+	uint64_t v;
+
+	if (msr_intercepted(cpu, msr, write)) {
+		svm_vmexit_insn(cpu, SVM_EXIT_MSR, write ? 1 : 0, 0, in->len);
+		return;
+	}
+	if (msr == MSR_IA32_TSC && !write) {
+		v = cpu->cycle + cpu->svm->vmcb->control.tsc_offset;
+	} else if (msr == MSR_EFER) {
+		if (!write) {
+			v = emu_reg_get(cpu, UC_X86_REG_RAX) & 0; /* placeholder overwritten */
+			{
+				uc_x86_msr m = { .rid = MSR_EFER };
+
+				uc_reg_read(cpu->uc, UC_X86_REG_MSR, &m);
+				v = m.value | X86_EFER_SVME;
+			}
+		} else {
+			emu_fatal(cpu, "guest WRMSR to EFER with the MSR intercept clear is not "
+				  "modelled");
+		}
+	} else if (write) {
+		emu_fatal(cpu, "guest WRMSR %#x with the MSR intercept clear is not modelled", msr);
+	} else {
+		if (svm_model_rdmsr(cpu, msr, &v) != ARCH_OK) {
+			raise_simple(cpu, X86_VEC_GP, true, 0);
+			return;
+		}
+	}
+	emu_reg_set(cpu, UC_X86_REG_RAX, v & 0xffffffffull);
+	emu_reg_set(cpu, UC_X86_REG_RDX, v >> 32);
+	advance(cpu, in);
+}
+
+static void do_mov_cr(struct emu_cpu *cpu, const struct emu_insn *in)
+{
+	struct svm_cpu *s = cpu->svm;
+	uint32_t bit = 1u << (in->cr + (in->cr_write ? 16 : 0));
+	/* Decode assists: MOV CRx reports the GPR in exit_info_1 (§15.33.1). */
+	uint64_t info1 = SVM_CRX_MOV | (uint64_t)in->gpr;
+
+	if (svm_intercepted(s, VMCB_INTERCEPT_CR, bit)) {
+		svm_vmexit_insn(cpu, (in->cr_write ? SVM_EXIT_WRITE_CR0 : SVM_EXIT_READ_CR0) + in->cr,
+				info1, 0, in->len);
+		return;
+	}
+	if (in->cr == 0 && in->cr_write &&
+	    svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_SELECTIVE_CR0)) {
+		uint64_t newv = emu_reg_get(cpu, gpr_uc[in->gpr]);
+		uint64_t oldv = emu_reg_get(cpu, UC_X86_REG_CR0);
+
+		/* Only TS and MP may change without the selective intercept firing. */
+		if ((newv ^ oldv) & ~(X86_CR0_TS | X86_CR0_MP)) {
+			svm_vmexit_insn(cpu, SVM_EXIT_CR0_SEL_WRITE, info1, 0, in->len);
+			return;
+		}
+		cpu->watch_popf = false;
+		return; /* let the engine execute it */
+	}
+	if (in->cr == 8) {
+		/* With V_INTR_MASKING, CR8 is the virtual TPR (§15.21.1). */
+		struct vmcb_control_area *c = &s->vmcb->control;
+		uint8_t *tpr = (c->int_ctl & V_INTR_MASKING_MASK) ? NULL : &s->tpr;
+
+		if (in->cr_write) {
+			uint64_t v = emu_reg_get(cpu, gpr_uc[in->gpr]);
+
+			if (v >> 4) {
+				raise_simple(cpu, X86_VEC_GP, true, 0);
+				return;
+			}
+			if (tpr)
+				*tpr = (uint8_t)v;
+			else
+				c->int_ctl = (c->int_ctl & ~V_TPR_MASK) | (uint32_t)v;
+		} else {
+			emu_reg_set(cpu, gpr_uc[in->gpr], tpr ? *tpr : (c->int_ctl & V_TPR_MASK));
+		}
+		advance(cpu, in);
+		return;
+	}
+	emu_fatal(cpu, "MOV CR%d trapped without an intercept", in->cr);
+}
+
+static uint64_t effective_address(struct emu_cpu *cpu, const struct emu_insn *in)
+{
+	uint64_t ea = (uint64_t)in->mem_disp;
+	static const struct { int cs; int uc; } map[] = {
+		{ X86_REG_RAX, UC_X86_REG_RAX }, { X86_REG_RBX, UC_X86_REG_RBX },
+		{ X86_REG_RCX, UC_X86_REG_RCX }, { X86_REG_RDX, UC_X86_REG_RDX },
+		{ X86_REG_RSI, UC_X86_REG_RSI }, { X86_REG_RDI, UC_X86_REG_RDI },
+		{ X86_REG_RBP, UC_X86_REG_RBP }, { X86_REG_RSP, UC_X86_REG_RSP },
+		{ X86_REG_R8, UC_X86_REG_R8 },   { X86_REG_R9, UC_X86_REG_R9 },
+		{ X86_REG_R10, UC_X86_REG_R10 }, { X86_REG_R11, UC_X86_REG_R11 },
+		{ X86_REG_R12, UC_X86_REG_R12 }, { X86_REG_R13, UC_X86_REG_R13 },
+		{ X86_REG_R14, UC_X86_REG_R14 }, { X86_REG_R15, UC_X86_REG_R15 },
+		{ X86_REG_EAX, UC_X86_REG_EAX }, { X86_REG_EBX, UC_X86_REG_EBX },
+		{ X86_REG_ECX, UC_X86_REG_ECX }, { X86_REG_EDX, UC_X86_REG_EDX },
+		{ X86_REG_ESI, UC_X86_REG_ESI }, { X86_REG_EDI, UC_X86_REG_EDI },
+		{ X86_REG_EBP, UC_X86_REG_EBP }, { X86_REG_ESP, UC_X86_REG_ESP },
+	};
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		if (map[i].cs == in->mem_base)
+			ea += emu_reg_get(cpu, map[i].uc);
+		if (map[i].cs == in->mem_index)
+			ea += emu_reg_get(cpu, map[i].uc) * (uint64_t)in->mem_scale;
+	}
+	if (in->mem_base == X86_REG_RIP)
+		ea += in->addr + in->len;
+	return ea;
+}
+
+void svm_handle_trap(struct emu_cpu *cpu)
+{
+	struct svm_cpu *s = cpu->svm;
+	struct emu_insn in;
+
+	if (emu_decode_insn(cpu, cpu->stop_rip, &in) != 0)
+		emu_fatal(cpu, "cannot decode the trapped instruction at %#llx",
+			  (unsigned long long)cpu->stop_rip);
+	switch (in.trap) {
+	case EMU_TRAP_CPUID:
+		if (svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_CPUID)) {
+			svm_vmexit_insn(cpu, SVM_EXIT_CPUID, 0, 0, in.len);
+		} else {
+			struct arch_cpuid r;
+
+			svm_model_cpuid(cpu, (uint32_t)emu_reg_get(cpu, UC_X86_REG_RAX),
+					(uint32_t)emu_reg_get(cpu, UC_X86_REG_RCX), true, &r);
+			emu_reg_set(cpu, UC_X86_REG_RAX, r.eax);
+			emu_reg_set(cpu, UC_X86_REG_RBX, r.ebx);
+			emu_reg_set(cpu, UC_X86_REG_RCX, r.ecx);
+			emu_reg_set(cpu, UC_X86_REG_RDX, r.edx);
+			advance(cpu, &in);
+		}
+		return;
+	case EMU_TRAP_HLT:
+		if (svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_HLT)) {
+			svm_vmexit_insn(cpu, SVM_EXIT_HLT, 0, 0, in.len);
+			return;
+		}
+		advance(cpu, &in);
+		if (svm_take_events(cpu))
+			return;
+		emu_fatal(cpu, "guest HLT at %#llx with the HLT intercept clear and no event that "
+			  "could wake it", (unsigned long long)in.addr);
+	case EMU_TRAP_IO:
+		do_io(cpu, &in);
+		return;
+	case EMU_TRAP_RDMSR:
+	case EMU_TRAP_WRMSR:
+		do_msr(cpu, &in, in.trap == EMU_TRAP_WRMSR);
+		return;
+	case EMU_TRAP_MOV_CR:
+		do_mov_cr(cpu, &in);
+		return;
+	case EMU_TRAP_MOV_DR:
+		svm_vmexit_insn(cpu, (in.cr_write ? SVM_EXIT_WRITE_DR0 : SVM_EXIT_READ_DR0) + in.dr,
+				SVM_CRX_MOV | (uint64_t)in.gpr, 0, in.len);
+		return;
+	case EMU_TRAP_INVLPG:
+		if (svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_INVLPG)) {
+			/* Decode assists: the linear address in exit_info_1 (§15.33.2). */
+			svm_vmexit_insn(cpu, SVM_EXIT_INVLPG, effective_address(cpu, &in), 0, in.len);
+			return;
+		}
+		/* The engine's TLB is flushed wholesale on paging changes; an
+		 * INVLPG needs nothing more from the model. */
+		advance(cpu, &in);
+		return;
+	case EMU_TRAP_IRET:
+		/* The IRET intercept fires before the IRET executes (§15.9). */
+		svm_vmexit_insn(cpu, SVM_EXIT_IRET, 0, 0, in.len);
+		return;
+	case EMU_TRAP_STGI:
+		if (svm_intercepted(s, VMCB_INTERCEPT_MISC2, INTERCEPT_STGI)) {
+			svm_vmexit_insn(cpu, SVM_EXIT_STGI, 0, 0, in.len);
+			return;
+		}
+		/* GIF is already set in guest mode; nested SVM is not modelled. */
+		raise_simple(cpu, X86_VEC_UD, false, 0);
+		return;
+	case EMU_TRAP_RDTSC:
+	case EMU_TRAP_RDTSCP: {
+		bool p = in.trap == EMU_TRAP_RDTSCP;
+		uint64_t tsc;
+
+		if (svm_intercepted(s, p ? VMCB_INTERCEPT_MISC2 : VMCB_INTERCEPT_MISC1,
+				    p ? INTERCEPT_RDTSCP : INTERCEPT_RDTSC)) {
+			svm_vmexit_insn(cpu, p ? SVM_EXIT_RDTSCP : SVM_EXIT_RDTSC, 0, 0, in.len);
+			return;
+		}
+		tsc = cpu->cycle + s->vmcb->control.tsc_offset;
+		emu_reg_set(cpu, UC_X86_REG_RAX, tsc & 0xffffffffull);
+		emu_reg_set(cpu, UC_X86_REG_RDX, tsc >> 32);
+		if (p)
+			emu_reg_set(cpu, UC_X86_REG_RCX, cpu->tsc_aux & 0xffffffffull);
+		advance(cpu, &in);
+		return;
+	}
+	case EMU_TRAP_PAUSE:
+		if (svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_PAUSE)) {
+			svm_vmexit_insn(cpu, SVM_EXIT_PAUSE, 0, 0, in.len);
+			return;
+		}
+		advance(cpu, &in);
+		emu_schedule_point(cpu);
+		return;
+	default:
+		emu_fatal(cpu, "unexpected trap class %d at %#llx", (int)in.trap,
+			  (unsigned long long)in.addr);
+	}
+}
+
+/* #UD from the engine: the SVM instructions, or a real #UD. */
+void svm_handle_invalid(struct emu_cpu *cpu)
+{
+	struct svm_cpu *s = cpu->svm;
+	struct emu_insn in;
+	uint64_t code = 0;
+	uint32_t word = VMCB_INTERCEPT_MISC2, bit = 0;
+
+	if (emu_decode_insn(cpu, cpu->stop_rip, &in) == 0 && in.len >= 3) {
+		const uint8_t *b = in.bytes;
+		size_t i = 0;
+
+		while (i < in.len && (b[i] == 0xf3 || b[i] == 0x66 || b[i] == 0x67 ||
+				      b[i] == 0xf2 || (b[i] >= 0x40 && b[i] <= 0x4f)))
+			i++;
+		if (i + 2 < (size_t)in.len + 1 && b[i] == 0x0f && b[i + 1] == 0x01) {
+			switch (b[i + 2]) {
+			case 0xd8: code = SVM_EXIT_VMRUN; bit = INTERCEPT_VMRUN; break;
+			/* VMGEXIT (F3 VMMCALL) outside an SEV-ES guest acts as VMMCALL. */
+			case 0xd9: code = SVM_EXIT_VMMCALL; bit = INTERCEPT_VMMCALL; break;
+			case 0xda: code = SVM_EXIT_VMLOAD; bit = INTERCEPT_VMLOAD; break;
+			case 0xdb: code = SVM_EXIT_VMSAVE; bit = INTERCEPT_VMSAVE; break;
+			case 0xdd: code = SVM_EXIT_CLGI; bit = INTERCEPT_CLGI; break;
+			case 0xde: code = SVM_EXIT_SKINIT; bit = INTERCEPT_SKINIT; break;
+			case 0xdf: code = SVM_EXIT_INVLPGA; word = VMCB_INTERCEPT_MISC1;
+				bit = INTERCEPT_INVLPGA; break;
+			default: break;
+			}
+		}
+	}
+	if (bit && svm_intercepted(s, word, bit)) {
+		svm_vmexit_insn(cpu, code, 0, 0, in.len);
+		return;
+	}
+	/* Not intercepted (nested SVM is not modelled) or not an SVM instruction. */
+	emu_cpustate_clear_exception(cpu);
+	raise_simple(cpu, X86_VEC_UD, false, 0);
+}

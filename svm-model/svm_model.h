@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The SVM processor model (APM vol. 2 chapter 15): what VMRUN, #VMEXIT,
+ * intercepts, event injection, GIF and vNMI mean on a model processor.
+ * Internal to the model platform: used by emu/src (the engine and the seam).
+ */
+#ifndef SVM_MODEL_H
+#define SVM_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "emu/src/emu_internal.h"
+
+/* Per-processor SVM state. */
+struct svm_cpu {
+	bool guest;              /* in guest mode (between VMRUN and #VMEXIT) */
+	struct vmcb *vmcb;
+	uint64_t vmcb_pa;
+	struct arch_gprs *gprs;
+	uint32_t intercepts[VMCB_INTERCEPT_WORDS];
+	bool vnmi;               /* V_NMI_ENABLE in effect for this run */
+	bool guest_nmi_blocked;  /* NMI blocking without vNMI (until IRET) */
+	bool exit_pending;
+	bool shutdown;           /* the processor is in the shutdown state */
+	/* The event being vectored when a fault interrupted it (for EXITINTINFO). */
+	bool delivering;
+	uint32_t delivering_info, delivering_err;
+	bool delivering_vnmi;
+	/* Physical interrupt lines, raised by the local APIC model. */
+	bool nmi_line;
+	bool intr_line;
+	uint8_t intr_vector;
+	uint8_t tpr;             /* host CR8 */
+	/* Features this machine models (CPUID Fn8000_000A EDX). */
+	bool has_vnmi, has_nrips;
+};
+
+int svm_model_cpu_init(struct emu_cpu *cpu);
+void svm_model_cpu_fini(struct emu_cpu *cpu);
+
+/* Engine callbacks. */
+bool svm_model_trap_wanted(struct emu_cpu *cpu, const struct emu_insn *in);
+void svm_model_iret_completed(struct emu_cpu *cpu);
+
+/* Instructions executed in host mode (the seam). */
+arch_fault_t svm_model_vmrun(struct emu_cpu *cpu, uint64_t vmcb_pa, struct arch_gprs *gprs);
+arch_fault_t svm_model_vmload(struct emu_cpu *cpu, uint64_t vmcb_pa);
+arch_fault_t svm_model_vmsave(struct emu_cpu *cpu, uint64_t vmcb_pa);
+arch_fault_t svm_model_stgi(struct emu_cpu *cpu);
+arch_fault_t svm_model_clgi(struct emu_cpu *cpu);
+void svm_model_cpuid(struct emu_cpu *cpu, uint32_t leaf, uint32_t subleaf, bool guest,
+		     struct arch_cpuid *out);
+arch_fault_t svm_model_rdmsr(struct emu_cpu *cpu, uint32_t msr, uint64_t *value);
+arch_fault_t svm_model_wrmsr(struct emu_cpu *cpu, uint32_t msr, uint64_t value);
+
+/* checks.c: VMRUN consistency checks (APM §15.5.1); false → VMEXIT_INVALID. */
+bool svm_vmcb_valid(struct emu_cpu *cpu, const struct vmcb *vmcb);
+
+/* exit.c */
+void svm_vmexit(struct emu_cpu *cpu, uint64_t code, uint64_t info1, uint64_t info2);
+/* #VMEXIT for an intercepted instruction of length len at the current RIP. */
+void svm_vmexit_insn(struct emu_cpu *cpu, uint64_t code, uint64_t info1, uint64_t info2,
+		     uint8_t len);
+void svm_save_guest(struct emu_cpu *cpu);
+
+/* events.c */
+/* Raise an exception in the guest: intercepted → #VMEXIT, else vectored. */
+void svm_raise(struct emu_cpu *cpu, const struct emu_pending_event *ev);
+/* Deliver (or exit on) anything pending and deliverable; true if it did. */
+bool svm_take_events(struct emu_cpu *cpu);
+/* Event injection at VMRUN (EVENTINJ). */
+void svm_inject_eventinj(struct emu_cpu *cpu);
+bool svm_eventinj_valid(uint32_t event_inj);
+
+/* intercept.c */
+void svm_handle_trap(struct emu_cpu *cpu);
+void svm_handle_invalid(struct emu_cpu *cpu);
+void svm_handle_exception(struct emu_cpu *cpu);
+
+/* deliver.c (emu): vector an event through the guest IDT/IVT. Returns 0, or
+ * -1 with *fault set when delivery itself faulted. */
+int emu_deliver(struct emu_cpu *cpu, const struct emu_pending_event *ev,
+		struct emu_pending_event *fault);
+
+static inline bool svm_intercepted(const struct svm_cpu *s, unsigned word, uint32_t bit)
+{
+	return (s->intercepts[word] & bit) != 0;
+}
+
+#endif

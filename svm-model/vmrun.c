@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * VMRUN and the guest-mode run loop (APM vol. 2 §15.5 "VMRUN Instruction",
+ * §15.6 "#VMEXIT"), VMLOAD/VMSAVE (§15.5.2) and STGI/CLGI (§15.17).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "svm-model/svm_model.h"
+#include "x86/cpu.h"
+#include "x86/msr.h"
+#include "x86/svm.h"
+
+int svm_model_cpu_init(struct emu_cpu *cpu)
+{
+	cpu->svm = calloc(1, sizeof(*cpu->svm));
+	if (!cpu->svm)
+		return -1;
+	cpu->svm->has_vnmi = cpu->m->cfg.vnmi;
+	cpu->svm->has_nrips = cpu->m->cfg.nrips;
+	/* GIF is set at reset (APM §15.17). */
+	cpu->gif = true;
+	return 0;
+}
+
+void svm_model_cpu_fini(struct emu_cpu *cpu)
+{
+	free(cpu->svm);
+	cpu->svm = NULL;
+}
+
+static void load_guest(struct emu_cpu *cpu, const struct vmcb *v, const struct arch_gprs *g)
+{
+	const struct vmcb_save_area *s = &v->save;
+	struct emu_regs r;
+
+	memset(&r, 0, sizeof(r));
+	r.gpr[X86_RAX] = s->rax;
+	r.gpr[X86_RSP] = s->rsp;
+	r.gpr[X86_RBX] = g->rbx;
+	r.gpr[X86_RCX] = g->rcx;
+	r.gpr[X86_RDX] = g->rdx;
+	r.gpr[X86_RSI] = g->rsi;
+	r.gpr[X86_RDI] = g->rdi;
+	r.gpr[X86_RBP] = g->rbp;
+	r.gpr[X86_R8] = g->r8;
+	r.gpr[X86_R9] = g->r9;
+	r.gpr[X86_R10] = g->r10;
+	r.gpr[X86_R11] = g->r11;
+	r.gpr[X86_R12] = g->r12;
+	r.gpr[X86_R13] = g->r13;
+	r.gpr[X86_R14] = g->r14;
+	r.gpr[X86_R15] = g->r15;
+	r.rip = s->rip;
+	/* Bit 1 of RFLAGS reads as one whatever the VMCB holds. */
+	r.rflags = s->rflags | X86_RFLAGS_FIXED;
+	r.es = s->es;
+	r.cs = s->cs;
+	r.ss = s->ss;
+	r.ds = s->ds;
+	/* FS, GS, TR and LDTR belong to VMLOAD, not to VMRUN. */
+	r.fs = cpu->fs;
+	r.gs = cpu->gs;
+	r.tr = cpu->tr;
+	r.ldtr = cpu->ldtr;
+	r.gdtr = s->gdtr;
+	r.idtr = s->idtr;
+	r.cr0 = s->cr0;
+	r.cr2 = s->cr2;
+	r.cr3 = s->cr3;
+	r.cr4 = s->cr4;
+	r.efer = s->efer;
+	r.dr6 = s->dr6;
+	r.dr7 = s->dr7;
+	r.cpl = s->cpl & 3;
+	r.shadow = (v->control.int_state & SVM_INTERRUPT_SHADOW_MASK) != 0;
+	emu_engine_sync_tlb(cpu, &r, v->control.asid, v->control.tlb_ctl != TLB_CONTROL_DO_NOTHING);
+	emu_cpustate_load(cpu, &r);
+}
+
+static void guest_loop(struct emu_cpu *cpu)
+{
+	struct svm_cpu *s = cpu->svm;
+	struct emu_machine *m = cpu->m;
+
+	while (!s->exit_pending) {
+		uint64_t limit = m->cfg.max_cycles ? m->cfg.max_cycles : ~0ull;
+
+		if (svm_take_events(cpu))
+			continue;
+		if (cpu->cycle >= limit)
+			emu_fatal(cpu, "cycle limit %llu reached in guest mode at rip %#llx",
+				  (unsigned long long)limit,
+				  (unsigned long long)emu_reg_get(cpu, UC_X86_REG_RIP));
+		cpu->deadline = cpu->cycle + m->cfg.quantum;
+		if (cpu->deadline > limit || cpu->deadline < cpu->cycle)
+			cpu->deadline = limit;
+		switch (emu_engine_run(cpu)) {
+		case EMU_STOP_QUANTUM:
+			emu_schedule_point(cpu);
+			break;
+		case EMU_STOP_EVENT:
+		case EMU_STOP_RESTART:
+		case EMU_STOP_NONE:
+			break;
+		case EMU_STOP_TRAP:
+			svm_handle_trap(cpu);
+			break;
+		case EMU_STOP_INVALID:
+			svm_handle_invalid(cpu);
+			break;
+		case EMU_STOP_EXCEPTION:
+			svm_handle_exception(cpu);
+			break;
+		case EMU_STOP_UNMAPPED:
+			emu_fatal(cpu, "guest access to %#llx is beyond the physical address space "
+				  "(rip %#llx)", (unsigned long long)cpu->fault_la,
+				  (unsigned long long)cpu->stop_rip);
+		}
+	}
+}
+
+arch_fault_t svm_model_vmrun(struct emu_cpu *cpu, uint64_t vmcb_pa, struct arch_gprs *gprs)
+{
+	struct svm_cpu *s = cpu->svm;
+	struct vmcb *v;
+
+	if (!(cpu->efer & X86_EFER_SVME))
+		return ARCH_FAULT(X86_VEC_UD);
+	/* rAX must be 4 KiB aligned and name memory (APM "VMRUN" exceptions). */
+	if ((vmcb_pa & 0xfff) || !(v = emu_ram_ptr(cpu->m, vmcb_pa, sizeof(*v))))
+		return ARCH_FAULT(X86_VEC_GP);
+	cpu->cycle += emu_costs_world(cpu->m->costs, EMU_COST_VMRUN);
+	cpu->m->stats.vmruns++;
+	emu_emit(cpu, HV_EV_VMRUN, vmcb_pa, v->save.rip, 0, 0, NULL);
+	s->vmcb = v;
+	s->vmcb_pa = vmcb_pa;
+	s->gprs = gprs;
+	s->exit_pending = false;
+	s->delivering = false;
+	if (!svm_vmcb_valid(cpu, v)) {
+		v->control.exit_code = SVM_EXIT_ERR;
+		v->control.exit_info_1 = 0;
+		v->control.exit_info_2 = 0;
+		v->control.exit_int_info = 0;
+		v->control.exit_int_info_err = 0;
+		cpu->gif = false;
+		cpu->m->stats.vmexits++;
+		cpu->cycle += emu_costs_world(cpu->m->costs, EMU_COST_VMEXIT);
+		emu_emit(cpu, HV_EV_VMEXIT, SVM_EXIT_ERR, 0, 0, 0, NULL);
+		return ARCH_OK;
+	}
+	memcpy(s->intercepts, v->control.intercepts, sizeof(s->intercepts));
+	s->vnmi = s->has_vnmi && (v->control.int_ctl & V_NMI_ENABLE_MASK);
+	if (!s->has_vnmi)
+		v->control.int_ctl &= ~(V_NMI_PENDING_MASK | V_NMI_BLOCKING_MASK);
+	s->guest_nmi_blocked = false;
+	load_guest(cpu, v, gprs);
+	cpu->watch_iret_rip = 0;
+	cpu->watch_popf = false;
+	cpu->watch_shadow = (v->control.int_state & SVM_INTERRUPT_SHADOW_MASK) ? 2 : 0;
+	cpu->gif = true;
+	s->guest = true;
+	v->control.exit_int_info = 0;
+	v->control.exit_int_info_err = 0;
+	if (v->control.event_inj & SVM_EVTINJ_VALID)
+		svm_inject_eventinj(cpu);
+	guest_loop(cpu);
+	return ARCH_OK;
+}
+
+static arch_fault_t svm_insn_checks(struct emu_cpu *cpu, uint64_t pa)
+{
+	if (!(cpu->efer & X86_EFER_SVME))
+		return ARCH_FAULT(X86_VEC_UD);
+	if ((pa & 0xfff) || !emu_ram_ptr(cpu->m, pa, sizeof(struct vmcb)))
+		return ARCH_FAULT(X86_VEC_GP);
+	return ARCH_OK;
+}
+
+arch_fault_t svm_model_vmload(struct emu_cpu *cpu, uint64_t pa)
+{
+	arch_fault_t f = svm_insn_checks(cpu, pa);
+	const struct vmcb_save_area *s;
+
+	if (f)
+		return f;
+	s = &((const struct vmcb *)emu_ram_ptr(cpu->m, pa, sizeof(struct vmcb)))->save;
+	cpu->cycle += emu_costs_world(cpu->m->costs, EMU_COST_VMLOAD);
+	cpu->fs = s->fs;
+	cpu->gs = s->gs;
+	cpu->tr = s->tr;
+	cpu->ldtr = s->ldtr;
+	cpu->kernel_gs_base = s->kernel_gs_base;
+	cpu->star = s->star;
+	cpu->lstar = s->lstar;
+	cpu->cstar = s->cstar;
+	cpu->sfmask = s->sfmask;
+	cpu->sysenter_cs = s->sysenter_cs;
+	cpu->sysenter_esp = s->sysenter_esp;
+	cpu->sysenter_eip = s->sysenter_eip;
+	return ARCH_OK;
+}
+
+arch_fault_t svm_model_vmsave(struct emu_cpu *cpu, uint64_t pa)
+{
+	arch_fault_t f = svm_insn_checks(cpu, pa);
+	struct vmcb_save_area *s;
+
+	if (f)
+		return f;
+	s = &((struct vmcb *)emu_ram_ptr(cpu->m, pa, sizeof(struct vmcb)))->save;
+	cpu->cycle += emu_costs_world(cpu->m->costs, EMU_COST_VMSAVE);
+	s->fs = cpu->fs;
+	s->gs = cpu->gs;
+	s->tr = cpu->tr;
+	s->ldtr = cpu->ldtr;
+	s->kernel_gs_base = cpu->kernel_gs_base;
+	s->star = cpu->star;
+	s->lstar = cpu->lstar;
+	s->cstar = cpu->cstar;
+	s->sfmask = cpu->sfmask;
+	s->sysenter_cs = cpu->sysenter_cs;
+	s->sysenter_esp = cpu->sysenter_esp;
+	s->sysenter_eip = cpu->sysenter_eip;
+	return ARCH_OK;
+}
+
+arch_fault_t svm_model_stgi(struct emu_cpu *cpu)
+{
+	if (!(cpu->efer & X86_EFER_SVME))
+		return ARCH_FAULT(X86_VEC_UD);
+	cpu->gif = true;
+	return ARCH_OK;
+}
+
+arch_fault_t svm_model_clgi(struct emu_cpu *cpu)
+{
+	if (!(cpu->efer & X86_EFER_SVME))
+		return ARCH_FAULT(X86_VEC_UD);
+	cpu->gif = false;
+	return ARCH_OK;
+}
