@@ -322,7 +322,7 @@ void svm_handle_exception(struct emu_cpu *cpu)
 	}
 	if (pushes_error(vec)) {
 		ev.has_error = true;
-		ev.error = emu_cpustate_error_code(cpu);
+		ev.error = cpu->stop_error;
 	}
 	emu_cpustate_clear_exception(cpu);
 	svm_raise(cpu, &ev);

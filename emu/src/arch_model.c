@@ -79,10 +79,9 @@ uint64_t arch_pages_alloc(uint32_t npages)
 	if (npages == 0 || len > m->ram_size || pa > m->ram_size - len)
 		return 0;
 	m->next_page += len;
-	memset(m->ram + pa, 0, len);
-	/* New contents: nothing translated from these pages may survive. */
+	/* New contents: no engine may keep code it translated from these pages. */
 	for (uint32_t i = 0; i < m->cfg.ncpus; i++)
-		emu_engine_invalidate_code(&m->cpu[i], pa, len);
+		emu_engine_zero_phys(&m->cpu[i], pa, len);
 	return pa;
 }
 

@@ -255,7 +255,7 @@ void emu_cpustate_clear_exception(struct emu_cpu *cpu)
 /*
  * Compare the layout assumptions with what real instructions produced: the
  * engine has just run the bootstrap (lgdt, paging on, far return into a
- * 64-bit code segment, data segments loaded).
+ * 64-bit code segment, data segments loaded, a #GP with a known error code).
  */
 int emu_cpustate_selfcheck(struct emu_cpu *cpu, char *err, size_t errlen)
 {
@@ -295,6 +295,8 @@ int emu_cpustate_selfcheck(struct emu_cpu *cpu, char *err, size_t errlen)
 	SELFCHECK(r.ds.attrib == 0xc93, "DS attributes");
 	SELFCHECK((r.efer & (X86_EFER_LME | X86_EFER_LMA)) == (X86_EFER_LME | X86_EFER_LMA),
 		  "EFER");
+	/* The bootstrap ends with "mov ds, 0x1230", beyond the GDT: #GP(0x1230). */
+	SELFCHECK(cpu->stop_error == 0x1230, "exception error code");
 	v = rd32(s + ST_HFLAGS) & HF_MANAGED & ~HF_INHIBIT_IRQ;
 	SELFCHECK(v == (compute_hflags(&r) & ~HF_INHIBIT_IRQ), "derived flags");
 #undef SELFCHECK

@@ -219,6 +219,7 @@ struct emu_cpu {
 	enum emu_stop stop;
 	uint64_t stop_rip;
 	uint32_t stop_intno;
+	uint32_t stop_error;    /* error code of the exception that stopped the engine */
 	enum emu_trap_class stop_trap;
 	struct emu_block *cur_block;
 	uint64_t fault_la;     /* linear address of an unmapped access */
@@ -281,7 +282,8 @@ void emu_engine_sync_tlb(struct emu_cpu *cpu, const struct emu_regs *r, uint32_t
 			 bool force);
 /* Correct the clock for the part of the current block that did not retire. */
 void emu_engine_unretire(struct emu_cpu *cpu, uint64_t rip);
-void emu_engine_invalidate_code(struct emu_cpu *cpu, uint64_t pa, uint64_t len);
+/* Zero guest-physical memory and drop the engine's translations of it. */
+void emu_engine_zero_phys(struct emu_cpu *cpu, uint64_t pa, uint64_t len);
 /* Put a code hook on la (once); 1 if added now, 0 if there already, -1 if full. */
 int emu_engine_add_trap_site(struct emu_cpu *cpu, uint64_t la);
 

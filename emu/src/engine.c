@@ -65,6 +65,8 @@ static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 	struct emu_cpu *cpu = user;
 	struct emu_block *b;
 
+	if (cpu->stop != EMU_STOP_NONE)
+		return; /* a stop is pending: nothing more retires */
 	if (cpu->watch_iret_rip || cpu->watch_shadow || cpu->watch_popf) {
 		bool stop = false;
 
@@ -150,6 +152,12 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *user)
 
 	cpu->stop_rip = emu_reg_get(cpu, UC_X86_REG_RIP);
 	cpu->stop_intno = intno;
+	/*
+	 * Unicorn looks for the next block after this hook returns and may run
+	 * the faulting instruction again before it honours the stop (raising a
+	 * silent #DF over this fault): take the error code now.
+	 */
+	cpu->stop_error = emu_cpustate_error_code(cpu);
 	cpu->stop = EMU_STOP_EXCEPTION;
 	uc_emu_stop(uc);
 }
@@ -255,11 +263,25 @@ void emu_engine_sync_tlb(struct emu_cpu *cpu, const struct emu_regs *r, uint32_t
 	cpu->tlb_asid = asid;
 }
 
-void emu_engine_invalidate_code(struct emu_cpu *cpu, uint64_t pa, uint64_t len)
+/*
+ * Zero [pa, pa+len) through the engine. A write through Unicorn's physical
+ * address space is what drops the engine's translations of those pages;
+ * uc_ctl_remove_cache() would take linear addresses and walk the guest's
+ * page tables, which need not map them (or may fault).
+ */
+void emu_engine_zero_phys(struct emu_cpu *cpu, uint64_t pa, uint64_t len)
 {
+	static const uint8_t zeros[65536];
+
 	if (!cpu->uc)
 		return;
-	uc_ctl_remove_cache(cpu->uc, pa, pa + len);
+	while (len) {
+		size_t n = len < sizeof(zeros) ? (size_t)len : sizeof(zeros);
+
+		uc_mem_write(cpu->uc, pa, zeros, n);
+		pa += n;
+		len -= n;
+	}
 	emu_block_cache_flush(cpu);
 }
 
@@ -300,9 +322,7 @@ static int bootstrap(struct emu_cpu *cpu, char *err, size_t errlen)
 	if (emu_cpustate_selfcheck(cpu, err, errlen) != 0)
 		return -1;
 	emu_cpustate_clear_exception(cpu);
-	memset(ram, 0, 0x9000);
-	uc_ctl_remove_cache(cpu->uc, 0, 0x9000);
-	emu_block_cache_flush(cpu);
+	emu_engine_zero_phys(cpu, 0, 0x9000);
 	cpu->tlb_valid = false;
 	cpu->cycle = 0;
 	cpu->insns = 0;
