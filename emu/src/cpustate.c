@@ -20,6 +20,10 @@
 #define CTX_HEADER        16
 #define ST_REGS           0
 #define ST_EIP            128
+#define ST_EFLAGS         136
+#define ST_CC_SRC         152
+#define ST_CC_OP          168
+#define ST_DF             172
 #define ST_HFLAGS         176
 #define ST_SEGS           184 /* ES CS SS DS FS GS, 24 bytes each */
 #define ST_LDT            328
@@ -59,6 +63,10 @@
 #define HF_MANAGED (HF_CPL_MASK | HF_INHIBIT_IRQ | HF_CS32 | HF_SS32 | HF_ADDSEG | HF_PE | \
 		    HF_MP | HF_EM | HF_TS | HF_LMA | HF_CS64 | HF_SVME | HF_OSFXSR | HF_SMAP)
 
+/* QEMU's lazy-flags state that says "CC_SRC holds the flags themselves". */
+#define CC_OP_EFLAGS 1
+#define CC_FLAGS_MASK 0x8d5u /* OF SF ZF AF PF CF */
+
 /* Descriptor high-dword bits as QEMU keeps them in SegmentCache.flags. */
 #define DESC_B (1u << 22)
 #define DESC_L (1u << 21)
@@ -90,6 +98,30 @@ static inline void wr64(uint8_t *p, uint64_t v)
 static inline void wr32(uint8_t *p, uint32_t v)
 {
 	memcpy(p, &v, 4);
+}
+
+/*
+ * The blob is copied out of the engine only when it may differ: after the
+ * engine ran or a register was written through the API since the last copy.
+ */
+static void refresh(struct emu_cpu *cpu)
+{
+	if (!cpu->ctx_fresh) {
+		uc_context_save(cpu->uc, cpu->ctx);
+		cpu->ctx_fresh = true;
+	}
+}
+
+/*
+ * RFLAGS as QEMU holds it between runs: whole in eflags, with the lazy
+ * condition-code state saying "the flags are in CC_SRC" and DF as +1/-1.
+ */
+static void put_rflags(uint8_t *s, uint64_t rflags)
+{
+	wr64(s + ST_EFLAGS, rflags | X86_RFLAGS_FIXED);
+	wr64(s + ST_CC_SRC, rflags & CC_FLAGS_MASK);
+	wr32(s + ST_CC_OP, CC_OP_EFLAGS);
+	wr32(s + ST_DF, (rflags & X86_RFLAGS_DF) ? (uint32_t)-1 : 1u);
 }
 
 /* VMCB attrib (12 bits) <-> descriptor high dword. */
@@ -157,7 +189,7 @@ void emu_cpustate_load(struct emu_cpu *cpu, const struct emu_regs *r)
 	uint8_t *s = st(cpu);
 	const struct vmcb_seg *segs[6] = { &r->es, &r->cs, &r->ss, &r->ds, &r->fs, &r->gs };
 
-	uc_context_save(cpu->uc, cpu->ctx);
+	refresh(cpu);
 	for (int i = 0; i < 16; i++)
 		wr64(s + ST_REGS + 8 * i, r->gpr[i]);
 	wr64(s + ST_EIP, r->rip);
@@ -179,9 +211,21 @@ void emu_cpustate_load(struct emu_cpu *cpu, const struct emu_regs *r)
 	wr64(s + ST_DR + 7 * 8, r->dr7);
 	wr32(s + ST_HFLAGS, (rd32(s + ST_HFLAGS) & ~HF_MANAGED) | compute_hflags(r));
 	wr32(s + ST_OLD_EXCEPTION, (uint32_t)-1);
+	put_rflags(s, r->rflags);
 	uc_context_restore(cpu->uc, cpu->ctx);
-	/* RFLAGS goes through the API: QEMU splits it into its lazy flags. */
-	uc_reg_write(cpu->uc, UC_X86_REG_RFLAGS, &r->rflags);
+	emu_cpustate_note_mode(cpu, r);
+}
+
+void emu_cpustate_note_mode(struct emu_cpu *cpu, const struct emu_regs *r)
+{
+	cpu->mode_cs = r->cs.selector;
+	cpu->mode_cr0 = r->cr0;
+	if (!(r->cr0 & X86_CR0_PE))
+		cpu->mode = 16;
+	else if ((r->efer & X86_EFER_LMA) && (r->cs.attrib & X86_SEG_L))
+		cpu->mode = 64;
+	else
+		cpu->mode = (r->cs.attrib & X86_SEG_DB) ? 32 : 16;
 }
 
 void emu_cpustate_store(struct emu_cpu *cpu, struct emu_regs *r)
@@ -190,7 +234,7 @@ void emu_cpustate_store(struct emu_cpu *cpu, struct emu_regs *r)
 	struct vmcb_seg *segs[6] = { &r->es, &r->cs, &r->ss, &r->ds, &r->fs, &r->gs };
 	uint32_t hflags;
 
-	uc_context_save(cpu->uc, cpu->ctx);
+	refresh(cpu);
 	for (int i = 0; i < 16; i++)
 		r->gpr[i] = rd64(s + ST_REGS + 8 * i);
 	r->rip = rd64(s + ST_EIP);
@@ -228,11 +272,14 @@ uint64_t emu_reg_get(struct emu_cpu *cpu, int uc_reg)
 void emu_reg_set(struct emu_cpu *cpu, int uc_reg, uint64_t v)
 {
 	uc_reg_write(cpu->uc, uc_reg, &v);
+	cpu->ctx_fresh = false;
 }
 
 uint32_t emu_cpustate_error_code(struct emu_cpu *cpu)
 {
+	/* Called from inside a hook: the engine goes on, so the copy is stale at once. */
 	uc_context_save(cpu->uc, cpu->ctx);
+	cpu->ctx_fresh = false;
 	return rd32(st(cpu) + ST_ERROR_CODE);
 }
 
@@ -243,13 +290,10 @@ uint32_t emu_cpustate_error_code(struct emu_cpu *cpu)
  */
 void emu_cpustate_clear_exception(struct emu_cpu *cpu)
 {
-	uint64_t rflags = emu_reg_get(cpu, UC_X86_REG_RFLAGS);
-
-	uc_context_save(cpu->uc, cpu->ctx);
+	refresh(cpu);
 	wr32(st(cpu) + ST_OLD_EXCEPTION, (uint32_t)-1);
 	wr32(st(cpu) + ST_EXC_IS_INT, 0);
 	uc_context_restore(cpu->uc, cpu->ctx);
-	emu_reg_set(cpu, UC_X86_REG_RFLAGS, rflags);
 }
 
 /*
@@ -295,6 +339,19 @@ int emu_cpustate_selfcheck(struct emu_cpu *cpu, char *err, size_t errlen)
 	SELFCHECK(r.ds.attrib == 0xc93, "DS attributes");
 	SELFCHECK((r.efer & (X86_EFER_LME | X86_EFER_LMA)) == (X86_EFER_LME | X86_EFER_LMA),
 		  "EFER");
+	/* RFLAGS written into the blob must read back through the API. */
+	{
+		uint64_t want = X86_RFLAGS_FIXED | X86_RFLAGS_ZF | X86_RFLAGS_CF | X86_RFLAGS_DF |
+				X86_RFLAGS_OF;
+		uint8_t *w = st(cpu);
+
+		put_rflags(w, want);
+		uc_context_restore(cpu->uc, cpu->ctx);
+		SELFCHECK(emu_reg_get(cpu, UC_X86_REG_RFLAGS) == want, "RFLAGS");
+		put_rflags(w, X86_RFLAGS_FIXED);
+		uc_context_restore(cpu->uc, cpu->ctx);
+		SELFCHECK(emu_reg_get(cpu, UC_X86_REG_RFLAGS) == X86_RFLAGS_FIXED, "RFLAGS");
+	}
 	/* The bootstrap ends with "mov ds, 0x1230", beyond the GDT: #GP(0x1230). */
 	SELFCHECK(cpu->stop_error == 0x1230, "exception error code");
 	v = rd32(s + ST_HFLAGS) & HF_MANAGED & ~HF_INHIBIT_IRQ;

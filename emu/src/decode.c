@@ -44,7 +44,8 @@ int emu_decode_init(struct emu_cpu *cpu)
 	cs_option(d->full, CS_OPT_DETAIL, CS_OPT_ON);
 	d->mode = CS_MODE_64;
 	cpu->cs_handle = d;
-	return 0;
+	cpu->decoded = calloc(EMU_DECODE_CACHE, sizeof(struct emu_decoded));
+	return cpu->decoded ? 0 : -1;
 }
 
 void emu_decode_fini(struct emu_cpu *cpu)
@@ -56,30 +57,37 @@ void emu_decode_fini(struct emu_cpu *cpu)
 	cs_close(&d->fast);
 	cs_close(&d->full);
 	free(d);
+	free(cpu->decoded);
+	cpu->decoded = NULL;
 	cpu->cs_handle = NULL;
 }
 
-/* Capstone mode for the code segment now loaded. */
+static cs_mode cs_mode_of(int mode)
+{
+	return mode == 64 ? CS_MODE_64 : mode == 32 ? CS_MODE_32 : CS_MODE_16;
+}
+
+/*
+ * Decoder mode for the code segment now loaded. Segment attributes are only
+ * reachable through the state blob, so the mode is recomputed only when CS
+ * or CR0 changed since it was last known (emu_cpustate_load() sets it).
+ */
 static void sync_mode(struct emu_cpu *cpu)
 {
 	struct emu_decoder *d = dec(cpu);
 	uint64_t cr0 = emu_reg_get(cpu, UC_X86_REG_CR0);
-	cs_mode mode = CS_MODE_16;
+	uint16_t cs = (uint16_t)emu_reg_get(cpu, UC_X86_REG_CS);
 
-	if (cr0 & X86_CR0_PE) {
-		/* Segment flags are only reachable through the state blob. */
+	if (!cpu->mode || cs != cpu->mode_cs || cr0 != cpu->mode_cr0) {
 		struct emu_regs r;
 
 		emu_cpustate_store(cpu, &r);
-		if ((r.efer & X86_EFER_LMA) && (r.cs.attrib & X86_SEG_L))
-			mode = CS_MODE_64;
-		else if (r.cs.attrib & X86_SEG_DB)
-			mode = CS_MODE_32;
+		emu_cpustate_note_mode(cpu, &r);
 	}
-	if (mode != d->mode) {
-		cs_option(d->fast, CS_OPT_MODE, mode);
-		cs_option(d->full, CS_OPT_MODE, mode);
-		d->mode = mode;
+	if (cs_mode_of(cpu->mode) != d->mode) {
+		d->mode = cs_mode_of(cpu->mode);
+		cs_option(d->fast, CS_OPT_MODE, d->mode);
+		cs_option(d->full, CS_OPT_MODE, d->mode);
 	}
 }
 
@@ -200,19 +208,64 @@ static int read_code(struct emu_cpu *cpu, uint64_t la, uint8_t *buf, size_t want
 	return emu_lin_read(cpu, la, buf, *got, false, &fla, &pfe);
 }
 
+/*
+ * A trapped instruction is usually the same one again (a guest loop around
+ * VMMCALL or CPUID): reuse its decoding while the bytes at its physical
+ * address are unchanged.
+ */
+static struct emu_decoded *decoded_slot(struct emu_cpu *cpu, uint64_t la)
+{
+	return &cpu->decoded[(la ^ (la >> 6)) & (EMU_DECODE_CACHE - 1)];
+}
+
+static bool decoded_hit(struct emu_cpu *cpu, const struct emu_decoded *e, uint64_t la,
+			uint64_t cr3)
+{
+	const uint8_t *p;
+
+	if (!e->valid || e->la != la || e->cr3 != cr3 || e->mode != cpu->mode)
+		return false;
+	p = emu_ram_ptr(cpu->m, e->pa, e->insn.len);
+	return p && memcmp(p, e->insn.bytes, e->insn.len) == 0;
+}
+
+static void decoded_fill(struct emu_cpu *cpu, struct emu_decoded *e, uint64_t la, uint64_t cr3,
+			 const struct emu_insn *in)
+{
+	uint64_t pa;
+	uint32_t pfe;
+
+	e->valid = false;
+	/* Only instructions within one page: their bytes sit at one address. */
+	if ((la & 4095) + in->len > 4096 || emu_translate(cpu, la, EMU_ACC_READ, false, &pa, &pfe))
+		return;
+	e->la = la;
+	e->cr3 = cr3;
+	e->pa = pa;
+	e->mode = cpu->mode;
+	e->insn = *in;
+	e->valid = true;
+}
+
 int emu_decode_insn(struct emu_cpu *cpu, uint64_t la, struct emu_insn *out)
 {
 	struct emu_decoder *d = dec(cpu);
+	struct emu_decoded *e = decoded_slot(cpu, la);
+	uint64_t cr3 = emu_reg_get(cpu, UC_X86_REG_CR3);
 	uint8_t buf[16];
 	size_t got = 0;
 	cs_insn *insn;
 	size_t n;
 
+	sync_mode(cpu);
+	if (decoded_hit(cpu, e, la, cr3)) {
+		*out = e->insn;
+		return 0;
+	}
 	memset(out, 0, sizeof(*out));
 	out->cr = out->dr = out->gpr = -1;
 	out->mem_base = out->mem_index = -1;
 	out->addr = la;
-	sync_mode(cpu);
 	if (read_code(cpu, la, buf, 15, &got) != 0 || got == 0)
 		return -1;
 	n = cs_disasm(d->full, buf, got, la, 1, &insn);
@@ -234,6 +287,7 @@ int emu_decode_insn(struct emu_cpu *cpu, uint64_t la, struct emu_insn *out)
 	}
 	cs_free(insn, n);
 	out->trap = classify(out->bytes, out->len, d->mode == CS_MODE_64, out);
+	decoded_fill(cpu, e, la, cr3, out);
 	return 0;
 }
 
@@ -289,4 +343,5 @@ int emu_block_analyse(struct emu_cpu *cpu, uint64_t la, uint32_t size, struct em
 void emu_block_cache_flush(struct emu_cpu *cpu)
 {
 	memset(cpu->blocks, 0, sizeof(struct emu_block) * EMU_BLOCK_CACHE);
+	memset(cpu->decoded, 0, sizeof(struct emu_decoded) * EMU_DECODE_CACHE);
 }

@@ -99,6 +99,14 @@ struct emu_insn {
 	int mem_base, mem_index, mem_scale; int64_t mem_disp; int mem_seg;
 };
 
+/* A decoded instruction with what validates it: where its bytes live. */
+struct emu_decoded {
+	uint64_t la, cr3, pa;
+	int mode;
+	bool valid;
+	struct emu_insn insn;
+};
+
 int emu_decode_init(struct emu_cpu *cpu);
 void emu_decode_fini(struct emu_cpu *cpu);
 /* Decode the instruction at linear address la; 0 or -1 when unreadable. */
@@ -146,6 +154,8 @@ enum { X86_RAX, X86_RCX, X86_RDX, X86_RBX, X86_RSP, X86_RBP, X86_RSI, X86_RDI,
 int emu_cpustate_selfcheck(struct emu_cpu *cpu, char *err, size_t errlen);
 /* Write the whole state into the engine (exact hidden segment state, CPL, mode). */
 void emu_cpustate_load(struct emu_cpu *cpu, const struct emu_regs *r);
+/* Record the decoder mode that the state in r implies. */
+void emu_cpustate_note_mode(struct emu_cpu *cpu, const struct emu_regs *r);
 /* Read the whole state back from the engine. */
 void emu_cpustate_store(struct emu_cpu *cpu, struct emu_regs *r);
 /* Fast paths for the registers that change on every round trip. */
@@ -181,6 +191,7 @@ enum emu_stop {
 };
 
 #define EMU_BLOCK_CACHE 4096
+#define EMU_DECODE_CACHE 64
 
 struct svm_cpu;    /* svm-model state per processor */
 struct apic_state; /* apic-model state per processor */
@@ -195,6 +206,11 @@ struct emu_cpu {
 
 	uc_engine *uc;
 	uc_context *ctx;       /* scratch for exact state edits */
+	bool ctx_fresh;        /* ctx holds exactly the engine's current state */
+	/* Decoder mode for the code segment, keyed by what can change it. */
+	uint16_t mode_cs;
+	uint64_t mode_cr0;
+	int mode;              /* 16, 32 or 64; 0 = unknown */
 	uc_hook hook_block, hook_invalid, hook_intr, hook_unmapped;
 	void *cs_handle;       /* capstone handle (csh stored as pointer-size) */
 	uint64_t cs_handle_raw;
@@ -235,6 +251,7 @@ struct emu_cpu {
 	bool watch_popf;
 
 	struct emu_block *blocks;  /* direct-mapped cache, EMU_BLOCK_CACHE entries */
+	struct emu_decoded *decoded; /* decoded trapped instructions, EMU_DECODE_CACHE */
 	uint64_t *trap_sites;      /* addresses with a code hook, sorted */
 	uint32_t ntrap_sites, cap_trap_sites;
 

@@ -226,7 +226,9 @@ enum emu_stop emu_engine_run(struct emu_cpu *cpu)
 
 		cpu->stop = EMU_STOP_NONE;
 		cpu->cur_block = NULL;
+		cpu->ctx_fresh = false;
 		e = uc_emu_start(cpu->uc, rip, 0, 0, 0);
+		cpu->ctx_fresh = false;
 		if (cpu->stop == EMU_STOP_RESTART)
 			continue;
 		if (cpu->stop == EMU_STOP_NONE) {
