@@ -12,7 +12,7 @@ nm=${NM:-nm}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$nm" -g --defined-only "$@" 2>/dev/null | awk 'NF==3 {print $3}' | sort -u >"$tmp/defined"
-"$nm" -g --undefined-only "$@" 2>/dev/null | awk '{print $NF}' | grep -v ':$' | sort -u >"$tmp/undefined"
+"$nm" -g --undefined-only "$@" 2>/dev/null | awk 'NF {print $NF}' | grep -v ':$' | sort -u >"$tmp/undefined"
 comm -23 "$tmp/undefined" "$tmp/defined" \
   | grep -Ev '^(arch_[A-Za-z0-9_]+|memcpy|memmove|memset|memcmp|__(asan|ubsan|sanitizer|lsan)_[A-Za-z0-9_]+|_GLOBAL_OFFSET_TABLE_)$' \
   >"$tmp/bad" || true

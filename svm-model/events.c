@@ -295,7 +295,7 @@ void svm_handle_exception(struct emu_cpu *cpu)
 		uint32_t pfe;
 
 		/* Tell INT n / INT3 / INTO (traps) from a fault on the same vector. */
-		if (emu_lin_read(cpu, rip - len, b, len, false, &fla, &pfe) == 0 &&
+		if (emu_lin_read(cpu, emu_linear(cpu, rip - len), b, len, false, &fla, &pfe) == 0 &&
 		    ((len == 2 && b[0] == 0xcd && b[1] == vec) || (len == 1 && (b[0] == 0xcc || b[0] == 0xce)))) {
 			ev.kind = vec >= 32 || len == 2 ? EMU_EVT_SOFTINT : EMU_EVT_EXCEPTION;
 			ev.next_rip = rip;

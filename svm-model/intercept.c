@@ -129,7 +129,7 @@ static void advance(struct emu_cpu *cpu, const struct emu_insn *in)
 {
 	cpu->cycle += emu_costs_insn(cpu->m->costs, in->id);
 	cpu->insns++;
-	emu_reg_set(cpu, UC_X86_REG_RIP, in->addr + in->len);
+	emu_reg_set(cpu, UC_X86_REG_RIP, cpu->stop_rip + in->len);
 }
 
 static void raise_simple(struct emu_cpu *cpu, uint8_t vec, bool has_err, uint32_t err)
@@ -164,7 +164,8 @@ static void do_io(struct emu_cpu *cpu, const struct emu_insn *in)
 
 	if (io_intercepted(cpu, port, in->io_size)) {
 		/* exit_info_2 holds the rIP of the next instruction (§15.10.2). */
-		svm_vmexit_insn(cpu, SVM_EXIT_IOIO, ioio_info(in, port), in->addr + in->len, in->len);
+		svm_vmexit_insn(cpu, SVM_EXIT_IOIO, ioio_info(in, port), cpu->stop_rip + in->len,
+				in->len);
 		return;
 	}
 	if (in->io_string) {
@@ -298,7 +299,7 @@ static uint64_t effective_address(struct emu_cpu *cpu, const struct emu_insn *in
 			ea += emu_reg_get(cpu, map[i].uc) * (uint64_t)in->mem_scale;
 	}
 	if (in->mem_base == X86_REG_RIP)
-		ea += in->addr + in->len;
+		ea += cpu->stop_rip + in->len;
 	return ea;
 }
 
@@ -307,7 +308,7 @@ void svm_handle_trap(struct emu_cpu *cpu)
 	struct svm_cpu *s = cpu->svm;
 	struct emu_insn in;
 
-	if (emu_decode_insn(cpu, cpu->stop_rip, &in) != 0)
+	if (emu_decode_insn(cpu, emu_linear(cpu, cpu->stop_rip), &in) != 0)
 		emu_fatal(cpu, "cannot decode the trapped instruction at %#llx",
 			  (unsigned long long)cpu->stop_rip);
 	switch (in.trap) {
@@ -412,7 +413,7 @@ void svm_handle_invalid(struct emu_cpu *cpu)
 	uint64_t code = 0;
 	uint32_t word = VMCB_INTERCEPT_MISC2, bit = 0;
 
-	if (emu_decode_insn(cpu, cpu->stop_rip, &in) == 0 && in.len >= 3) {
+	if (emu_decode_insn(cpu, emu_linear(cpu, cpu->stop_rip), &in) == 0 && in.len >= 3) {
 		const uint8_t *b = in.bytes;
 		size_t i = 0;
 

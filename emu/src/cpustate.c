@@ -226,6 +226,7 @@ void emu_cpustate_note_mode(struct emu_cpu *cpu, const struct emu_regs *r)
 		cpu->mode = 64;
 	else
 		cpu->mode = (r->cs.attrib & X86_SEG_DB) ? 32 : 16;
+	cpu->cs_base = cpu->mode == 64 ? 0 : r->cs.base;
 }
 
 void emu_cpustate_store(struct emu_cpu *cpu, struct emu_regs *r)

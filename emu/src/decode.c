@@ -91,6 +91,12 @@ static void sync_mode(struct emu_cpu *cpu)
 	}
 }
 
+uint64_t emu_linear(struct emu_cpu *cpu, uint64_t rip)
+{
+	sync_mode(cpu);
+	return cpu->mode == 64 ? rip : (cpu->cs_base + rip) & 0xffffffffull;
+}
+
 static bool is_prefix(uint8_t b, bool mode64)
 {
 	switch (b) {
@@ -103,8 +109,9 @@ static bool is_prefix(uint8_t b, bool mode64)
 }
 
 /* Classify by opcode; fills the operand fields the model needs. */
-static enum emu_trap_class classify(const uint8_t *p, size_t len, bool mode64, struct emu_insn *in)
+static enum emu_trap_class classify(const uint8_t *p, size_t len, int mode, struct emu_insn *in)
 {
+	bool mode64 = mode == 64;
 	size_t i = 0;
 	bool opsize = false, adsize = false;
 	uint8_t rex = 0;
@@ -129,7 +136,9 @@ static enum emu_trap_class classify(const uint8_t *p, size_t len, bool mode64, s
 	bool has2 = i + 1 < len, has3 = i + 2 < len;
 	uint8_t op2 = has2 ? p[i + 1] : 0, modrm = has3 ? p[i + 2] : 0;
 
-	in->addr_size = mode64 ? (adsize ? 4 : 8) : (adsize ? 2 : 4);
+	/* Default sizes follow the code segment; 66h/67h select the other one. */
+	in->addr_size = mode64 ? (adsize ? 4 : 8) : ((mode == 32) != adsize ? 4 : 2);
+	bool op16 = mode == 16 ? !opsize : opsize;
 	switch (op) {
 	case 0xf4:
 		return EMU_TRAP_HLT;
@@ -149,7 +158,7 @@ static enum emu_trap_class classify(const uint8_t *p, size_t len, bool mode64, s
 		in->io_string = op >= 0x6c && op <= 0x6f;
 		in->port_dx = !(op >= 0xe4 && op <= 0xe7);
 		in->port = (!in->port_dx && has2) ? op2 : 0;
-		in->io_size = (op & 1) ? (opsize ? 2 : 4) : 1;
+		in->io_size = (op & 1) ? (op16 ? 2 : 4) : 1;
 		return EMU_TRAP_IO;
 	case 0x0f:
 		if (!has2)
@@ -286,7 +295,7 @@ int emu_decode_insn(struct emu_cpu *cpu, uint64_t la, struct emu_insn *out)
 		}
 	}
 	cs_free(insn, n);
-	out->trap = classify(out->bytes, out->len, d->mode == CS_MODE_64, out);
+	out->trap = classify(out->bytes, out->len, cpu->mode, out);
 	decoded_fill(cpu, e, la, cr3, out);
 	return 0;
 }
@@ -321,7 +330,7 @@ int emu_block_analyse(struct emu_cpu *cpu, uint64_t la, uint32_t size, struct em
 		}
 		b->ninsn++;
 		memset(&tmp, 0, sizeof(tmp));
-		if (classify(insn[i].bytes, insn[i].size, d->mode == CS_MODE_64, &tmp) !=
+		if (classify(insn[i].bytes, insn[i].size, cpu->mode, &tmp) !=
 		    EMU_TRAP_NONE) {
 			int r = emu_engine_add_trap_site(cpu, insn[i].address);
 

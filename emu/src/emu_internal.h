@@ -80,7 +80,7 @@ struct emu_block {
 
 /* A decoded instruction, for the model's own emulation of trapped ones. */
 struct emu_insn {
-	uint64_t addr;
+	uint64_t addr;        /* linear address */
 	uint8_t len;
 	uint8_t bytes[16];
 	unsigned id;          /* capstone instruction id */
@@ -108,6 +108,8 @@ struct emu_decoded {
 };
 
 int emu_decode_init(struct emu_cpu *cpu);
+/* Linear address of rip in the code segment now loaded (RIP is CS-relative). */
+uint64_t emu_linear(struct emu_cpu *cpu, uint64_t rip);
 void emu_decode_fini(struct emu_cpu *cpu);
 /* Decode the instruction at linear address la; 0 or -1 when unreadable. */
 int emu_decode_insn(struct emu_cpu *cpu, uint64_t la, struct emu_insn *out);
@@ -211,6 +213,7 @@ struct emu_cpu {
 	uint16_t mode_cs;
 	uint64_t mode_cr0;
 	int mode;              /* 16, 32 or 64; 0 = unknown */
+	uint64_t cs_base;      /* CS.base for that mode (0 in 64-bit mode) */
 	uc_hook hook_block, hook_invalid, hook_intr, hook_unmapped;
 	void *cs_handle;       /* capstone handle (csh stored as pointer-size) */
 	uint64_t cs_handle_raw;
@@ -233,7 +236,7 @@ struct emu_cpu {
 
 	/* Engine stop bookkeeping. */
 	enum emu_stop stop;
-	uint64_t stop_rip;
+	uint64_t stop_rip;       /* RIP (CS-relative) where the engine stopped */
 	uint32_t stop_intno;
 	uint32_t stop_error;    /* error code of the exception that stopped the engine */
 	enum emu_trap_class stop_trap;

@@ -131,7 +131,7 @@ static void hook_trap(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 	emu_engine_unretire(cpu, addr);
 	cpu->stop = EMU_STOP_TRAP;
 	cpu->stop_trap = in.trap;
-	cpu->stop_rip = addr;
+	cpu->stop_rip = emu_reg_get(cpu, UC_X86_REG_RIP);
 	uc_emu_stop(uc);
 }
 
@@ -140,7 +140,7 @@ static bool hook_invalid(uc_engine *uc, void *user)
 	struct emu_cpu *cpu = user;
 
 	cpu->stop_rip = emu_reg_get(cpu, UC_X86_REG_RIP);
-	emu_engine_unretire(cpu, cpu->stop_rip);
+	emu_engine_unretire(cpu, emu_linear(cpu, cpu->stop_rip));
 	cpu->stop = EMU_STOP_INVALID;
 	uc_emu_stop(uc);
 	return true;

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Minimal guests for the engine tests: a VMCB and memory for a guest in
+ * long, 32-bit protected or real mode, built directly (no hypervisor core),
+ * so a failure here points at the model and nothing else.
+ */
+#ifndef TESTS_EMU_GUEST_UTIL_H
+#define TESTS_EMU_GUEST_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hv/arch.h"
+#include "x86/vmcb.h"
+
+struct tguest {
+	uint64_t vmcb_pa;
+	struct vmcb *vmcb;
+	struct arch_gprs gprs;
+	uint64_t code_pa;
+	uint64_t pml4_pa;  /* long mode: identity map of the first 4 GiB */
+	uint64_t gdt_pa, idt_pa;
+	uint64_t stack_top;
+};
+
+/* EFER.SVME and VM_HSAVE_PA on the calling processor. */
+void tg_svm_on(void);
+void tg_long(struct tguest *g, const void *code, size_t len);
+void tg_prot32(struct tguest *g, const void *code, size_t len);
+void tg_real(struct tguest *g, const void *code, size_t len);
+/* Long mode: an IDT gate for vector -> handler (a guest-linear address). */
+void tg_idt_gate(struct tguest *g, uint8_t vector, uint64_t handler);
+arch_fault_t tg_run(struct tguest *g);
+
+#endif
