@@ -5,10 +5,13 @@
  * scheduler always resumes the ready processor that is furthest behind in
  * cycles (lowest index on a tie), so a run depends on nothing but its inputs.
  */
+/* mmap(MAP_ANONYMOUS) is POSIX, not C11. */
+#define _DEFAULT_SOURCE
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "apic-model/apic_model.h"
 #include "emu_internal.h"
@@ -148,14 +151,14 @@ struct emu_machine *emu_machine_create(const struct emu_config *cfg, char *err, 
 	}
 	m->cfg = *cfg;
 	m->ram_size = cfg->ram_size;
-	m->ram = aligned_alloc(4096, m->ram_size);
-	if (!m->ram) {
+	/* Anonymous pages are zero and cost nothing until the guest touches them. */
+	m->ram = mmap(NULL, m->ram_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m->ram == MAP_FAILED) {
 		snprintf(err, errlen, "out of memory for %llu bytes of guest memory",
 			 (unsigned long long)m->ram_size);
 		free(m);
 		return NULL;
 	}
-	memset(m->ram, 0, m->ram_size);
 	/* Page allocation starts above the real-mode area (0-1 MiB). */
 	m->next_page = 1ull << 20;
 	if (cfg->costs) {
@@ -196,7 +199,7 @@ void emu_machine_destroy(struct emu_machine *m)
 		emu_coro_free(c->coro);
 	}
 	emu_costs_free(m->owned_costs);
-	free(m->ram);
+	munmap(m->ram, m->ram_size);
 	free(m);
 }
 
