@@ -71,8 +71,11 @@ static void exit_on_exception(struct emu_cpu *cpu, const struct emu_pending_even
 {
 	uint64_t info2 = 0;
 
-	if (ev->vector == X86_VEC_PF)
+	if (ev->vector == X86_VEC_PF) {
+		/* The faulting address goes to exit_info_2; CR2 keeps its value. */
 		info2 = emu_reg_get(cpu, UC_X86_REG_CR2);
+		emu_reg_set(cpu, UC_X86_REG_CR2, cpu->svm->cr2);
+	}
 	svm_vmexit(cpu, SVM_EXIT_EXCP_BASE + ev->vector, ev->has_error ? ev->error : 0, info2);
 }
 
@@ -96,6 +99,8 @@ static void deliver(struct emu_cpu *cpu, struct emu_pending_event ev, bool vnmi)
 		if (emu_deliver(cpu, &ev, &fault) == 0) {
 			s->delivering = false;
 			s->delivering_vnmi = false;
+			if (ev.kind == EMU_EVT_EXCEPTION && ev.vector == X86_VEC_PF)
+				s->cr2 = emu_reg_get(cpu, UC_X86_REG_CR2);
 			if (ev.kind == EMU_EVT_NMI && !vnmi)
 				s->guest_nmi_blocked = true;
 			return;
@@ -325,5 +330,8 @@ void svm_handle_exception(struct emu_cpu *cpu)
 		ev.error = cpu->stop_error;
 	}
 	emu_cpustate_clear_exception(cpu);
+	/* The faulting address as QEMU first reported it (see the engine's hook). */
+	if (vec == X86_VEC_PF)
+		emu_reg_set(cpu, UC_X86_REG_CR2, cpu->stop_cr2);
 	svm_raise(cpu, &ev);
 }

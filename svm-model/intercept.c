@@ -97,6 +97,19 @@ bool svm_model_trap_wanted(struct emu_cpu *cpu, const struct emu_insn *in)
 	case EMU_TRAP_MOV_CR:
 		if (in->cr == 8)
 			return true;
+		if (in->cr == 2 && in->cr_write)
+			s->cr2 = emu_reg_get(cpu, gpr_uc[in->gpr]);
+		if (in->cr_write && (in->cr == 3 || in->cr == 0 || in->cr == 4) &&
+		    !svm_intercepted(s, VMCB_INTERCEPT_CR, 1u << (in->cr + 16))) {
+			uint64_t v = emu_reg_get(cpu, gpr_uc[in->gpr]);
+			uint64_t cr0 = in->cr == 0 ? v : emu_reg_get(cpu, UC_X86_REG_CR0);
+			uint64_t cr3 = in->cr == 3 ? v : emu_reg_get(cpu, UC_X86_REG_CR3);
+			uint64_t cr4 = in->cr == 4 ? v : emu_reg_get(cpu, UC_X86_REG_CR4);
+			uc_x86_msr efer = { .rid = 0xc0000080u };
+
+			uc_reg_read(cpu->uc, UC_X86_REG_MSR, &efer);
+			emu_engine_check_paging(cpu, cr0, cr3, cr4, efer.value);
+		}
 		return svm_intercepted(s, VMCB_INTERCEPT_CR,
 				       1u << (in->cr + (in->cr_write ? 16 : 0))) ||
 		       (in->cr == 0 && in->cr_write &&

@@ -21,6 +21,9 @@ struct svm_cpu {
 	uint32_t intercepts[VMCB_INTERCEPT_WORDS];
 	bool vnmi;               /* V_NMI_ENABLE in effect for this run */
 	bool guest_nmi_blocked;  /* NMI blocking without vNMI (until IRET) */
+	/* The guest's architectural CR2: QEMU writes CR2 when it raises a #PF,
+	 * but an intercepted #PF must leave it alone (APM §15.12). */
+	uint64_t cr2;
 	bool exit_pending;
 	bool shutdown;           /* the processor is in the shutdown state */
 	/* The event being vectored when a fault interrupted it (for EXITINTINFO). */

@@ -155,6 +155,7 @@ arch_fault_t svm_model_vmrun(struct emu_cpu *cpu, uint64_t vmcb_pa, struct arch_
 	if (!s->has_vnmi)
 		v->control.int_ctl &= ~(V_NMI_PENDING_MASK | V_NMI_BLOCKING_MASK);
 	s->guest_nmi_blocked = false;
+	s->cr2 = v->save.cr2;
 	load_guest(cpu, v, gprs);
 	cpu->watch_iret_rip = 0;
 	cpu->watch_popf = false;

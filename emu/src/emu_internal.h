@@ -132,6 +132,12 @@ enum emu_access { EMU_ACC_READ = 0, EMU_ACC_WRITE = 1, EMU_ACC_FETCH = 2 };
  */
 int emu_translate(struct emu_cpu *cpu, uint64_t la, enum emu_access acc, bool user,
 		  uint64_t *pa, uint32_t *pf_error);
+/*
+ * The engine can only run guests whose present mappings are identity
+ * (linear page == physical page); -1 names the first mapping that is not.
+ */
+int emu_paging_identity_check(struct emu_cpu *cpu, uint64_t cr0, uint64_t cr3, uint64_t cr4,
+			      uint64_t efer, uint64_t *bad_la, uint64_t *bad_pa);
 /* Linear-address copy helpers; return 0, or -1 with the faulting address and #PF code. */
 int emu_lin_read(struct emu_cpu *cpu, uint64_t la, void *buf, size_t n, bool user,
 		 uint64_t *fault_la, uint32_t *pf_error);
@@ -239,6 +245,7 @@ struct emu_cpu {
 	uint64_t stop_rip;       /* RIP (CS-relative) where the engine stopped */
 	uint32_t stop_intno;
 	uint32_t stop_error;    /* error code of the exception that stopped the engine */
+	uint64_t stop_cr2;      /* and its faulting address, for a #PF */
 	enum emu_trap_class stop_trap;
 	struct emu_block *cur_block;
 	uint64_t fault_la;     /* linear address of an unmapped access */
@@ -300,6 +307,10 @@ enum emu_stop emu_engine_run(struct emu_cpu *cpu);
 /* Make the engine's TLB agree with the paging state now loaded. */
 void emu_engine_sync_tlb(struct emu_cpu *cpu, const struct emu_regs *r, uint32_t asid,
 			 bool force);
+/* Stop the run with a clear error if the paging state is one the engine
+ * cannot run (see emu_paging_identity_check()). */
+void emu_engine_check_paging(struct emu_cpu *cpu, uint64_t cr0, uint64_t cr3, uint64_t cr4,
+			     uint64_t efer);
 /* Correct the clock for the part of the current block that did not retire. */
 void emu_engine_unretire(struct emu_cpu *cpu, uint64_t rip);
 /* Zero guest-physical memory and drop the engine's translations of it. */

@@ -25,6 +25,8 @@ extern const uint8_t emu_bootstrap_code[], emu_bootstrap_code_end[];
 #define TRAP_SITES_MAX 8192
 /* Open bus: physical addresses above RAM read as all ones (no device). */
 #define EMU_PHYS_LIMIT (1ull << 40)
+/* Mapped and unmapped again to flush QEMU's TLB. */
+#define EMU_FLUSH_PAGE (0ull - 4096)
 
 static uint64_t open_bus_read(uc_engine *uc, uint64_t off, unsigned size, void *user)
 {
@@ -158,6 +160,9 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *user)
 	 * silent #DF over this fault): take the error code now.
 	 */
 	cpu->stop_error = emu_cpustate_error_code(cpu);
+	/* Likewise CR2, which QEMU wrote when it raised the #PF. */
+	if (intno == X86_VEC_PF)
+		cpu->stop_cr2 = emu_reg_get(cpu, UC_X86_REG_CR2);
 	cpu->stop = EMU_STOP_EXCEPTION;
 	uc_emu_stop(uc);
 }
@@ -243,6 +248,17 @@ enum emu_stop emu_engine_run(struct emu_cpu *cpu)
 	}
 }
 
+void emu_engine_check_paging(struct emu_cpu *cpu, uint64_t cr0, uint64_t cr3, uint64_t cr4,
+			     uint64_t efer)
+{
+	uint64_t la, pa;
+
+	if (emu_paging_identity_check(cpu, cr0, cr3, cr4, efer, &la, &pa) != 0)
+		emu_fatal(cpu, "guest paging maps linear %#llx to physical %#llx: the engine "
+			  "(Unicorn 2.0.1) runs only guests whose present mappings are identity "
+			  "(docs/engine.md)", (unsigned long long)la, (unsigned long long)pa);
+}
+
 /*
  * QEMU's TLB is not tagged with an address space. Whenever VMRUN loads a
  * paging state other than the one the TLB was filled under, or the VMCB asks
@@ -254,8 +270,9 @@ void emu_engine_sync_tlb(struct emu_cpu *cpu, const struct emu_regs *r, uint32_t
 	if (!force && cpu->tlb_valid && cpu->tlb_cr0 == r->cr0 && cpu->tlb_cr3 == r->cr3 &&
 	    cpu->tlb_cr4 == r->cr4 && cpu->tlb_efer == r->efer && cpu->tlb_asid == asid)
 		return;
-	uc_mem_map(cpu->uc, EMU_PHYS_LIMIT, 4096, UC_PROT_READ);
-	uc_mem_unmap(cpu->uc, EMU_PHYS_LIMIT, 4096);
+	emu_engine_check_paging(cpu, r->cr0, r->cr3, r->cr4, r->efer);
+	uc_mem_map(cpu->uc, EMU_FLUSH_PAGE, 4096, UC_PROT_READ);
+	uc_mem_unmap(cpu->uc, EMU_FLUSH_PAGE, 4096);
 	emu_block_cache_flush(cpu);
 	cpu->tlb_valid = true;
 	cpu->tlb_cr0 = r->cr0;
@@ -345,9 +362,16 @@ int emu_engine_init(struct emu_cpu *cpu, char *err, size_t errlen)
 			     NULL, open_bus_write, NULL)) != UC_ERR_OK ||
 	    (e = uc_mmio_map(cpu->uc, APIC_MMIO_BASE, 4096, apic_mmio_read, cpu, apic_mmio_write,
 			     cpu)) != UC_ERR_OK ||
-	    (e = uc_mmio_map(cpu->uc, APIC_MMIO_BASE + 4096,
-			     EMU_PHYS_LIMIT - APIC_MMIO_BASE - 4096, open_bus_read, NULL,
-			     open_bus_write, NULL)) != UC_ERR_OK) {
+	    /*
+	     * Up to the last page, which is kept free for TLB flushes. Unicorn
+	     * looks up its memory map by linear address before QEMU walks the
+	     * page tables, so linear addresses above the physical limit need a
+	     * mapping too, or a not-present page there would surface as
+	     * "unmapped" instead of #PF. The walk never yields a physical
+	     * address above the limit (reserved bits), so nothing is read there.
+	     */
+	    (e = uc_mmio_map(cpu->uc, APIC_MMIO_BASE + 4096, EMU_FLUSH_PAGE - APIC_MMIO_BASE - 4096,
+			     open_bus_read, NULL, open_bus_write, NULL)) != UC_ERR_OK) {
 		snprintf(err, errlen, "mapping guest memory: %s", uc_strerror(e));
 		return -1;
 	}

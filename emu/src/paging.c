@@ -187,3 +187,120 @@ int emu_lin_write(struct emu_cpu *cpu, uint64_t la, const void *buf, size_t n, b
 {
 	return lin_copy(cpu, la, (void *)(uintptr_t)buf, n, user, true, fault_la, pf_error);
 }
+
+/*
+ * Unicorn 2.0.1 walks the guest's page tables for faults and permissions
+ * but then maps every linear page to the physical page of the same number
+ * (its x86 MMU sets paddr = vaddr after the walk). A guest whose present
+ * mappings are not identity would read and write the wrong memory, so the
+ * model checks every present leaf whenever a paging state is loaded and
+ * refuses to run a guest that breaks the rule.
+ */
+struct idcheck {
+	struct emu_cpu *cpu;
+	uint64_t bad_la, bad_pa;
+};
+
+static bool leaf_ok(struct idcheck *c, uint64_t la, uint64_t pa)
+{
+	if (la == pa)
+		return true;
+	c->bad_la = la;
+	c->bad_pa = pa;
+	return false;
+}
+
+static bool walk64(struct idcheck *c, uint64_t table, int level, uint64_t la_base)
+{
+	unsigned shift = 12 + 9 * (unsigned)(level - 1);
+	unsigned n = 512;
+	const uint64_t *t = emu_ram_ptr(c->cpu->m, table, (uint64_t)n * 8);
+
+	if (!t)
+		return true; /* tables outside RAM read as all ones: reserved bits, #PF */
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t e = t[i], la = la_base + ((uint64_t)i << shift);
+		uint64_t addr = e & 0x000ffffffffff000ull;
+
+		if (!(e & X86_PTE_P))
+			continue;
+		if (level == 4 && i >= 256)
+			la |= 0xffff000000000000ull; /* upper half, sign-extended */
+		if (level == 1 || (level <= 3 && (e & X86_PTE_PS))) {
+			if (!leaf_ok(c, la, addr & ~((1ull << shift) - 1)))
+				return false;
+			continue;
+		}
+		if (!walk64(c, addr, level - 1, la))
+			return false;
+	}
+	return true;
+}
+
+/* PAE: four PDPTEs of 1 GiB each, then page directories as in long mode. */
+static bool walk_pae(struct idcheck *c, uint64_t pdpt)
+{
+	const uint64_t *t = emu_ram_ptr(c->cpu->m, pdpt, 32);
+
+	if (!t)
+		return true;
+	for (unsigned i = 0; i < 4; i++) {
+		if ((t[i] & X86_PTE_P) &&
+		    !walk64(c, t[i] & 0x000ffffffffff000ull, 2, (uint64_t)i << 30))
+			return false;
+	}
+	return true;
+}
+
+static bool walk32(struct idcheck *c, uint64_t cr3, bool pse)
+{
+	const uint32_t *pd = emu_ram_ptr(c->cpu->m, cr3 & 0xfffff000u, 4096);
+
+	if (!pd)
+		return true;
+	for (unsigned i = 0; i < 1024; i++) {
+		uint32_t e = pd[i];
+		uint64_t la = (uint64_t)i << 22;
+
+		if (!(e & X86_PTE_P))
+			continue;
+		if (pse && (e & X86_PTE_PS)) {
+			uint64_t pa = (e & 0xffc00000u) | ((uint64_t)(e & 0x1fe000u) << 19);
+
+			if (!leaf_ok(c, la, pa))
+				return false;
+			continue;
+		}
+		const uint32_t *pt = emu_ram_ptr(c->cpu->m, e & 0xfffff000u, 4096);
+
+		if (!pt)
+			continue;
+		for (unsigned j = 0; j < 1024; j++) {
+			if ((pt[j] & X86_PTE_P) &&
+			    !leaf_ok(c, la + ((uint64_t)j << 12), pt[j] & 0xfffff000u))
+				return false;
+		}
+	}
+	return true;
+}
+
+int emu_paging_identity_check(struct emu_cpu *cpu, uint64_t cr0, uint64_t cr3, uint64_t cr4,
+			      uint64_t efer, uint64_t *bad_la, uint64_t *bad_pa)
+{
+	struct idcheck c = { .cpu = cpu };
+	bool ok;
+
+	if (!(cr0 & X86_CR0_PG))
+		return 0;
+	if (efer & X86_EFER_LMA)
+		ok = walk64(&c, cr3 & 0x000ffffffffff000ull, 4, 0);
+	else if (cr4 & X86_CR4_PAE)
+		ok = walk_pae(&c, cr3 & 0xffffffe0ull);
+	else
+		ok = walk32(&c, cr3, (cr4 & X86_CR4_PSE) != 0);
+	if (ok)
+		return 0;
+	*bad_la = c.bad_la;
+	*bad_pa = c.bad_pa;
+	return -1;
+}
