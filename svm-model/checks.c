@@ -19,9 +19,13 @@
 #define EFER_DEFINED (X86_EFER_SCE | X86_EFER_LME | X86_EFER_LMA | X86_EFER_NXE | \
 		      X86_EFER_SVME | X86_EFER_LMSLE | X86_EFER_FFXSR | X86_EFER_TCE)
 
-/* EVENTINJ: defined types only; an exception may not use vector 2 (NMI)
- * and must name a vector that is an exception (§15.20). */
-bool svm_eventinj_valid(uint32_t ev)
+/*
+ * EVENTINJ (§15.20): defined types only; an exception may not use vector 2
+ * (NMI), must name a vector that is an exception, and must be possible in the
+ * guest's mode: the APM's own example of an illegal injection is #BR into a
+ * 64-bit guest.
+ */
+bool svm_eventinj_valid(uint32_t ev, bool mode64)
 {
 	uint32_t type = ev & SVM_EVTINJ_TYPE_MASK;
 	uint8_t vec = ev & SVM_EVTINJ_VEC_MASK;
@@ -39,7 +43,7 @@ bool svm_eventinj_valid(uint32_t ev)
 		if (vec == 2 || vec == 9 || vec == 15 || vec == 20 || (vec >= 22 && vec <= 27) ||
 		    vec == 31 || vec >= 32)
 			return false;
-		return true;
+		return !(mode64 && vec == X86_VEC_BR);
 	default:
 		return false;
 	}
@@ -96,7 +100,7 @@ bool svm_vmcb_valid(struct emu_cpu *cpu, const struct vmcb *vmcb)
 	if (cpu->svm->has_vnmi && (c->int_ctl & V_NMI_ENABLE_MASK) &&
 	    !(c->intercepts[VMCB_INTERCEPT_MISC1] & INTERCEPT_NMI))
 		return false;
-	if (!svm_eventinj_valid(c->event_inj))
+	if (!svm_eventinj_valid(c->event_inj, (s->efer & X86_EFER_LMA) && (s->cs.attrib & X86_SEG_L)))
 		return false;
 	return true;
 }

@@ -294,34 +294,35 @@ void svm_handle_exception(struct emu_cpu *cpu)
 	/* INT n, INT3 and INTO report RIP after the instruction. */
 	if (vec >= 32 || vec == X86_VEC_BP || vec == X86_VEC_OF) {
 		uint64_t rip = cpu->stop_rip;
-		uint8_t len = vec == X86_VEC_BP ? 1 : (vec == X86_VEC_OF ? 1 : 2);
+		uint8_t len = vec >= 32 ? 2 : 1;
 		uint8_t b[2] = { 0, 0 };
 		uint64_t fla;
 		uint32_t pfe;
 
-		/* Tell INT n / INT3 / INTO (traps) from a fault on the same vector. */
+		/* INT n, INT3 and INTO are traps: Unicorn reports RIP after them. */
 		if (emu_lin_read(cpu, emu_linear(cpu, rip - len), b, len, false, &fla, &pfe) == 0 &&
-		    ((len == 2 && b[0] == 0xcd && b[1] == vec) || (len == 1 && (b[0] == 0xcc || b[0] == 0xce)))) {
-			ev.kind = vec >= 32 || len == 2 ? EMU_EVT_SOFTINT : EMU_EVT_EXCEPTION;
-			ev.next_rip = rip;
+		    ((len == 2 && b[0] == 0xcd && b[1] == vec) ||
+		     (len == 1 && b[0] == (vec == X86_VEC_BP ? 0xcc : 0xce)))) {
 			emu_cpustate_clear_exception(cpu);
+			ev.next_rip = rip;
+			/* Intercepts report the instruction itself (APM §15.12). */
 			emu_reg_set(cpu, UC_X86_REG_RIP, rip - len);
-			if (ev.kind == EMU_EVT_SOFTINT &&
-			    svm_intercepted(cpu->svm, VMCB_INTERCEPT_MISC1, INTERCEPT_INTN)) {
-				svm_vmexit_insn(cpu, SVM_EXIT_SWINT, vec, 0, len);
-				return;
-			}
-			if (ev.kind == EMU_EVT_EXCEPTION) {
-				/* #BP/#OF are traps: the return address follows the instruction. */
-				emu_reg_set(cpu, UC_X86_REG_RIP, rip);
-			} else {
-				emu_reg_set(cpu, UC_X86_REG_RIP, rip - len);
-			}
-			if (ev.kind == EMU_EVT_SOFTINT) {
+			if (len == 2) {
+				ev.kind = EMU_EVT_SOFTINT;
+				if (svm_intercepted(cpu->svm, VMCB_INTERCEPT_MISC1, INTERCEPT_INTN)) {
+					svm_vmexit_insn(cpu, SVM_EXIT_SWINT, vec, 0, len);
+					return;
+				}
 				deliver(cpu, ev, false);
 				return;
 			}
-			svm_raise(cpu, &ev);
+			/* #BP/#OF from INT3/INTO: nRIP is saved for these (§15.7.1). */
+			if (exception_intercepted(cpu, &ev)) {
+				svm_vmexit_insn(cpu, SVM_EXIT_EXCP_BASE + vec, 0, 0, len);
+				return;
+			}
+			emu_reg_set(cpu, UC_X86_REG_RIP, rip);
+			deliver(cpu, ev, false);
 			return;
 		}
 	}

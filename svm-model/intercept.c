@@ -361,8 +361,9 @@ void svm_handle_trap(struct emu_cpu *cpu)
 		do_mov_cr(cpu, &in);
 		return;
 	case EMU_TRAP_MOV_DR:
+		/* Decode assists: the GPR number alone; MOV is the only DR access. */
 		svm_vmexit_insn(cpu, (in.cr_write ? SVM_EXIT_WRITE_DR0 : SVM_EXIT_READ_DR0) + in.dr,
-				SVM_CRX_MOV | (uint64_t)in.gpr, 0, in.len);
+				(uint64_t)in.gpr, 0, in.len);
 		return;
 	case EMU_TRAP_INVLPG:
 		if (svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_INVLPG)) {

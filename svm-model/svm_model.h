@@ -74,7 +74,7 @@ void svm_raise(struct emu_cpu *cpu, const struct emu_pending_event *ev);
 bool svm_take_events(struct emu_cpu *cpu);
 /* Event injection at VMRUN (EVENTINJ). */
 void svm_inject_eventinj(struct emu_cpu *cpu);
-bool svm_eventinj_valid(uint32_t event_inj);
+bool svm_eventinj_valid(uint32_t event_inj, bool mode64);
 
 /* intercept.c */
 void svm_handle_trap(struct emu_cpu *cpu);

@@ -385,12 +385,15 @@ int emu_engine_init(struct emu_cpu *cpu, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	/*
+	 * No exit addresses at all. Without the exits list, "until" 0 would make
+	 * linear address 0 an exit; and at the end of every run Unicorn
+	 * retranslates the page of each exit through the guest's page tables,
+	 * where a miss leaves QEMU's "exception in flight" set to #PF and turns
+	 * the guest's next fault into a #DF (or a silent triple fault).
+	 */
 	uc_ctl_exits_enable(cpu->uc);
-	{
-		uint64_t never = ~0ull;
-
-		uc_ctl_set_exits(cpu->uc, &never, 1);
-	}
+	uc_ctl_set_exits(cpu->uc, NULL, 0);
 	/* Every hook the engine will ever need, before anything is translated. */
 	if (uc_hook_add(cpu->uc, &cpu->hook_block, UC_HOOK_BLOCK, (void *)hook_block, cpu, 1, 0) ||
 	    uc_hook_add(cpu->uc, &cpu->hook_invalid, UC_HOOK_INSN_INVALID, (void *)hook_invalid,
