@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The hypervisor core, in one include: the freestanding library (hv/lib.h),
+ * SVM bring-up and VMCB helpers (hv/svm.h), the guest builder (hv/guest.h),
+ * the backend operations (hv/ops.h) and vCPUs with their run loop
+ * (hv/vcpu.h). Compiled unmodified for the model platform and for the
+ * hardware image; reaches the processor only through hv/arch.h.
+ *
+ * Who may include it: hv/, conformance/, cli/, hw/, tests/.
+ */
+#ifndef HV_HV_H
+#define HV_HV_H
+
+#include <stdint.h>
+
+#include "hv/arch.h"
+#include "hv/event.h"
+#include "hv/guest.h"
+#include "hv/lib.h"
+#include "hv/ops.h"
+#include "hv/svm.h"
+#include "hv/vcpu.h"
+
+/*
+ * World-switch benchmark: enables SVM, builds a guest whose whole program is
+ * "VMMCALL; JMP back", and performs n VMRUN -> VMMCALL -> #VMEXIT round
+ * trips on the calling processor. Returns the number completed (n unless
+ * SVM is missing or an entry fails).
+ */
+uint64_t hv_bench_roundtrips(uint64_t n);
+
+#endif

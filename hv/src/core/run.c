@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The run loop and event injection, vendor-neutral. NMIs are counted as KVM
+ * counts them: at most one NMI in service (blocking) and one pending,
+ * whether the pending one waits in hardware (V_NMI) or in software; more are
+ * dropped and counted (facts §(f), "at most one can be pending while blocked").
+ */
+#include "hv/arch.h"
+#include "hv/lib.h"
+#include "hv/vcpu.h"
+
+/* Move queued NMIs to pending, honouring the limit, and hand one to vNMI. */
+static void process_nmi(struct hv_vcpu *vcpu)
+{
+	const struct hv_vcpu_ops *ops = vcpu->ops;
+	uint32_t limit = 2, total;
+
+	if (ops->get_nmi_mask(vcpu) || vcpu->nmi.injected)
+		limit = 1;
+	if (ops->is_vnmi_pending(vcpu))
+		limit--;
+	total = vcpu->nmi.pending + vcpu->nmi.queued;
+	vcpu->nmi.queued = 0;
+	if (total > limit) {
+		vcpu->stats.nmis_dropped += total - limit;
+		total = limit;
+	}
+	vcpu->nmi.pending = total;
+	if (vcpu->nmi.pending && ops->set_vnmi_pending(vcpu))
+		vcpu->nmi.pending--;
+}
+
+/* Decide what the next entry delivers (KVM's kvm_check_and_inject_events). */
+static void inject_events(struct hv_vcpu *vcpu)
+{
+	const struct hv_vcpu_ops *ops = vcpu->ops;
+	bool can_inject = true;
+
+	/* First what a #VMEXIT interrupted: it was already taken by the guest. */
+	if (vcpu->nmi.injected) {
+		ops->inject_nmi(vcpu);
+		can_inject = false;
+	} else if (vcpu->reinject.valid) {
+		ops->inject_event(vcpu, vcpu->reinject.info, vcpu->reinject.error_code);
+		vcpu->reinject.valid = false;
+		can_inject = false;
+	}
+	process_nmi(vcpu);
+	if (!vcpu->nmi.pending)
+		return;
+	if (can_inject && ops->nmi_allowed(vcpu)) {
+		vcpu->nmi.pending--;
+		vcpu->nmi.injected = true;
+		ops->inject_nmi(vcpu);
+	}
+	if (vcpu->nmi.pending)
+		ops->enable_nmi_window(vcpu);
+}
+
+arch_fault_t hv_vcpu_enter(struct hv_vcpu *vcpu)
+{
+	vcpu->stats.entries++;
+	return vcpu->ops->vcpu_enter(vcpu);
+}
+
+int hv_vcpu_run(struct hv_vcpu *vcpu, struct hv_exit *exit)
+{
+	if (!vcpu->ops)
+		return HV_EINVAL;
+	hv_memset(exit, 0, sizeof(*exit));
+	/* The caller runs a halted vCPU when it has something for it. */
+	if (vcpu->mp_state == HV_MP_STATE_HALTED)
+		hv_vcpu_set_mp_state(vcpu, HV_MP_STATE_RUNNABLE);
+	vcpu->internal_exits = 0;
+	for (;;) {
+		arch_fault_t fault;
+		int r;
+
+		inject_events(vcpu);
+		fault = hv_vcpu_enter(vcpu);
+		if (fault != ARCH_OK) {
+			exit->reason = HV_EXIT_INTERNAL_ERROR;
+			exit->internal.suberror = HV_INTERNAL_ENTRY_FAULT;
+			exit->internal.fault = fault;
+			return HV_OK;
+		}
+		r = vcpu->ops->handle_exit(vcpu, exit);
+		if (r == 0)
+			return HV_OK;
+		if (++vcpu->internal_exits >= HV_VCPU_MAX_INTERNAL_EXITS) {
+			exit->reason = HV_EXIT_INTERNAL_ERROR;
+			exit->internal.suberror = HV_INTERNAL_LOOP;
+			return HV_OK;
+		}
+	}
+}
