@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The suite, in a fixed order: results line up between runs and platforms.
+ * Order: the hv core's run loop, VMRUN consistency checks, intercepts, event
+ * injection, NMIs without vNMI, vNMI.
+ */
+#include <stddef.h>
+
+#include "conf/conf.h"
+
+#define CONF_SUITE(X) \
+	X(svm_core_hypercall_exit) \
+	X(svm_core_io_exit) \
+	X(svm_core_hlt_exit) \
+	X(svm_core_cpuid_handled) \
+	X(svm_core_guest_exception_exit) \
+	X(svm_core_fail_entry) \
+	X(svm_vmrun_no_vmrun_intercept) \
+	X(svm_vmrun_asid_zero) \
+	X(svm_vmrun_efer_svme_clear) \
+	X(svm_vmrun_efer_mbz) \
+	X(svm_vmrun_cr0_nw_without_cd) \
+	X(svm_vmrun_cr0_cd_legal) \
+	X(svm_vmrun_cr0_high_bits) \
+	X(svm_vmrun_cr3_mbz) \
+	X(svm_vmrun_cr4_reserved) \
+	X(svm_vmrun_dr6_high_bits) \
+	X(svm_vmrun_dr7_high_bits) \
+	X(svm_vmrun_long_mode_without_pae) \
+	X(svm_vmrun_long_mode_without_pe) \
+	X(svm_vmrun_cs_l_and_d) \
+	X(svm_vmrun_msrpm_beyond_maxphyaddr) \
+	X(svm_vmrun_iopm_beyond_maxphyaddr) \
+	X(svm_vmrun_invalid_exit_code) \
+	X(svm_intercept_cpuid) \
+	X(svm_intercept_hlt) \
+	X(svm_intercept_vmmcall) \
+	X(svm_vmmcall_unintercepted_ud) \
+	X(svm_intercept_invlpg) \
+	X(svm_intercept_iret) \
+	X(svm_intercept_vmrun_in_guest) \
+	X(svm_intercept_shutdown) \
+	X(svm_intercept_ioio_out) \
+	X(svm_intercept_ioio_in_multibyte) \
+	X(svm_intercept_msr_read) \
+	X(svm_intercept_msr_write) \
+	X(svm_intercept_cr_read) \
+	X(svm_intercept_cr_write) \
+	X(svm_intercept_dr7) \
+	X(svm_intercept_exception_ud) \
+	X(svm_intercept_exception_de) \
+	X(svm_intercept_exception_bp) \
+	X(svm_nrip_save) \
+	X(svm_eventinj_exception_error_code) \
+	X(svm_eventinj_not_intercepted) \
+	X(svm_eventinj_intr) \
+	X(svm_eventinj_soft_int) \
+	X(svm_eventinj_nmi_ignores_vector) \
+	X(svm_eventinj_delivery_fault_exitintinfo) \
+	X(svm_eventinj_exception_vector2_invalid) \
+	X(svm_eventinj_exception_vector32_invalid) \
+	X(svm_eventinj_br_in_long_mode_invalid) \
+	X(svm_eventinj_reserved_type_invalid) \
+	X(svm_nmi_inject_eventinj) \
+	X(svm_nmi_iret_intercept_armed) \
+	X(svm_nmi_unmasked_after_iret) \
+	X(svm_nmi_mask_held_until_iret_retires) \
+	X(svm_nmi_second_after_iret) \
+	X(svm_nmi_one_plus_one) \
+	X(svm_nmi_interrupt_shadow) \
+	X(svm_nmi_set_mask_defers) \
+	X(svm_vnmi_enable_without_nmi_intercept) \
+	X(svm_vnmi_pending_delivered) \
+	X(svm_vnmi_delivery_sets_mask) \
+	X(svm_vnmi_iret_clears_mask) \
+	X(svm_vnmi_masked_stays_pending) \
+	X(svm_vnmi_int_vector_2_not_injected) \
+	X(svm_vnmi_exit_during_delivery_pf) \
+	X(svm_vnmi_exit_during_delivery_idt) \
+	X(svm_vnmi_interrupt_shadow) \
+	X(svm_vnmi_second_waits_for_iret) \
+	X(svm_vnmi_eventinj_sets_mask) \
+	X(svm_vnmi_core_mask_roundtrip) \
+	X(svm_vnmi_core_queue_limit) \
+
+#define CONF_SUITE_DECLARE(id) extern const struct conf_scenario conf_sc_##id;
+#define CONF_SUITE_ENTRY(id) &conf_sc_##id,
+
+CONF_SUITE(CONF_SUITE_DECLARE)
+
+const struct conf_scenario *const conf_suite[] = { CONF_SUITE(CONF_SUITE_ENTRY) };
+const size_t conf_suite_len = sizeof(conf_suite) / sizeof(conf_suite[0]);

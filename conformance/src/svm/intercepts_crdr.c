@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Control- and debug-register access intercepts (APM vol. 2 §15.9, table
+ * 15-7) and, where the processor has DecodeAssists, the MOV CRx/DRx
+ * information in EXITINFO1 (§15.8.1, tables 15-2 and 15-3).
+ */
+#include "svm_util.h"
+
+CONF_PAYLOAD_DECLARE(icpt_guest);
+CONF_PAYLOAD_LABEL(icpt_guest, cr0_read);
+CONF_PAYLOAD_LABEL(icpt_guest, cr3_write);
+CONF_PAYLOAD_LABEL(icpt_guest, cr3_write_insn);
+CONF_PAYLOAD_LABEL(icpt_guest, cr4);
+CONF_PAYLOAD_LABEL(icpt_guest, cr4_read_insn);
+CONF_PAYLOAD_LABEL(icpt_guest, cr4_write_insn);
+CONF_PAYLOAD_LABEL(icpt_guest, dr7);
+CONF_PAYLOAD_LABEL(icpt_guest, dr7_read_insn);
+CONF_PAYLOAD_LABEL(icpt_guest, dr7_write_insn);
+
+/* GPR numbers of the payload's operands. */
+#define GPR_RCX 1u
+#define GPR_RDX 2u
+#define GPR_RBX 3u
+#define GPR_RSI 6u
+
+static bool setup(struct conf_ctx *ctx, struct conf_svm *s)
+{
+	return conf_svm_setup(ctx, s, CONF_PAYLOAD(icpt_guest), false);
+}
+
+/* One intercepted access: start at `start`, expect exit `code` at `insn`. */
+static bool access(struct conf_ctx *ctx, struct conf_svm *s, unsigned word, uint32_t bit,
+		   const uint8_t *start, uint64_t code, const uint8_t *insn, uint64_t info1,
+		   const char *what)
+{
+	s->vmcb->control.intercepts[VMCB_INTERCEPT_CR] = 0;
+	s->vmcb->control.intercepts[VMCB_INTERCEPT_DR] = 0;
+	hv_vmcb_intercept(s->vmcb, word, bit, true);
+	conf_svm_start_at(s, start);
+	if (!conf_svm_run_expect(ctx, s, code, what))
+		return false;
+	conf_check_u64(ctx, "RIP", s->vmcb->save.rip, conf_svm_addr(s, insn));
+	if (s->caps.decode_assists)
+		conf_check_u64(ctx, "EXITINFO1 (decode assist)", s->vmcb->control.exit_info_1,
+			       info1);
+	return true;
+}
+
+/* MOV from CR0 and from CR4 with the read intercepts — Expect: #VMEXIT(CR0_READ), (CR4_READ) */
+CONF_SCENARIO(svm_intercept_cr_read, "svm intercepts",
+	      "Expect: MOV from CR0 gives #VMEXIT(CR0_READ), MOV from CR4 #VMEXIT(CR4_READ), "
+	      "RIP at the MOV; with DecodeAssists EXITINFO1 = bit 63 | GPR",
+	      "APM vol. 2 §15.9, §15.8.1", conf_svm_unsupported)
+{
+	struct conf_svm s;
+
+	if (!setup(ctx, &s))
+		return;
+	access(ctx, &s, VMCB_INTERCEPT_CR, 1u << 0, icpt_guest_cr0_read, SVM_EXIT_READ_CR0,
+	       icpt_guest_cr0_read, SVM_CRX_MOV | GPR_RBX, "MOV %cr0, %rbx");
+	access(ctx, &s, VMCB_INTERCEPT_CR, 1u << 4, icpt_guest_cr4, SVM_EXIT_READ_CR4,
+	       icpt_guest_cr4_read_insn, SVM_CRX_MOV | GPR_RSI, "MOV %cr4, %rsi");
+}
+
+/* MOV to CR3 and to CR4 with only the write intercepts — Expect: reads pass, writes exit */
+CONF_SCENARIO(svm_intercept_cr_write, "svm intercepts",
+	      "Expect: with only write intercepts, MOV from CR3/CR4 runs and MOV to CR3/CR4 "
+	      "gives #VMEXIT(CR3_WRITE)/(CR4_WRITE) at the MOV",
+	      "APM vol. 2 §15.9, §15.8.1", conf_svm_unsupported)
+{
+	struct conf_svm s;
+
+	if (!setup(ctx, &s))
+		return;
+	if (access(ctx, &s, VMCB_INTERCEPT_CR, 1u << (16 + 3), icpt_guest_cr3_write,
+		   SVM_EXIT_WRITE_CR3, icpt_guest_cr3_write_insn, SVM_CRX_MOV | GPR_RDX,
+		   "MOV %cr3, %rdx; MOV %rdx, %cr3"))
+		conf_check_u64(ctx, "RDX (CR3 read without exit)", s.vcpu.gprs.rdx,
+			       s.vmcb->save.cr3);
+	if (access(ctx, &s, VMCB_INTERCEPT_CR, 1u << (16 + 4), icpt_guest_cr4,
+		   SVM_EXIT_WRITE_CR4, icpt_guest_cr4_write_insn, SVM_CRX_MOV | GPR_RSI,
+		   "MOV %cr4, %rsi; MOV %rsi, %cr4"))
+		conf_check_u64(ctx, "RSI (CR4 read without exit)", s.vcpu.gprs.rsi,
+			       s.vmcb->save.cr4);
+}
+
+/* MOV from and to DR7 with the DR7 intercepts — Expect: #VMEXIT(DR7_READ), (DR7_WRITE) */
+CONF_SCENARIO(svm_intercept_dr7, "svm intercepts",
+	      "Expect: MOV from DR7 gives #VMEXIT(DR7_READ); with only the write intercept, "
+	      "MOV to DR7 gives #VMEXIT(DR7_WRITE); with DecodeAssists EXITINFO1 = GPR",
+	      "APM vol. 2 §15.9, §15.8.1", conf_svm_unsupported)
+{
+	struct conf_svm s;
+
+	if (!setup(ctx, &s))
+		return;
+	access(ctx, &s, VMCB_INTERCEPT_DR, 1u << 7, icpt_guest_dr7, SVM_EXIT_READ_DR7,
+	       icpt_guest_dr7_read_insn, GPR_RCX, "MOV %dr7, %rcx");
+	access(ctx, &s, VMCB_INTERCEPT_DR, 1u << (16 + 7), icpt_guest_dr7, SVM_EXIT_WRITE_DR7,
+	       icpt_guest_dr7_write_insn, GPR_RCX, "MOV %rcx, %dr7");
+}
