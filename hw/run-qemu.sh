@@ -1,0 +1,54 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# run-qemu.sh IMAGE [CMDLINE]
+#
+# Boots the hardware image under QEMU TCG with nested SVM, its serial port on
+# stdout, and turns QEMU's exit status back into the image's exit code:
+#   0  every selected scenario passed or skipped (image wrote 0, QEMU exits 1)
+#   1  a scenario failed or broke               (image wrote 1, QEMU exits 3)
+#   2  the image broke: bad command line, unexpected exception (QEMU exits 5),
+#      or QEMU ended without the image saying how (triple fault, QEMU error)
+#   124  the run took longer than VXEMU_QEMU_TIMEOUT seconds (default 120)
+# QEMU_SYSTEM names the emulator (default qemu-system-x86_64).
+set -u
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then
+  echo "usage: run-qemu.sh IMAGE [CMDLINE]" >&2
+  exit 2
+fi
+image=$1
+cmdline=${2:-}
+qemu=${QEMU_SYSTEM:-qemu-system-x86_64}
+limit=${VXEMU_QEMU_TIMEOUT:-120}
+
+if [ ! -r "$image" ]; then
+  echo "run-qemu.sh: cannot read the image $image" >&2
+  exit 2
+fi
+if ! command -v "$qemu" >/dev/null 2>&1; then
+  echo "run-qemu.sh: $qemu is not installed (Debian package qemu-system-x86)" >&2
+  exit 2
+fi
+
+# NRIPS and vNMI are not offered by TCG; +svm,+npt,+vgif is what it models
+# (docs/qemu-differences.md).
+timeout --foreground "$limit" "$qemu" \
+  -accel tcg -cpu qemu64,+svm,+npt,+vgif -m 256M -smp 1 \
+  -kernel "$image" -append "$cmdline" \
+  -serial stdio -display none -monitor none -no-reboot \
+  -device isa-debug-exit,iobase=0xf4,iosize=0x04
+status=$?
+
+case $status in
+  1) exit 0 ;;
+  3) exit 1 ;;
+  5) exit 2 ;;
+  124)
+    echo "run-qemu.sh: QEMU was stopped after $limit s" >&2
+    exit 124 ;;
+  0)
+    echo "run-qemu.sh: QEMU ended without an exit code from the image (triple fault?)" >&2
+    exit 2 ;;
+  *)
+    echo "run-qemu.sh: QEMU ended with status $status" >&2
+    exit 2 ;;
+esac

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * VM entry for arch.h's VMLAUNCH and VMRESUME. Only the platform knows its
+ * own host state (control registers, selectors, descriptor-table and TSS
+ * bases), so it writes the VMCS host-state area (SDM vol. 3 §25.5) before
+ * each entry; the hypervisor core writes everything else. The instructions
+ * themselves are in vmx.S.
+ */
+#include "hv/arch.h"
+#include "hw.h"
+#include "hw_asm.h"
+#include "x86/msr.h"
+
+/* vmx.S hard-codes the outcomes. */
+_Static_assert(ARCH_VMFAIL_INVALID == 1 && ARCH_VMFAIL_VALID == 2, "VMfail codes in vmx.S");
+
+/* VMCS host-state field encodings (SDM vol. 3 appendix B). */
+enum {
+	VMCS_HOST_ES_SELECTOR = 0x0c00,
+	VMCS_HOST_CS_SELECTOR = 0x0c02,
+	VMCS_HOST_SS_SELECTOR = 0x0c04,
+	VMCS_HOST_DS_SELECTOR = 0x0c06,
+	VMCS_HOST_FS_SELECTOR = 0x0c08,
+	VMCS_HOST_GS_SELECTOR = 0x0c0a,
+	VMCS_HOST_TR_SELECTOR = 0x0c0c,
+	VMCS_HOST_IA32_PAT = 0x2c00,
+	VMCS_HOST_IA32_EFER = 0x2c02,
+	VMCS_HOST_IA32_SYSENTER_CS = 0x4c00,
+	VMCS_HOST_CR0 = 0x6c00,
+	VMCS_HOST_CR3 = 0x6c02,
+	VMCS_HOST_CR4 = 0x6c04,
+	VMCS_HOST_FS_BASE = 0x6c06,
+	VMCS_HOST_GS_BASE = 0x6c08,
+	VMCS_HOST_TR_BASE = 0x6c0a,
+	VMCS_HOST_GDTR_BASE = 0x6c0c,
+	VMCS_HOST_IDTR_BASE = 0x6c0e,
+	VMCS_HOST_IA32_SYSENTER_ESP = 0x6c10,
+	VMCS_HOST_IA32_SYSENTER_EIP = 0x6c12,
+};
+
+arch_fault_t hw_vmx_enter(struct arch_gprs *gprs, uint64_t resume);
+
+struct hw_dtr {
+	uint16_t limit;
+	uint64_t base;
+} __attribute__((packed));
+
+static uint64_t msr_or_zero(uint32_t msr)
+{
+	uint64_t v = 0;
+
+	return arch_rdmsr(msr, &v) == ARCH_OK ? v : 0;
+}
+
+/*
+ * Writes the host-state area. Returns a fault if VMWRITE faulted (VMX off or
+ * absent); a VMfail (no current VMCS, or a field this processor lacks, such
+ * as HOST_IA32_EFER) is left for the VM entry to report or to ignore.
+ */
+static arch_fault_t host_state(void)
+{
+	struct hw_dtr gdtr, idtr;
+
+	__asm__ volatile("sgdt %0" : "=m"(gdtr));
+	__asm__ volatile("sidt %0" : "=m"(idtr));
+	const struct {
+		uint32_t field;
+		uint64_t value;
+	} *w, fields[] = {
+		{ VMCS_HOST_ES_SELECTOR, HW_SEL_DATA },
+		{ VMCS_HOST_CS_SELECTOR, HW_SEL_CODE64 },
+		{ VMCS_HOST_SS_SELECTOR, HW_SEL_DATA },
+		{ VMCS_HOST_DS_SELECTOR, HW_SEL_DATA },
+		{ VMCS_HOST_FS_SELECTOR, 0 },
+		{ VMCS_HOST_GS_SELECTOR, 0 },
+		{ VMCS_HOST_TR_SELECTOR, HW_SEL_TSS },
+		{ VMCS_HOST_CR0, hw_read_cr0() },
+		{ VMCS_HOST_CR3, hw_read_cr3() },
+		{ VMCS_HOST_CR4, hw_read_cr4() },
+		{ VMCS_HOST_FS_BASE, msr_or_zero(MSR_FS_BASE) },
+		{ VMCS_HOST_GS_BASE, msr_or_zero(MSR_GS_BASE) },
+		{ VMCS_HOST_TR_BASE, hw_cpu_tss_base() },
+		{ VMCS_HOST_GDTR_BASE, gdtr.base },
+		{ VMCS_HOST_IDTR_BASE, idtr.base },
+		{ VMCS_HOST_IA32_SYSENTER_CS, msr_or_zero(MSR_SYSENTER_CS) },
+		{ VMCS_HOST_IA32_SYSENTER_ESP, msr_or_zero(MSR_SYSENTER_ESP) },
+		{ VMCS_HOST_IA32_SYSENTER_EIP, msr_or_zero(MSR_SYSENTER_EIP) },
+		{ VMCS_HOST_IA32_PAT, msr_or_zero(MSR_IA32_PAT) },
+		{ VMCS_HOST_IA32_EFER, msr_or_zero(MSR_EFER) },
+	};
+
+	for (w = fields; w < fields + sizeof(fields) / sizeof(fields[0]); w++) {
+		arch_fault_t f = arch_vmwrite(w->field, w->value);
+
+		if (f & ARCH_FAULT_VALID)
+			return f;
+	}
+	return ARCH_OK;
+}
+
+arch_fault_t arch_vmlaunch(struct arch_gprs *gprs)
+{
+	arch_fault_t f = host_state();
+
+	return f != ARCH_OK ? f : hw_vmx_enter(gprs, 0);
+}
+
+arch_fault_t arch_vmresume(struct arch_gprs *gprs)
+{
+	arch_fault_t f = host_state();
+
+	return f != ARCH_OK ? f : hw_vmx_enter(gprs, 1);
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The image's command line (docs/hardware.md): space-separated words,
+ *
+ *   filter=GLOB  group=NAME  format=ktap|tap13|table|junit  bench=N  trace
+ *
+ * Loaders put the image's own name first (QEMU -kernel, GRUB and iPXE all
+ * do); a first word that is not an option is taken to be that name.
+ * Pure C with no platform dependency, so it is unit-tested hosted.
+ *
+ * Who may include it: hw/.
+ */
+#ifndef HW_CMDLINE_H
+#define HW_CMDLINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "conf/conf.h"
+
+struct hw_options {
+	const char *filter; /* NULL: every scenario */
+	const char *group;  /* NULL: every group */
+	enum conf_format format;
+	bool trace;
+	uint32_t bench;     /* round trips to measure; 0: run the suite */
+};
+
+#define HW_BENCH_MAX 1000000000u
+
+/*
+ * Splits line in place (words become NUL-terminated) and fills *o, whose
+ * strings then point into line. Returns NULL, or why the word *bad is not
+ * accepted.
+ */
+const char *hw_cmdline_parse(char *line, struct hw_options *o, const char **bad);
+
+#endif

@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hw_main: what the image does once in long mode. Reads the multiboot
+ * command line, then either runs the selected conformance scenarios on
+ * processor 0 and reports them on the serial port, or measures round trips
+ * (bench=N). Ends through hw_exit with HW_EXIT_PASS, HW_EXIT_FAIL or
+ * HW_EXIT_BROKEN.
+ */
+#include "cmdline.h"
+#include "conf/conf.h"
+#include "hv/arch.h"
+#include "hv/hv.h"
+#include "hw.h"
+
+/* Multiboot Specification 0.6.96, §3.3 "Boot information format". */
+#define MB_BOOT_MAGIC 0x2badb002u
+#define MB_INFO_MEMORY (1u << 0)
+#define MB_INFO_CMDLINE (1u << 2)
+
+struct mb_info {
+	uint32_t flags;
+	uint32_t mem_lower; /* KiB below 1 MiB */
+	uint32_t mem_upper; /* KiB from 1 MiB to the first hole */
+	uint32_t boot_device;
+	uint32_t cmdline;   /* physical address of a NUL-terminated string */
+};
+
+#define CMDLINE_MAX 1024
+
+extern const char hw_image_end[];
+
+__attribute__((noreturn)) void hw_main(uint32_t magic, uint32_t info_pa);
+
+static __attribute__((noreturn)) void broken(const char *what, const char *detail)
+{
+	hw_printf("Bail out! vxemu-hw: %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
+	hw_exit(HW_EXIT_BROKEN);
+}
+
+/* Copies the loader's command line out of its memory before anything can
+ * reuse that memory. */
+static void read_cmdline(const struct mb_info *mb, char *out)
+{
+	const char *src;
+	size_t n = 0;
+
+	out[0] = '\0';
+	if (!(mb->flags & MB_INFO_CMDLINE) || !mb->cmdline)
+		return;
+	src = arch_phys_to_virt(mb->cmdline);
+	while (src[n]) {
+		if (n == CMDLINE_MAX - 1)
+			broken("the command line is longer than 1023 characters", NULL);
+		out[n] = src[n];
+		n++;
+	}
+	out[n] = '\0';
+}
+
+/* The loader's memory map is only a summary, but it is enough to refuse a
+ * machine on which the image's own pages are not RAM. */
+static void check_memory(const struct mb_info *mb)
+{
+	uint64_t top = 0x100000ull + (uint64_t)mb->mem_upper * 1024u;
+
+	if ((mb->flags & MB_INFO_MEMORY) && top < arch_virt_to_phys(hw_image_end))
+		broken("not enough memory below the first hole for the image",
+		       "give the machine at least 64 MiB");
+}
+
+static void console_write(void *user, const char *s, size_t n)
+{
+	(void)user;
+	hw_serial_write(s, n);
+}
+
+/* One comment line saying what the scenarios ran on, for reports from
+ * hardware. KTAP readers skip what comes before the version line; TAP 13
+ * wants its version line first and JUnit XML only, so those go without. */
+static void describe_platform(enum conf_format fmt)
+{
+	struct arch_cpuid v, f, x, s;
+	char vendor[13];
+
+	if (fmt == CONF_FMT_TAP13 || fmt == CONF_FMT_JUNIT)
+		return;
+	arch_cpuid(0, 0, &v);
+	arch_cpuid(1, 0, &f);
+	arch_cpuid(0x80000000u, 0, &x);
+	memcpy(vendor, &v.ebx, 4);
+	memcpy(vendor + 4, &v.edx, 4);
+	memcpy(vendor + 8, &v.ecx, 4);
+	vendor[12] = '\0';
+	s.eax = s.edx = 0;
+	if (x.eax >= 0x8000000au)
+		arch_cpuid(0x8000000au, 0, &s);
+	hw_printf("# vxemu-hw %s on %s, CPUID Fn0000_0001 EAX %#x, Fn8000_000A EAX %#x EDX %#x\n",
+		  VXEMU_VERSION, vendor, f.eax, s.eax, s.edx);
+}
+
+static bool selected(const struct conf_scenario *sc, const struct hw_options *o)
+{
+	return (!o->filter || conf_glob_match(o->filter, sc->name)) &&
+	       (!o->group || conf_in_group(sc, o->group));
+}
+
+static __attribute__((noreturn)) void run_suite(const struct hw_options *o)
+{
+	const struct conf_writer w = { console_write, NULL };
+	struct conf_totals totals = { 0, 0, 0, 0 };
+	size_t count = 0, index = 0;
+
+	for (size_t i = 0; i < conf_suite_len; i++)
+		count += selected(conf_suite[i], o);
+	if (count == 0)
+		broken("no scenario matches the filter= and group= given", NULL);
+
+	describe_platform(o->format);
+	conf_report_begin(&w, o->format, count);
+	for (size_t i = 0; i < conf_suite_len; i++) {
+		const struct conf_scenario *sc = conf_suite[i];
+		struct conf_result r;
+
+		if (!selected(sc, o))
+			continue;
+		/* A fresh processor and memory for each, as the model gives each
+		 * scenario a fresh machine. */
+		hw_cpu_reset();
+		hw_mem_reset();
+		hw_current_scenario = sc->name;
+		conf_run(sc, &r);
+		hw_current_scenario = NULL;
+		conf_report_result(&w, o->format, index++, &r, &totals);
+	}
+	conf_report_end(&w, o->format, &totals);
+	hw_exit(totals.failed || totals.errors ? HW_EXIT_FAIL : HW_EXIT_PASS);
+}
+
+/* "bench roundtrips N", then the time they took when the TSC rate is known. */
+static __attribute__((noreturn)) void run_bench(uint32_t n)
+{
+	uint64_t t0, t1, hz, done;
+
+	t0 = arch_rdtsc();
+	done = hv_bench_roundtrips(n);
+	t1 = arch_rdtsc();
+	if (done != n) {
+		hw_printf("Bail out! vxemu-hw: the round-trip benchmark stopped after %llu of %u "
+			  "(SVM missing, or an entry failed)\n", (unsigned long long)done, n);
+		hw_exit(HW_EXIT_BROKEN);
+	}
+	hz = hw_tsc_hz();
+	hw_printf("bench roundtrips %u tsc %llu", n, (unsigned long long)(t1 - t0));
+	if (hz && t1 > t0)
+		hw_printf(" tsc_hz %llu ns %llu per_second %llu", (unsigned long long)hz,
+			  (unsigned long long)((t1 - t0) * 1000000ull / (hz / 1000u)),
+			  (unsigned long long)((uint64_t)n * hz / (t1 - t0)));
+	hw_printf("\n");
+	hw_exit(HW_EXIT_PASS);
+}
+
+void hw_main(uint32_t magic, uint32_t info_pa)
+{
+	static char cmdline[CMDLINE_MAX];
+	const struct mb_info *mb = arch_phys_to_virt(info_pa);
+	struct hw_options o;
+	const char *why, *bad;
+
+	hw_serial_init();
+	hw_cpu_init();
+	if (magic != MB_BOOT_MAGIC)
+		broken("not started by a multiboot loader (EAX is not 0x2badb002)", NULL);
+	read_cmdline(mb, cmdline);
+	check_memory(mb);
+	why = hw_cmdline_parse(cmdline, &o, &bad);
+	if (why) {
+		hw_printf("Bail out! vxemu-hw: command line: %s: '%s'\n", why, bad);
+		hw_exit(HW_EXIT_BROKEN);
+	}
+	hw_trace = o.trace;
+	if (o.bench)
+		run_bench(o.bench);
+	run_suite(&o);
+}
