@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+#include "bench_machine.h"
+
+#include <stdio.h>
+
+#include "emu/emu.h"
+
+int vx_bench_on_model(void (*fn)(void *arg), void *arg, struct emu_stats *stats, char *why,
+		      size_t whylen)
+{
+	struct emu_config cfg;
+	struct emu_machine *m;
+	int r;
+
+	emu_config_default(&cfg);
+	/* A benchmark runs as long as it was sized to, not to a cycle budget. */
+	cfg.max_cycles = 0;
+	why[0] = '\0';
+	m = emu_machine_create(&cfg, why, whylen);
+	if (!m)
+		return -1;
+	r = emu_machine_run(m, fn, arg);
+	if (stats)
+		emu_machine_stats(m, stats);
+	if (r != 0)
+		snprintf(why, whylen, "model stopped the run: %s", emu_machine_error(m));
+	emu_machine_destroy(m);
+	return r == 0 ? 0 : -1;
+}

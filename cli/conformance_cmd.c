@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+/* `vxemu conformance`: options, selection, and the run on the model. */
+#include "conformance_cmd.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "emu/emu.h"
+#include "model_run.h"
+#include "select.h"
+#include "file_writer.h"
+
+int vx_exit_status(const struct conf_totals *t)
+{
+	return t->failed || t->errors ? VX_EXIT_FAIL : VX_EXIT_OK;
+}
+
+int vx_report_results(FILE *f, enum conf_format fmt, const struct conf_result *results, size_t n)
+{
+	struct conf_writer w = vx_file_writer(f);
+	struct conf_totals t;
+
+	memset(&t, 0, sizeof(t));
+	conf_report_begin(&w, fmt, n);
+	for (size_t i = 0; i < n; i++)
+		conf_report_result(&w, fmt, i, &results[i], &t);
+	conf_report_end(&w, fmt, &t);
+	fflush(f);
+	return vx_exit_status(&t);
+}
+
+static int run_on_model(const struct vx_conf_opts *o, const struct conf_scenario *const *sel,
+			size_t n)
+{
+	struct conf_writer w = vx_file_writer(stdout);
+	struct emu_config cfg;
+	struct emu_costs *costs = NULL;
+	struct conf_totals t;
+	char err[VX_OPTS_ERR_MAX + 64];
+
+	emu_config_default(&cfg);
+	cfg.vnmi = o->vnmi;
+	cfg.nrips = o->nrips;
+	if (o->cpus)
+		cfg.ncpus = o->cpus;
+	if (o->costs) {
+		costs = emu_costs_new();
+		if (!costs) {
+			fprintf(stderr, "vxemu: out of memory\n");
+			return VX_EXIT_FAIL;
+		}
+		err[0] = '\0';
+		if (emu_costs_load(costs, o->costs, err, sizeof(err)) != 0) {
+			char msg[sizeof(err) + 64];
+
+			snprintf(msg, sizeof(msg), "--costs %s: %s", o->costs,
+				 err[0] ? err : "cannot be read");
+			emu_costs_free(costs);
+			return vx_usage_error(vx_usage_conformance, msg);
+		}
+		cfg.costs = costs;
+	}
+
+	/* Results go out one by one, so a long run shows its progress. */
+	memset(&t, 0, sizeof(t));
+	conf_report_begin(&w, o->format, n);
+	fflush(stdout);
+	for (size_t i = 0; i < n; i++) {
+		struct conf_result r;
+
+		vx_model_run_scenario(&cfg, sel[i], &r);
+		conf_report_result(&w, o->format, i, &r, &t);
+		fflush(stdout);
+	}
+	conf_report_end(&w, o->format, &t);
+	fflush(stdout);
+	emu_costs_free(costs);
+	return vx_exit_status(&t);
+}
+
+int vx_cmd_conformance(int argc, char *argv[])
+{
+	struct vx_conf_opts o;
+	char err[VX_OPTS_ERR_MAX];
+	const struct conf_scenario **sel;
+	size_t n;
+	int status;
+
+	switch (vx_conf_opts_parse(argc, argv, &o, err, sizeof(err))) {
+	case VX_OPTS_HELP:
+		vx_usage_conformance(stdout);
+		return VX_EXIT_OK;
+	case VX_OPTS_BAD:
+		return vx_usage_error(vx_usage_conformance, err);
+	case VX_OPTS_RUN:
+		break;
+	}
+
+	sel = vx_select(o.filter, o.group, &n);
+	if (!sel) {
+		fprintf(stderr, "vxemu: out of memory\n");
+		return VX_EXIT_FAIL;
+	}
+	if (n == 0) {
+		/* Running nothing and calling it a pass would hide a typo. */
+		snprintf(err, sizeof(err), "no scenario matches%s%s%s%s",
+			 o.filter ? " --filter " : "", o.filter ? o.filter : "",
+			 o.group ? " --group " : "", o.group ? o.group : "");
+		free(sel);
+		return vx_usage_error(vx_usage_conformance, err);
+	}
+
+	if (o.list) {
+		vx_list_print(stdout, sel, n);
+		status = VX_EXIT_OK;
+	} else if (o.platform == VX_PLATFORM_QEMU) {
+		status = vx_qemu_conformance(&o, sel, n);
+	} else {
+		status = run_on_model(&o, sel, n);
+	}
+	free(sel);
+	return status;
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Pieces of `vxemu conformance` shared by its two platforms.
+ *
+ * Who may include it: cli/, tests/.
+ */
+#ifndef VX_CLI_CONFORMANCE_CMD_H
+#define VX_CLI_CONFORMANCE_CMD_H
+
+#include <stdio.h>
+
+#include "conf/conf.h"
+#include "opts.h"
+
+/* --list: name, groups and Expect line of each scenario. */
+void vx_list_print(FILE *f, const struct conf_scenario *const *sel, size_t n);
+
+/* Prints a whole report of n finished results; returns the exit status. */
+int vx_report_results(FILE *f, enum conf_format fmt, const struct conf_result *results, size_t n);
+
+/* The exit status that a run with these totals earns. */
+int vx_exit_status(const struct conf_totals *t);
+
+/* --platform qemu: boots the image, reads its KTAP, reports in o->format. */
+int vx_qemu_conformance(const struct vx_conf_opts *o, const struct conf_scenario *const *sel,
+			size_t n);
+
+#endif
