@@ -9,8 +9,10 @@
 #include "apic-model/apic_model.h"
 #include "emu/src/emu_internal.h"
 #include "svm-model/svm_model.h"
+#include "x86/apic.h"
 
-#define APIC_VERSION 0x00050014u /* integrated APIC, six LVT entries */
+/* Integrated APIC (version 14h), LVT entries up to index 6 (max LVT field 6). */
+#define APIC_MODEL_VERSION 0x00060014u
 
 int apic_model_init(struct emu_cpu *cpu)
 {
@@ -81,6 +83,9 @@ static void accept(struct emu_cpu *cpu, uint32_t mode, uint8_t vector, bool leve
 	switch (mode) {
 	case 0: /* fixed */
 	case 1: /* lowest priority: one target here, so the same */
+		/* A software-disabled APIC does not accept fixed interrupts (§11.4.7.2). */
+		if (!(a->svr & APIC_SVR_ENABLE))
+			return;
 		if (vector < 16) {
 			a->esr |= 1u << 6; /* received illegal vector */
 			return;
@@ -133,28 +138,30 @@ uint32_t apic_model_read(struct emu_cpu *cpu, uint32_t off)
 	struct apic_state *a = cpu->apic;
 
 	switch (off) {
-	case 0x20: return a->id << 24;
-	case 0x30: return APIC_VERSION;
-	case 0x80: return a->tpr;
-	case 0xa0: return ppr(a);
-	case 0xd0: return a->ldr;
-	case 0xe0: return a->dfr;
-	case 0xf0: return a->svr;
-	case 0x280: return a->esr;
-	case 0x300: return a->icr_lo;
-	case 0x310: return a->icr_hi;
-	case 0x380: return a->timer_icr;
-	case 0x390: return 0;
-	case 0x3e0: return a->timer_dcr;
+	case APIC_ID: return a->id << 24;
+	case APIC_VERSION: return APIC_MODEL_VERSION;
+	case APIC_TPR: return a->tpr;
+	case APIC_PPR: return ppr(a);
+	case APIC_LDR: return a->ldr;
+	case APIC_DFR: return a->dfr;
+	case APIC_SVR: return a->svr;
+	case APIC_ESR: return a->esr;
+	case APIC_ICR_LOW: return a->icr_lo;
+	case APIC_ICR_HIGH: return a->icr_hi;
+	case APIC_TIMER_ICR: return a->timer_icr;
+	case APIC_TIMER_CCR: return 0;
+	case APIC_TIMER_DCR: return a->timer_dcr;
 	default:
-		if (off >= 0x100 && off < 0x180 && !(off & 0xf))
-			return a->isr[(off - 0x100) / 16];
-		if (off >= 0x180 && off < 0x200 && !(off & 0xf))
-			return a->tmr[(off - 0x180) / 16];
-		if (off >= 0x200 && off < 0x280 && !(off & 0xf))
-			return a->irr[(off - 0x200) / 16];
-		if (off >= 0x2f0 && off <= 0x370 && !(off & 0xf))
-			return a->lvt[(off - 0x2f0) / 16 > 6 ? 6 : (off - 0x2f0) / 16];
+		if (off & 0xf)
+			return 0;
+		if (off >= APIC_ISR && off < APIC_TMR)
+			return a->isr[(off - APIC_ISR) / 16];
+		if (off >= APIC_TMR && off < APIC_IRR)
+			return a->tmr[(off - APIC_TMR) / 16];
+		if (off >= APIC_IRR && off < APIC_ESR)
+			return a->irr[(off - APIC_IRR) / 16];
+		if (off >= APIC_LVT_CMCI && off <= APIC_LVT_ERROR)
+			return a->lvt[(off - APIC_LVT_CMCI) / 16];
 		return 0;
 	}
 }
@@ -164,11 +171,11 @@ void apic_model_write(struct emu_cpu *cpu, uint32_t off, uint32_t v)
 	struct apic_state *a = cpu->apic;
 
 	switch (off) {
-	case 0x80:
+	case APIC_TPR:
 		a->tpr = v & 0xff;
 		update_intr_line(cpu);
 		break;
-	case 0xb0: {
+	case APIC_EOI: {
 		int isr = highest(a->isr);
 
 		if (isr >= 0)
@@ -176,20 +183,21 @@ void apic_model_write(struct emu_cpu *cpu, uint32_t off, uint32_t v)
 		update_intr_line(cpu);
 		break;
 	}
-	case 0xd0: a->ldr = v & 0xff000000u; break;
-	case 0xe0: a->dfr = v | 0x0fffffffu; break;
-	case 0xf0: a->svr = v & 0x3ff; break;
-	case 0x280: a->esr = 0; break;
-	case 0x310: a->icr_hi = v; break;
-	case 0x300:
-		a->icr_lo = v & ~(1u << 12);
+	case APIC_LDR: a->ldr = v & 0xff000000u; break;
+	case APIC_DFR: a->dfr = v | 0x0fffffffu; break;
+	case APIC_SVR: a->svr = v & 0x3ff; break;
+	case APIC_ESR: a->esr = 0; break;
+	case APIC_ICR_HIGH: a->icr_hi = v; break;
+	case APIC_ICR_LOW:
+		/* Delivery is immediate in the model: the busy bit never shows. */
+		a->icr_lo = v & ~APIC_ICR_BUSY;
 		apic_model_send_ipi(cpu, a->icr_hi >> 24, v);
 		break;
-	case 0x380: a->timer_icr = v; break;
-	case 0x3e0: a->timer_dcr = v & 0xb; break;
+	case APIC_TIMER_ICR: a->timer_icr = v; break;
+	case APIC_TIMER_DCR: a->timer_dcr = v & 0xb; break;
 	default:
-		if (off >= 0x2f0 && off <= 0x370 && !(off & 0xf) && (off - 0x2f0) / 16 <= 6)
-			a->lvt[(off - 0x2f0) / 16] = v;
+		if (!(off & 0xf) && off >= APIC_LVT_CMCI && off <= APIC_LVT_ERROR)
+			a->lvt[(off - APIC_LVT_CMCI) / 16] = v;
 		break;
 	}
 }

@@ -198,13 +198,14 @@ bool svm_take_events(struct emu_cpu *cpu)
 
 	if (!cpu->gif || s->exit_pending)
 		return false;
-	/* Physical NMI: intercepted, or taken by the guest (§15.21.2). */
-	if (s->nmi_line) {
-		if (svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_NMI)) {
-			s->nmi_line = false;
-			svm_vmexit(cpu, SVM_EXIT_NMI, 0, 0);
-			return true;
-		}
+	/*
+	 * Physical NMI: intercepted, or taken by the guest (§15.21.2). The
+	 * #VMEXIT does not consume it: it stays pending (GIF is clear after
+	 * the exit) until the host sets GIF and takes it.
+	 */
+	if (s->nmi_line && svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_NMI)) {
+		svm_vmexit(cpu, SVM_EXIT_NMI, 0, 0);
+		return true;
 	}
 	/* INIT with the INIT intercept set exits (§15.21.3). */
 	if (cpu->apic->init_pending && svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_INIT)) {
@@ -220,20 +221,20 @@ bool svm_take_events(struct emu_cpu *cpu)
 		deliver(cpu, ev, false);
 		return true;
 	}
-	if (s->intr_line && svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_INTR)) {
-		/* With V_INTR_MASKING the host's IF governs physical interrupts; the
-		 * model's host runs with interrupts enabled for the guest's sake. */
-		bool masked = !(c->int_ctl & V_INTR_MASKING_MASK) && !(rflags & X86_RFLAGS_IF);
+	/*
+	 * A physical interrupt is recognised per the host's RFLAGS.IF when
+	 * V_INTR_MASKING is set and per the guest's otherwise (§15.21.1). The
+	 * host runs with IF clear on both platforms (svm_model_host_events()).
+	 */
+	bool intr_open = !(c->int_ctl & V_INTR_MASKING_MASK) && (rflags & X86_RFLAGS_IF);
 
-		if (!masked) {
-			svm_vmexit(cpu, SVM_EXIT_INTR, 0, 0);
-			return true;
-		}
+	if (s->intr_line && intr_open && svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_INTR)) {
+		svm_vmexit(cpu, SVM_EXIT_INTR, 0, 0);
+		return true;
 	}
 	if (in_shadow(cpu))
 		return false;
-	if (s->intr_line && !svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_INTR) &&
-	    (rflags & X86_RFLAGS_IF)) {
+	if (s->intr_line && intr_open && !svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_INTR)) {
 		int vec = apic_model_pending_vector(cpu);
 
 		if (vec >= 0) {

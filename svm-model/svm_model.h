@@ -32,6 +32,7 @@ struct svm_cpu {
 	bool delivering_vnmi;
 	/* Physical interrupt lines, raised by the local APIC model. */
 	bool nmi_line;
+	uint32_t host_nmis;      /* NMIs taken in host mode (arch_host_nmis) */
 	bool intr_line;
 	uint8_t intr_vector;
 	uint8_t tpr;             /* host CR8 */
@@ -56,6 +57,9 @@ void svm_model_cpuid(struct emu_cpu *cpu, uint32_t leaf, uint32_t subleaf, bool 
 		     struct arch_cpuid *out);
 arch_fault_t svm_model_rdmsr(struct emu_cpu *cpu, uint32_t msr, uint64_t *value);
 arch_fault_t svm_model_wrmsr(struct emu_cpu *cpu, uint32_t msr, uint64_t value);
+
+/* Events taken at a host-mode instruction boundary (an NMI once GIF is set). */
+void svm_model_host_events(struct emu_cpu *cpu);
 
 /* checks.c: VMRUN consistency checks (APM §15.5.1); false → VMEXIT_INVALID. */
 bool svm_vmcb_valid(struct emu_cpu *cpu, const struct vmcb *vmcb);

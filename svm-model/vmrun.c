@@ -232,7 +232,25 @@ arch_fault_t svm_model_stgi(struct emu_cpu *cpu)
 	if (!(cpu->efer & X86_EFER_SVME))
 		return ARCH_FAULT(X86_VEC_UD);
 	cpu->gif = true;
+	svm_model_host_events(cpu);
 	return ARCH_OK;
+}
+
+/*
+ * The model's host runs with RFLAGS.IF clear, as the hardware image does, so
+ * the only event it takes is an NMI, and only while GIF is set. Its handler
+ * is the count behind arch_host_nmis().
+ */
+void svm_model_host_events(struct emu_cpu *cpu)
+{
+	struct svm_cpu *s = cpu->svm;
+
+	if (s->guest || !cpu->gif || !s->nmi_line)
+		return;
+	s->nmi_line = false;
+	s->host_nmis++;
+	cpu->cycle += emu_costs_world(cpu->m->costs, EMU_COST_EVENT_DELIVERY);
+	emu_emit(cpu, HV_EV_DELIVER, X86_VEC_NMI, EMU_EVT_NMI, 0, 0, "host NMI");
 }
 
 arch_fault_t svm_model_clgi(struct emu_cpu *cpu)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The suite, in a fixed order: results line up between runs and platforms.
- * Order: the hv core's run loop, VMRUN consistency checks, intercepts, event
- * injection, NMIs without vNMI, vNMI.
+ * Order: the hv core's run loop, VMRUN consistency checks, intercepts,
+ * physical and virtual interrupts and GIF, event injection, NMIs without
+ * vNMI, vNMI.
  */
 #include <stddef.h>
 
@@ -51,6 +52,18 @@
 	X(svm_intercept_exception_de) \
 	X(svm_intercept_exception_bp) \
 	X(svm_nrip_save) \
+	X(svm_intercept_intr) \
+	X(svm_intr_to_guest_idt) \
+	X(svm_intr_held_by_guest_if) \
+	X(svm_intr_held_by_host_if) \
+	X(svm_intercept_nmi) \
+	X(svm_gif_holds_nmi) \
+	X(svm_gif_insns_need_svme) \
+	X(svm_intercept_vintr) \
+	X(svm_virq_delivered) \
+	X(svm_virq_held_by_vtpr) \
+	X(svm_virq_held_by_if) \
+	X(svm_vtpr_cr8) \
 	X(svm_eventinj_exception_error_code) \
 	X(svm_eventinj_not_intercepted) \
 	X(svm_eventinj_intr) \
@@ -80,6 +93,7 @@
 	X(svm_vnmi_interrupt_shadow) \
 	X(svm_vnmi_second_waits_for_iret) \
 	X(svm_vnmi_eventinj_sets_mask) \
+	X(svm_vnmi_vmrun_sets_gif) \
 	X(svm_vnmi_core_mask_roundtrip) \
 	X(svm_vnmi_core_queue_limit) \
 

@@ -23,9 +23,11 @@ static struct emu_cpu *self(void)
 	return cpu;
 }
 
+/* A seam call is one host instruction: its cost, then the boundary after it. */
 static void host_op(struct emu_cpu *cpu)
 {
 	cpu->cycle += emu_costs_world(cpu->m->costs, EMU_COST_HOST_OP);
+	svm_model_host_events(cpu);
 }
 
 uint32_t arch_cpu_index(void)
@@ -212,6 +214,14 @@ arch_fault_t arch_vmresume(struct arch_gprs *gprs)
 	return ARCH_FAULT(X86_VEC_UD);
 }
 
+uint32_t arch_host_nmis(void)
+{
+	struct emu_cpu *cpu = self();
+
+	host_op(cpu);
+	return cpu->svm->host_nmis;
+}
+
 uint32_t arch_apic_read(uint32_t offset)
 {
 	struct emu_cpu *cpu = self();
@@ -224,16 +234,16 @@ void arch_apic_write(uint32_t offset, uint32_t value)
 {
 	struct emu_cpu *cpu = self();
 
-	host_op(cpu);
 	apic_model_write(cpu, offset, value);
+	host_op(cpu);
 }
 
 void arch_apic_send_ipi(uint32_t dest, uint32_t icr_low)
 {
 	struct emu_cpu *cpu = self();
 
-	host_op(cpu);
 	apic_model_send_ipi(cpu, dest, icr_low);
+	host_op(cpu);
 }
 
 void arch_console_write(const char *s, size_t n)

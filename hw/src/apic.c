@@ -7,11 +7,9 @@
  * 800h + offset / 16 (§11.12.1) and the ICR is one 64-bit MSR (§11.12.9).
  */
 #include "hv/arch.h"
+#include "x86/apic.h"
 #include "x86/msr.h"
 
-#define APIC_ICR_LOW  0x300u
-#define APIC_ICR_HIGH 0x310u
-#define APIC_ICR_BUSY (1u << 12) /* delivery status, xAPIC only */
 #define APIC_ICR_SPINS 1000000u
 
 static uint64_t apic_base(void)

@@ -18,6 +18,8 @@
 #define MARK_DONE  0x444f4e45u  /* "DONE": the main code's last stop */
 #define MARK_NMI   0x00004e4du  /* "NM": the counting NMI handler */
 #define MARK_AFTER 0x41465452u  /* "AFTR": after an instruction under test */
+#define MARK_IRQ   0x00495251u  /* "IRQ": an interrupt handler, before its EOI */
+#define MARK_EOI   0x00454f49u  /* "EOI": the same handler, after its EOI */
 
 /* Assembler side. */
 #define PAYLOAD_BEGIN(name)          \

@@ -252,3 +252,21 @@ CONF_SCENARIO(svm_vnmi_eventinj_sets_mask, "svm vnmi",
 		return;
 	conf_check_bit(ctx, "int_ctl V_NMI_MASK", s.vmcb->control.int_ctl, V_NMI_MASK, false);
 }
+
+/* V_NMI pending, host GIF = 0 before VMRUN — Expect: taken, since VMRUN sets GIF */
+CONF_SCENARIO(svm_vnmi_vmrun_sets_gif, "svm vnmi gif",
+	      "Expect: a pending V_NMI is taken right after a VMRUN issued with GIF = 0 (VMRUN "
+	      "sets GIF); after the #VMEXIT GIF is clear again",
+	      "APM vol. 2 §15.17, §15.21.10", conf_vnmi_unsupported)
+{
+	struct conf_svm s;
+
+	if (!vnmi_setup(ctx, &s))
+		return;
+	if (!conf_check_u64(ctx, "CLGI", arch_clgi(), ARCH_OK))
+		return;
+	s.vmcb->control.int_ctl |= V_NMI;
+	if (stop(ctx, &s, MARK_NMI, "VMRUN with V_NMI and GIF = 0"))
+		conf_check_u64(ctx, "NMI handler runs", nmi_count(&s), 1);
+	conf_check_u64(ctx, "STGI", arch_stgi(), ARCH_OK);
+}

@@ -96,6 +96,15 @@ arch_fault_t arch_vmwrite(uint64_t field, uint64_t value);
 arch_fault_t arch_vmlaunch(struct arch_gprs *gprs);
 arch_fault_t arch_vmresume(struct arch_gprs *gprs);
 
+/*
+ * NMIs the calling processor has taken in host mode (GIF set, outside
+ * VMRUN) since the platform started. An NMI that arrives while GIF is clear,
+ * or that a #VMEXIT(NMI) reported, stays pending and is taken here once GIF
+ * is set again (APM vol. 2 §15.17, §15.21.2); the platform's host handler
+ * only counts it.
+ */
+uint32_t arch_host_nmis(void);
+
 /* --- Local APIC (register offsets as in the xAPIC page, SDM §11.4.1) ------ */
 
 uint32_t arch_apic_read(uint32_t offset);
