@@ -30,7 +30,8 @@ void vx_bench_model_roundtrips(double seconds, struct vx_bench_rate *out);
 /* Guest instructions of a tight loop on the model, cycle accounting on. */
 void vx_bench_model_mips(double seconds, struct vx_bench_rate *out);
 /* The same loop on a bare Unicorn engine with no hooks. */
-void vx_bench_unicorn_mips(double seconds, struct vx_bench_rate *out);
+/* The loop on bare Unicorn, with no hooks or with one empty block hook. */
+void vx_bench_unicorn_mips(double seconds, bool block_hook, struct vx_bench_rate *out);
 /* The whole conformance suite on the model; count = scenarios, *failed set. */
 void vx_bench_suite(struct vx_bench_rate *out, uint32_t *failed);
 /* QEMU TCG round trips from two boots with bench=N; out->ok false if absent. */

@@ -35,7 +35,7 @@ static void print_ratio(const char *what, const struct vx_bench_rate *a,
 int vx_cmd_bench(int argc, char *argv[])
 {
 	struct vx_bench_opts o;
-	struct vx_bench_rate trips = { 0 }, mips = { 0 }, raw = { 0 }, suite = { 0 }, qemu = { 0 };
+	struct vx_bench_rate trips = { 0 }, mips = { 0 }, raw = { 0 }, hooked = { 0 }, suite = { 0 }, qemu = { 0 };
 	struct vx_bench_rss mem = { 0 };
 	char err[VX_OPTS_ERR_MAX];
 	uint32_t suite_failed = 0;
@@ -59,9 +59,12 @@ int vx_cmd_bench(int argc, char *argv[])
 
 	vx_bench_model_mips(o.seconds, &mips);
 	print_rate("guest MIPS, model, cycle accounting on", &mips, "MIPS", 1e6);
-	vx_bench_unicorn_mips(o.seconds, &raw);
+	vx_bench_unicorn_mips(o.seconds, false, &raw);
 	print_rate("guest MIPS, raw Unicorn, no hooks", &raw, "MIPS", 1e6);
+	vx_bench_unicorn_mips(o.seconds, true, &hooked);
+	print_rate("guest MIPS, Unicorn + empty block hook", &hooked, "MIPS", 1e6);
 	print_ratio("guest MIPS ratio model/unicorn", &mips, &raw);
+	print_ratio("guest MIPS ratio empty-hook/unicorn", &hooked, &raw);
 
 	vx_bench_suite(&suite, &suite_failed);
 	printf("%-46s %12.3f s   (%llu scenarios, %u failed)\n", "conformance suite on the model",

@@ -119,16 +119,21 @@ bool svm_model_trap_wanted(struct emu_cpu *cpu, const struct emu_insn *in)
 	case EMU_TRAP_IRET:
 		if (svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_IRET))
 			return true;
-		if ((s->vnmi && (c->int_ctl & V_NMI_BLOCKING_MASK)) || s->guest_nmi_blocked)
+		if ((s->vnmi && (c->int_ctl & V_NMI_BLOCKING_MASK)) || s->guest_nmi_blocked) {
 			cpu->watch_iret_rip = in->addr;
+			cpu->slow = true;
+		}
 		return false;
 	case EMU_TRAP_STI:
 		/* STI opens a shadow only when IF was clear (APM "STI"). */
-		if (!(emu_reg_get(cpu, UC_X86_REG_RFLAGS) & X86_RFLAGS_IF))
+		if (!(emu_reg_get(cpu, UC_X86_REG_RFLAGS) & X86_RFLAGS_IF)) {
 			cpu->watch_shadow = 2;
+			cpu->slow = true;
+		}
 		return false;
 	case EMU_TRAP_POPF:
 		cpu->watch_popf = true;
+		cpu->slow = true;
 		return false;
 	case EMU_TRAP_PAUSE:
 		return svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_PAUSE) ||
@@ -259,8 +264,16 @@ static void do_mov_cr(struct emu_cpu *cpu, const struct emu_insn *in)
 			svm_vmexit_insn(cpu, SVM_EXIT_CR0_SEL_WRITE, info1, 0, in->len);
 			return;
 		}
-		cpu->watch_popf = false;
-		return; /* let the engine execute it */
+		/* Trapped, so the model performs the write: no paging bit changes. */
+		{
+			struct emu_regs r;
+
+			emu_cpustate_store(cpu, &r);
+			r.cr0 = newv;
+			emu_cpustate_load(cpu, &r);
+		}
+		advance(cpu, in);
+		return;
 	}
 	if (in->cr == 8) {
 		/* With V_INTR_MASKING, CR8 is the virtual TPR (§15.21.1). */

@@ -300,8 +300,8 @@ int emu_decode_insn(struct emu_cpu *cpu, uint64_t la, struct emu_insn *out)
 	return 0;
 }
 
-int emu_block_analyse(struct emu_cpu *cpu, uint64_t la, uint32_t size, struct emu_block *b,
-		      bool *hooks_added)
+int emu_block_analyse(struct emu_cpu *cpu, uint64_t la, uint32_t size,
+		      struct emu_block_hot *hot, struct emu_block *b, bool *hooks_added)
 {
 	struct emu_decoder *d = dec(cpu);
 	uint8_t buf[4096 + 16];
@@ -316,19 +316,18 @@ int emu_block_analyse(struct emu_cpu *cpu, uint64_t la, uint32_t size, struct em
 	if (read_code(cpu, la, buf, size, &got) != 0 || got == 0)
 		return -1;
 	n = cs_disasm(d->fast, buf, got, la, 0, &insn);
+	memset(hot, 0, sizeof(*hot));
 	memset(b, 0, sizeof(*b));
-	b->addr = la;
-	b->size = size;
 	for (size_t i = 0; i < n; i++) {
 		uint32_t c = emu_costs_insn(cpu->m->costs, insn[i].id);
 		struct emu_insn tmp;
 
-		b->cost += c;
-		if (b->ninsn < EMU_BLOCK_MAX_INSNS) {
-			b->off[b->ninsn] = (uint16_t)(insn[i].address - la);
-			b->icost[b->ninsn] = (uint16_t)c;
+		hot->cost += c;
+		if (hot->ninsn < EMU_BLOCK_MAX_INSNS) {
+			b->off[hot->ninsn] = (uint16_t)(insn[i].address - la);
+			b->icost[hot->ninsn] = (uint16_t)c;
 		}
-		b->ninsn++;
+		hot->ninsn++;
 		memset(&tmp, 0, sizeof(tmp));
 		if (classify(insn[i].bytes, insn[i].size, cpu->mode, &tmp) !=
 		    EMU_TRAP_NONE) {
@@ -340,17 +339,17 @@ int emu_block_analyse(struct emu_cpu *cpu, uint64_t la, uint32_t size, struct em
 			}
 			if (r > 0)
 				*hooks_added = true;
-			b->ntrap++;
 		}
 	}
 	if (n)
 		cs_free(insn, n);
-	b->valid = true;
+	hot->addr = la;
+	hot->size = size;
 	return 0;
 }
 
 void emu_block_cache_flush(struct emu_cpu *cpu)
 {
-	memset(cpu->blocks, 0, sizeof(struct emu_block) * EMU_BLOCK_CACHE);
+	memset(cpu->bhot, 0, sizeof(struct emu_block_hot) * EMU_BLOCK_CACHE);
 	memset(cpu->decoded, 0, sizeof(struct emu_decoded) * EMU_DECODE_CACHE);
 }

@@ -67,15 +67,19 @@ enum emu_trap_class {
 	EMU_TRAP_CLASSES,
 };
 
-struct emu_block {
-	uint64_t addr;
+/* What the block hook reads for every block run: kept to half a cache line. */
+struct emu_block_hot {
+	uint64_t addr;  /* linear address; size 0 marks an empty slot */
 	uint32_t size;
-	uint16_t ninsn;
-	uint16_t ntrap;
+	uint32_t ninsn;
 	uint64_t cost;
+	uint64_t reserved;
+};
+
+/* Per-instruction detail, read only when a block stops part-way. */
+struct emu_block {
 	uint16_t off[EMU_BLOCK_MAX_INSNS];   /* start offset of each instruction */
 	uint16_t icost[EMU_BLOCK_MAX_INSNS]; /* cost of each instruction */
-	bool valid;
 };
 
 /* A decoded instruction, for the model's own emulation of trapped ones. */
@@ -114,8 +118,8 @@ void emu_decode_fini(struct emu_cpu *cpu);
 /* Decode the instruction at linear address la; 0 or -1 when unreadable. */
 int emu_decode_insn(struct emu_cpu *cpu, uint64_t la, struct emu_insn *out);
 /* Analyse a block; fills b and installs trap hooks on its trap sites. */
-int emu_block_analyse(struct emu_cpu *cpu, uint64_t la, uint32_t size, struct emu_block *b,
-		      bool *hooks_added);
+int emu_block_analyse(struct emu_cpu *cpu, uint64_t la, uint32_t size,
+		      struct emu_block_hot *hot, struct emu_block *b, bool *hooks_added);
 void emu_block_cache_flush(struct emu_cpu *cpu);
 
 /* --- guest-physical memory (mem.c) ---------------------------------------- */
@@ -224,9 +228,12 @@ struct emu_cpu {
 	void *cs_handle;       /* capstone handle (csh stored as pointer-size) */
 	uint64_t cs_handle_raw;
 
+	/* Read and written on every block: kept together. */
 	uint64_t cycle;        /* this processor's clock */
 	uint64_t deadline;     /* stop the engine at the first block boundary past it */
 	uint64_t insns;        /* retired guest instructions */
+	struct emu_block_hot *bhot; /* direct-mapped cache, EMU_BLOCK_CACHE entries */
+	bool slow;             /* a stop is pending or a watch is armed */
 
 	/* Host-mode architectural state (the hypervisor runs natively). */
 	uint64_t efer;
@@ -247,7 +254,7 @@ struct emu_cpu {
 	uint32_t stop_error;    /* error code of the exception that stopped the engine */
 	uint64_t stop_cr2;      /* and its faulting address, for a #PF */
 	enum emu_trap_class stop_trap;
-	struct emu_block *cur_block;
+	int32_t cur_block;     /* cache slot of the block now running, -1 if none */
 	uint64_t fault_la;     /* linear address of an unmapped access */
 
 	/* Paging state the engine's TLB was filled under. */
@@ -260,7 +267,7 @@ struct emu_cpu {
 	uint8_t watch_shadow;      /* 2: shadowed insn next; 1: deliver at next block */
 	bool watch_popf;
 
-	struct emu_block *blocks;  /* direct-mapped cache, EMU_BLOCK_CACHE entries */
+	struct emu_block *blocks;  /* per-instruction detail for bhot[] */
 	struct emu_decoded *decoded; /* decoded trapped instructions, EMU_DECODE_CACHE */
 	uint64_t *trap_sites;      /* addresses with a code hook, sorted */
 	uint32_t ntrap_sites, cap_trap_sites;
@@ -311,6 +318,12 @@ void emu_engine_sync_tlb(struct emu_cpu *cpu, const struct emu_regs *r, uint32_t
  * cannot run (see emu_paging_identity_check()). */
 void emu_engine_check_paging(struct emu_cpu *cpu, uint64_t cr0, uint64_t cr3, uint64_t cr4,
 			     uint64_t efer);
+/* Recompute cpu->slow after arming or clearing a watch. */
+static inline void emu_watch_update(struct emu_cpu *cpu)
+{
+	cpu->slow = cpu->stop != EMU_STOP_NONE || cpu->watch_iret_rip || cpu->watch_shadow ||
+		    cpu->watch_popf;
+}
 /* Correct the clock for the part of the current block that did not retire. */
 void emu_engine_unretire(struct emu_cpu *cpu, uint64_t rip);
 /* Zero guest-physical memory and drop the engine's translations of it. */

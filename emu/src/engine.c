@@ -57,67 +57,96 @@ static void apic_mmio_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t
 		apic_model_write(user, (uint32_t)off, (uint32_t)v);
 }
 
-static inline struct emu_block *block_slot(struct emu_cpu *cpu, uint64_t addr)
+static inline uint32_t block_slot(uint64_t addr)
 {
-	return &cpu->blocks[(addr ^ (addr >> 12)) & (EMU_BLOCK_CACHE - 1)];
+	return (uint32_t)((addr ^ (addr >> 12)) & (EMU_BLOCK_CACHE - 1));
 }
 
-static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
+/* The watches and a pending stop: the block hook's rare path. */
+static bool block_watches(uc_engine *uc, struct emu_cpu *cpu, uint64_t addr)
 {
-	struct emu_cpu *cpu = user;
-	struct emu_block *b;
+	bool stop = false;
 
 	if (cpu->stop != EMU_STOP_NONE)
-		return; /* a stop is pending: nothing more retires */
-	if (cpu->watch_iret_rip || cpu->watch_shadow || cpu->watch_popf) {
-		bool stop = false;
-
-		if (cpu->watch_iret_rip && addr != cpu->watch_iret_rip) {
-			/* The IRET retired: this block starts at its return address. */
-			cpu->watch_iret_rip = 0;
-			svm_model_iret_completed(cpu);
-			stop = true;
-		}
-		if (cpu->watch_popf) {
-			cpu->watch_popf = false;
-			stop = true;
-		}
-		if (cpu->watch_shadow == 2) {
-			cpu->watch_shadow = 1; /* this block is the shadowed instruction */
-		} else if (cpu->watch_shadow == 1) {
-			cpu->watch_shadow = 0;
-			stop = true;
-		}
-		if (stop) {
-			cpu->stop = EMU_STOP_EVENT;
-			uc_emu_stop(uc);
-			return;
-		}
+		return true; /* a stop is pending: nothing more retires */
+	if (cpu->watch_iret_rip && addr != cpu->watch_iret_rip) {
+		/* The IRET retired: this block starts at its return address. */
+		cpu->watch_iret_rip = 0;
+		svm_model_iret_completed(cpu);
+		stop = true;
 	}
+	if (cpu->watch_popf) {
+		cpu->watch_popf = false;
+		stop = true;
+	}
+	if (cpu->watch_shadow == 2) {
+		cpu->watch_shadow = 1; /* this block is the shadowed instruction */
+	} else if (cpu->watch_shadow == 1) {
+		cpu->watch_shadow = 0;
+		stop = true;
+	}
+	if (stop) {
+		cpu->stop = EMU_STOP_EVENT;
+		uc_emu_stop(uc);
+	}
+	emu_watch_update(cpu);
+	return stop;
+}
+
+/* Everything but the common case: watches, the deadline, a new block. */
+static __attribute__((noinline, cold)) void block_slow(uc_engine *uc, struct emu_cpu *cpu,
+						       uint64_t addr, uint32_t size, uint32_t slot)
+{
+	struct emu_block_hot *hot = &cpu->bhot[slot];
+
+	if (cpu->slow && block_watches(uc, cpu, addr))
+		return;
 	if (cpu->cycle >= cpu->deadline) {
 		cpu->stop = EMU_STOP_QUANTUM;
+		cpu->slow = true;
 		uc_emu_stop(uc);
 		return;
 	}
-	b = block_slot(cpu, addr);
-	if (!b->valid || b->addr != addr || b->size != size) {
+	if (hot->addr != addr || hot->size != size) {
 		bool added = false;
 
-		if (emu_block_analyse(cpu, addr, size, b, &added) != 0) {
+		if (emu_block_analyse(cpu, addr, size, hot, &cpu->blocks[slot], &added) != 0) {
 			/* Unreadable code: let the fetch fault surface through Unicorn. */
-			b->valid = false;
-			cpu->cur_block = NULL;
+			hot->size = 0;
+			cpu->cur_block = -1;
 			return;
 		}
 		if (added) {
 			cpu->stop = EMU_STOP_RESTART;
+			cpu->slow = true;
 			uc_emu_stop(uc);
 			return;
 		}
 	}
-	cpu->cycle += b->cost;
-	cpu->insns += b->ninsn;
-	cpu->cur_block = b;
+	cpu->cycle += hot->cost;
+	cpu->insns += hot->ninsn;
+	cpu->cur_block = (int32_t)slot;
+}
+
+/*
+ * Runs before every translation block: the cost of the whole cycle
+ * accounting. The common case (a known block, nothing watched, the deadline
+ * not reached) must stay a leaf with no stack frame.
+ */
+static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
+{
+	struct emu_cpu *cpu = user;
+	uint32_t slot = block_slot(addr);
+	const struct emu_block_hot *hot = &cpu->bhot[slot];
+
+	if (__builtin_expect(cpu->slow | (cpu->cycle >= cpu->deadline) | (hot->addr != addr) |
+			     (hot->size != size), 0)) {
+		block_slow(uc, cpu, addr, size, slot);
+		return;
+	}
+	cpu->cycle += hot->cost;
+	cpu->insns += hot->ninsn;
+	cpu->cur_block = (int32_t)slot;
 }
 
 static void hook_trap(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
@@ -132,6 +161,7 @@ static void hook_trap(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 		return;
 	emu_engine_unretire(cpu, addr);
 	cpu->stop = EMU_STOP_TRAP;
+	cpu->slow = true;
 	cpu->stop_trap = in.trap;
 	cpu->stop_rip = emu_reg_get(cpu, UC_X86_REG_RIP);
 	uc_emu_stop(uc);
@@ -144,6 +174,7 @@ static bool hook_invalid(uc_engine *uc, void *user)
 	cpu->stop_rip = emu_reg_get(cpu, UC_X86_REG_RIP);
 	emu_engine_unretire(cpu, emu_linear(cpu, cpu->stop_rip));
 	cpu->stop = EMU_STOP_INVALID;
+	cpu->slow = true;
 	uc_emu_stop(uc);
 	return true;
 }
@@ -154,6 +185,7 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *user)
 
 	cpu->stop_rip = emu_reg_get(cpu, UC_X86_REG_RIP);
 	cpu->stop_intno = intno;
+	cpu->slow = true;
 	/*
 	 * Unicorn looks for the next block after this hook returns and may run
 	 * the faulting instruction again before it honours the stop (raising a
@@ -176,6 +208,7 @@ static bool hook_unmapped(uc_engine *uc, uc_mem_type type, uint64_t address, int
 	cpu->fault_la = address;
 	cpu->stop_rip = emu_reg_get(cpu, UC_X86_REG_RIP);
 	cpu->stop = EMU_STOP_UNMAPPED;
+	cpu->slow = true;
 	uc_emu_stop(uc);
 	return false;
 }
@@ -210,17 +243,22 @@ int emu_engine_add_trap_site(struct emu_cpu *cpu, uint64_t la)
 
 void emu_engine_unretire(struct emu_cpu *cpu, uint64_t rip)
 {
-	struct emu_block *b = cpu->cur_block;
+	const struct emu_block_hot *hot;
+	const struct emu_block *b;
 
-	if (!b || rip < b->addr || rip >= b->addr + b->size)
+	if (cpu->cur_block < 0)
 		return;
-	for (uint16_t i = 0; i < b->ninsn && i < EMU_BLOCK_MAX_INSNS; i++) {
-		if (b->addr + b->off[i] >= rip) {
+	hot = &cpu->bhot[cpu->cur_block];
+	b = &cpu->blocks[cpu->cur_block];
+	cpu->cur_block = -1;
+	if (rip < hot->addr || rip >= hot->addr + hot->size)
+		return;
+	for (uint32_t i = 0; i < hot->ninsn && i < EMU_BLOCK_MAX_INSNS; i++) {
+		if (hot->addr + b->off[i] >= rip) {
 			cpu->cycle -= b->icost[i];
 			cpu->insns--;
 		}
 	}
-	cpu->cur_block = NULL;
 }
 
 enum emu_stop emu_engine_run(struct emu_cpu *cpu)
@@ -230,7 +268,8 @@ enum emu_stop emu_engine_run(struct emu_cpu *cpu)
 		uc_err e;
 
 		cpu->stop = EMU_STOP_NONE;
-		cpu->cur_block = NULL;
+		cpu->cur_block = -1;
+		emu_watch_update(cpu);
 		cpu->ctx_fresh = false;
 		e = uc_emu_start(cpu->uc, rip, 0, 0, 0);
 		cpu->ctx_fresh = false;
@@ -380,8 +419,12 @@ int emu_engine_init(struct emu_cpu *cpu, char *err, size_t errlen)
 		return -1;
 	}
 	cpu->blocks = calloc(EMU_BLOCK_CACHE, sizeof(struct emu_block));
+	cpu->bhot = aligned_alloc(64, EMU_BLOCK_CACHE * sizeof(struct emu_block_hot));
+	if (cpu->bhot)
+		memset(cpu->bhot, 0, EMU_BLOCK_CACHE * sizeof(struct emu_block_hot));
+	cpu->cur_block = -1;
 	cpu->trap_sites = calloc(TRAP_SITES_MAX, sizeof(uint64_t));
-	if (!cpu->blocks || !cpu->trap_sites || emu_decode_init(cpu) != 0) {
+	if (!cpu->blocks || !cpu->bhot || !cpu->trap_sites || emu_decode_init(cpu) != 0) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -415,9 +458,11 @@ void emu_engine_fini(struct emu_cpu *cpu)
 	if (cpu->uc)
 		uc_close(cpu->uc);
 	free(cpu->blocks);
+	free(cpu->bhot);
 	free(cpu->trap_sites);
 	cpu->ctx = NULL;
 	cpu->uc = NULL;
 	cpu->blocks = NULL;
+	cpu->bhot = NULL;
 	cpu->trap_sites = NULL;
 }
