@@ -47,6 +47,7 @@
 	X(svm_intercept_msr_write) \
 	X(svm_intercept_cr_read) \
 	X(svm_intercept_cr_write) \
+	X(svm_intercept_selective_cr0) \
 	X(svm_intercept_dr7) \
 	X(svm_intercept_exception_ud) \
 	X(svm_intercept_exception_de) \

@@ -60,6 +60,17 @@ PAYLOAD_LABEL(icpt_guest, cr0_read)
 	mov %cr0, %rbx
 	AFTER
 
+/* Selective CR0 write: first toggle TS only, then clear WP. */
+PAYLOAD_LABEL(icpt_guest, cr0_sel)
+	mov %cr0, %rdx
+	xor $0x8, %rdx			/* CR0.TS */
+PAYLOAD_LABEL(icpt_guest, cr0_ts_insn)
+	mov %rdx, %cr0
+	and $~0x10000, %rdx		/* CR0.WP */
+PAYLOAD_LABEL(icpt_guest, cr0_wp_insn)
+	mov %rdx, %cr0
+	AFTER
+
 PAYLOAD_LABEL(icpt_guest, cr3_write)
 	mov %cr3, %rdx
 PAYLOAD_LABEL(icpt_guest, cr3_write_insn)

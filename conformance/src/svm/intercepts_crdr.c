@@ -5,8 +5,11 @@
  * information in EXITINFO1 (§15.8.1, tables 15-2 and 15-3).
  */
 #include "svm_util.h"
+#include "x86/cpu.h"
 
 CONF_PAYLOAD_DECLARE(icpt_guest);
+CONF_PAYLOAD_LABEL(icpt_guest, cr0_sel);
+CONF_PAYLOAD_LABEL(icpt_guest, cr0_wp_insn);
 CONF_PAYLOAD_LABEL(icpt_guest, cr0_read);
 CONF_PAYLOAD_LABEL(icpt_guest, cr3_write);
 CONF_PAYLOAD_LABEL(icpt_guest, cr3_write_insn);
@@ -98,4 +101,30 @@ CONF_SCENARIO(svm_intercept_dr7, "svm intercepts",
 	       icpt_guest_dr7_read_insn, GPR_RCX, "MOV %dr7, %rcx");
 	access(ctx, &s, VMCB_INTERCEPT_DR, 1u << (16 + 7), icpt_guest_dr7, SVM_EXIT_WRITE_DR7,
 	       icpt_guest_dr7_write_insn, GPR_RCX, "MOV %rcx, %dr7");
+}
+
+/* MOV to CR0 with the selective CR0 intercept — Expect: no exit for TS alone; #VMEXIT(CR0_SEL_WRITE) for WP */
+CONF_SCENARIO(svm_intercept_selective_cr0, "svm intercepts",
+	      "Expect: a MOV to CR0 that changes only TS (or MP) runs without an exit; one that "
+	      "changes another bit (WP) gives #VMEXIT(CR0_SEL_WRITE) at the MOV, unexecuted",
+	      "APM vol. 2 §15.9.1", conf_svm_unsupported)
+{
+	struct conf_svm s;
+	uint64_t cr0;
+
+	if (!setup(ctx, &s))
+		return;
+	cr0 = s.vmcb->save.cr0;
+	if (!conf_check_bit(ctx, "guest CR0.WP at the start", cr0, X86_CR0_WP, true))
+		return;
+	hv_vmcb_intercept(s.vmcb, VMCB_INTERCEPT_MISC1, INTERCEPT_SELECTIVE_CR0, true);
+	conf_svm_start_at(&s, icpt_guest_cr0_sel);
+	if (!conf_svm_run_expect(ctx, &s, SVM_EXIT_CR0_SEL_WRITE, "MOV to CR0 clearing WP"))
+		return;
+	conf_check_u64(ctx, "RIP (the MOV that clears WP)", s.vmcb->save.rip,
+		       conf_svm_addr(&s, icpt_guest_cr0_wp_insn));
+	conf_check_u64(ctx, "CR0.TS (toggled without an exit)", s.vmcb->save.cr0 & X86_CR0_TS,
+		       (cr0 ^ X86_CR0_TS) & X86_CR0_TS);
+	conf_check_bit(ctx, "CR0.WP (the write did not happen)", s.vmcb->save.cr0, X86_CR0_WP,
+		       true);
 }
