@@ -6,6 +6,8 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+
+#include "report_capture.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,26 +170,6 @@ static void text_is_not_nul_terminated(void **state)
 }
 
 /* The image prints with conf_report_*; reading that back must give it all back. */
-struct buf {
-	char *p;
-	size_t n;
-};
-
-static void buf_write(void *user, const char *s, size_t n)
-{
-	struct buf *b = user;
-
-	b->p = realloc(b->p, b->n + n + 1);
-	assert_non_null(b->p);
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-}
-
-static void nothing(struct conf_ctx *ctx)
-{
-	(void)ctx;
-}
 
 static const struct conf_scenario sc[4] = {
 	{ .name = "rt_pass", .groups = "rt", .expect = "Expect: pass", .run = nothing },

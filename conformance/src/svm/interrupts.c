@@ -10,18 +10,12 @@
  * guest runs. Every scenario that raises a fixed interrupt lets the guest
  * take it and EOI it before it ends, so the APIC is clean for the next one.
  */
-#include "svm_util.h"
+#include "irq_util.h"
 #include "x86/apic.h"
 #include "x86/cpu.h"
 #include "x86/msr.h"
 
-CONF_PAYLOAD_DECLARE(irq_guest);
-CONF_PAYLOAD_LABEL(irq_guest, main1);
-CONF_PAYLOAD_LABEL(irq_guest, handler);
-CONF_PAYLOAD_LABEL(irq_guest, count);
-
 #define IRQ_VECTOR 0x41u
-#define VMMCALL_LEN 3u
 
 static bool setup(struct conf_ctx *ctx, struct conf_svm *s)
 {
@@ -41,26 +35,9 @@ static bool apic_bit(uint32_t base, uint8_t vector)
 	return (arch_apic_read(APIC_VECTOR_REG(base, vector)) & APIC_VECTOR_BIT(vector)) != 0;
 }
 
-static uint64_t handler_runs(struct conf_svm *s)
-{
-	return *(volatile uint64_t *)conf_svm_ptr(s, irq_guest_count);
-}
-
 static void self_ipi(uint32_t mode, uint8_t vector)
 {
 	arch_apic_send_ipi(0, APIC_DEST_SELF | APIC_INT_ASSERT | mode | vector);
-}
-
-/* VMRUN expecting #VMEXIT(VMMCALL) with RAX = mark; false (FAIL) if not. */
-static bool run_to_mark(struct conf_ctx *ctx, struct conf_svm *s, uint32_t mark,
-			const char *what)
-{
-	if (!conf_svm_run_expect(ctx, s, SVM_EXIT_VMMCALL, what))
-		return false;
-	if (!conf_check_u64(ctx, what, s->vmcb->save.rax & 0xffffffffu, mark))
-		return false;
-	conf_svm_skip(s, VMMCALL_LEN);
-	return true;
 }
 
 /* Let the guest take the pending IRQ_VECTOR and EOI it. */
@@ -69,8 +46,8 @@ static void drain(struct conf_ctx *ctx, struct conf_svm *s)
 	hv_vmcb_intercept(s->vmcb, VMCB_INTERCEPT_MISC1, INTERCEPT_INTR, false);
 	s->vmcb->control.int_ctl &= ~V_INTR_MASKING_MASK;
 	s->vmcb->save.rflags |= X86_RFLAGS_IF;
-	if (run_to_mark(ctx, s, MARK_IRQ, "the guest takes the pending interrupt"))
-		run_to_mark(ctx, s, MARK_EOI, "the guest's EOI");
+	if (conf_svm_run_to_mark(ctx, s, MARK_IRQ, "the guest takes the pending interrupt"))
+		conf_svm_run_to_mark(ctx, s, MARK_EOI, "the guest's EOI");
 }
 
 /* A pending interrupt with the INTR intercept — Expect: #VMEXIT(INTR) before any guest instruction */
@@ -92,7 +69,7 @@ CONF_SCENARIO(svm_intercept_intr, "svm intercepts interrupts",
 		conf_check_u64(ctx, "exit_info_1", s.vmcb->control.exit_info_1, 0);
 		conf_check_u64(ctx, "exit_info_2", s.vmcb->control.exit_info_2, 0);
 		conf_check_true(ctx, "IRR still holds it", apic_bit(APIC_IRR, IRQ_VECTOR));
-		conf_check_u64(ctx, "guest handler runs", handler_runs(&s), 0);
+		conf_check_u64(ctx, "guest handler runs", irq_handler_runs(&s), 0);
 	}
 	drain(ctx, &s);
 }
@@ -109,17 +86,17 @@ CONF_SCENARIO(svm_intr_to_guest_idt, "svm interrupts",
 	if (!setup(ctx, &s))
 		return;
 	self_ipi(APIC_DM_FIXED, IRQ_VECTOR);
-	if (!run_to_mark(ctx, &s, MARK_IRQ, "the guest's handler runs"))
+	if (!conf_svm_run_to_mark(ctx, &s, MARK_IRQ, "the guest's handler runs"))
 		return;
 	conf_svm_iret_frame(&s, 2, &f);
 	conf_check_u64(ctx, "interrupted RIP (the first guest instruction)", f.rip, s.guest.entry);
 	conf_check_true(ctx, "ISR holds the vector in the handler", apic_bit(APIC_ISR, IRQ_VECTOR));
 	conf_check_true(ctx, "IRR no longer holds it", !apic_bit(APIC_IRR, IRQ_VECTOR));
-	if (!run_to_mark(ctx, &s, MARK_EOI, "the guest's EOI"))
+	if (!conf_svm_run_to_mark(ctx, &s, MARK_EOI, "the guest's EOI"))
 		return;
 	conf_check_true(ctx, "ISR clear after the EOI", !apic_bit(APIC_ISR, IRQ_VECTOR));
-	if (run_to_mark(ctx, &s, MARK_MAIN1, "IRETQ back to the main code"))
-		conf_check_u64(ctx, "handler runs", handler_runs(&s), 1);
+	if (conf_svm_run_to_mark(ctx, &s, MARK_MAIN1, "IRETQ back to the main code"))
+		conf_check_u64(ctx, "handler runs", irq_handler_runs(&s), 1);
 }
 
 /* INTR intercept, V_INTR_MASKING = 0, guest IF = 0 — Expect: no #VMEXIT(INTR); the guest runs on */
@@ -135,7 +112,7 @@ CONF_SCENARIO(svm_intr_held_by_guest_if, "svm intercepts interrupts",
 	self_ipi(APIC_DM_FIXED, IRQ_VECTOR);
 	hv_vmcb_intercept(s.vmcb, VMCB_INTERCEPT_MISC1, INTERCEPT_INTR, true);
 	s.vmcb->save.rflags &= ~X86_RFLAGS_IF;
-	if (run_to_mark(ctx, &s, MARK_MAIN1, "VMRUN with IF = 0"))
+	if (conf_svm_run_to_mark(ctx, &s, MARK_MAIN1, "VMRUN with IF = 0"))
 		conf_check_true(ctx, "IRR still holds it", apic_bit(APIC_IRR, IRQ_VECTOR));
 	conf_svm_start_at(&s, irq_guest_main1);
 	drain(ctx, &s);
@@ -154,8 +131,8 @@ CONF_SCENARIO(svm_intr_held_by_host_if, "svm intercepts interrupts",
 	self_ipi(APIC_DM_FIXED, IRQ_VECTOR);
 	hv_vmcb_intercept(s.vmcb, VMCB_INTERCEPT_MISC1, INTERCEPT_INTR, true);
 	s.vmcb->control.int_ctl |= V_INTR_MASKING_MASK;
-	if (run_to_mark(ctx, &s, MARK_MAIN1, "VMRUN with V_INTR_MASKING"))
-		conf_check_u64(ctx, "guest handler runs", handler_runs(&s), 0);
+	if (conf_svm_run_to_mark(ctx, &s, MARK_MAIN1, "VMRUN with V_INTR_MASKING"))
+		conf_check_u64(ctx, "guest handler runs", irq_handler_runs(&s), 0);
 	conf_svm_start_at(&s, irq_guest_main1);
 	drain(ctx, &s);
 }

@@ -9,24 +9,6 @@
 #include "nmi_util.h"
 #include "x86/cpu.h"
 
-/* hv_vcpu_run up to a hypercall with RAX = mark. */
-static bool run_to(struct conf_ctx *ctx, struct conf_svm *s, uint32_t mark, const char *what)
-{
-	struct hv_exit exit;
-
-	if (hv_vcpu_run(&s->vcpu, &exit) != HV_OK) {
-		conf_error(ctx, "hv_vcpu_run refused the vCPU");
-		return false;
-	}
-	if (exit.reason != HV_EXIT_HYPERCALL) {
-		conf_fail(ctx, "%s: got exit %s (exit_code 0x%llx %s), want HYPERCALL", what,
-			  hv_exit_reason_name(exit.reason), (unsigned long long)exit.exit_code,
-			  svm_exit_name(exit.exit_code));
-		return false;
-	}
-	return conf_check_u64(ctx, what, exit.hypercall.nr, mark);
-}
-
 static bool iret_intercepted(const struct conf_svm *s)
 {
 	return hv_vmcb_intercepted(s->vmcb, VMCB_INTERCEPT_MISC1, INTERCEPT_IRET);
@@ -43,7 +25,7 @@ CONF_SCENARIO(svm_nmi_inject_eventinj, "svm nmi",
 	if (!nmi_setup(ctx, &s, false, nmi_guest_nmi_handler))
 		return;
 	hv_vcpu_queue_nmi(&s.vcpu);
-	if (!run_to(ctx, &s, MARK_NMI, "first stop"))
+	if (!conf_svm_core_run_to(ctx, &s, MARK_NMI, "first stop"))
 		return;
 	conf_check_event(ctx, "EVENTINJ written", s.vcpu.last_event_inj,
 			 SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_NMI);
@@ -62,7 +44,7 @@ CONF_SCENARIO(svm_nmi_iret_intercept_armed, "svm nmi",
 	if (!nmi_setup(ctx, &s, false, nmi_guest_nmi_handler))
 		return;
 	hv_vcpu_queue_nmi(&s.vcpu);
-	if (!run_to(ctx, &s, MARK_NMI, "first stop"))
+	if (!conf_svm_core_run_to(ctx, &s, MARK_NMI, "first stop"))
 		return;
 	conf_check_true(ctx, "NMI mask", hv_vcpu_get_nmi_mask(&s.vcpu));
 	conf_check_true(ctx, "IRET intercept", iret_intercepted(&s));
@@ -80,7 +62,7 @@ CONF_SCENARIO(svm_nmi_unmasked_after_iret, "svm nmi",
 	if (!nmi_setup(ctx, &s, false, nmi_guest_nmi_handler))
 		return;
 	hv_vcpu_queue_nmi(&s.vcpu);
-	if (!run_to(ctx, &s, MARK_NMI, "first stop") || !run_to(ctx, &s, MARK_MAIN1, "second stop"))
+	if (!conf_svm_core_run_to(ctx, &s, MARK_NMI, "first stop") || !conf_svm_core_run_to(ctx, &s, MARK_MAIN1, "second stop"))
 		return;
 	conf_check_true(ctx, "NMI mask clear", !hv_vcpu_get_nmi_mask(&s.vcpu));
 	conf_check_true(ctx, "IRET intercept off", !iret_intercepted(&s));
@@ -128,14 +110,14 @@ CONF_SCENARIO(svm_nmi_second_after_iret, "svm nmi",
 		return;
 	hv_vcpu_queue_nmi(&s.vcpu);
 	hv_vcpu_queue_nmi(&s.vcpu);
-	if (!run_to(ctx, &s, MARK_NMI, "first stop"))
+	if (!conf_svm_core_run_to(ctx, &s, MARK_NMI, "first stop"))
 		return;
 	conf_check_u64(ctx, "NMIs waiting in software", s.vcpu.nmi.pending, 1);
-	if (!run_to(ctx, &s, MARK_NMI, "second stop"))
+	if (!conf_svm_core_run_to(ctx, &s, MARK_NMI, "second stop"))
 		return;
 	conf_check_u64(ctx, "NMI handler runs", nmi_count(&s), 2);
 	conf_check_u64(ctx, "second NMI interrupted RIP", nmi_frame_rip(&s), s.guest.entry);
-	if (!run_to(ctx, &s, MARK_MAIN1, "third stop"))
+	if (!conf_svm_core_run_to(ctx, &s, MARK_MAIN1, "third stop"))
 		return;
 	conf_check_u64(ctx, "NMIs waiting in software", s.vcpu.nmi.pending, 0);
 	conf_check_true(ctx, "NMI mask clear", !hv_vcpu_get_nmi_mask(&s.vcpu));
@@ -153,8 +135,8 @@ CONF_SCENARIO(svm_nmi_one_plus_one, "svm nmi",
 		return;
 	for (int i = 0; i < 3; i++)
 		hv_vcpu_queue_nmi(&s.vcpu);
-	if (!run_to(ctx, &s, MARK_NMI, "first stop") || !run_to(ctx, &s, MARK_NMI, "second stop") ||
-	    !run_to(ctx, &s, MARK_MAIN1, "third stop"))
+	if (!conf_svm_core_run_to(ctx, &s, MARK_NMI, "first stop") || !conf_svm_core_run_to(ctx, &s, MARK_NMI, "second stop") ||
+	    !conf_svm_core_run_to(ctx, &s, MARK_MAIN1, "third stop"))
 		return;
 	conf_check_u64(ctx, "NMI handler runs", nmi_count(&s), 2);
 	conf_check_u64(ctx, "NMIs dropped", s.vcpu.stats.nmis_dropped, 1);
@@ -172,7 +154,7 @@ CONF_SCENARIO(svm_nmi_interrupt_shadow, "svm nmi",
 		return;
 	s.vmcb->control.int_state |= SVM_INTERRUPT_SHADOW_MASK;
 	hv_vcpu_queue_nmi(&s.vcpu);
-	if (!run_to(ctx, &s, MARK_NMI, "first stop"))
+	if (!conf_svm_core_run_to(ctx, &s, MARK_NMI, "first stop"))
 		return;
 	conf_check_u64(ctx, "interrupted RIP (after the NOP)", nmi_frame_rip(&s),
 		       conf_svm_addr(&s, nmi_guest_main1));
@@ -195,11 +177,11 @@ CONF_SCENARIO(svm_nmi_set_mask_defers, "svm nmi",
 	hv_vcpu_set_nmi_mask(&s.vcpu, true);
 	conf_check_true(ctx, "IRET intercept after set_nmi_mask(true)", iret_intercepted(&s));
 	hv_vcpu_queue_nmi(&s.vcpu);
-	if (!run_to(ctx, &s, MARK_MAIN1, "first stop"))
+	if (!conf_svm_core_run_to(ctx, &s, MARK_MAIN1, "first stop"))
 		return;
 	conf_check_u64(ctx, "NMI handler runs while masked", nmi_count(&s), 0);
 	conf_check_u64(ctx, "NMIs waiting in software", s.vcpu.nmi.pending, 1);
-	if (!run_to(ctx, &s, MARK_NMI, "second stop"))
+	if (!conf_svm_core_run_to(ctx, &s, MARK_NMI, "second stop"))
 		return;
 	conf_check_u64(ctx, "interrupted RIP (just after the IRET)", nmi_frame_rip(&s),
 		       conf_svm_addr(&s, nmi_guest_after_iret));

@@ -70,6 +70,38 @@ void conf_svm_skip(struct conf_svm *s, unsigned len)
 	s->vmcb->save.rip += len;
 }
 
+#define VMMCALL_LEN 3u
+
+bool conf_svm_run_to_mark(struct conf_ctx *ctx, struct conf_svm *s, uint32_t mark,
+			  const char *what)
+{
+	if (!conf_svm_run_expect(ctx, s, SVM_EXIT_VMMCALL, what))
+		return false;
+	if (!conf_check_u64(ctx, "guest RAX (where the guest stopped)", s->vmcb->save.rax, mark))
+		return false;
+	conf_svm_skip(s, VMMCALL_LEN);
+	s->vmcb->control.event_inj = 0;
+	return true;
+}
+
+bool conf_svm_core_run_to(struct conf_ctx *ctx, struct conf_svm *s, uint32_t mark,
+			  const char *what)
+{
+	struct hv_exit exit;
+
+	if (hv_vcpu_run(&s->vcpu, &exit) != HV_OK) {
+		conf_error(ctx, "hv_vcpu_run refused the vCPU");
+		return false;
+	}
+	if (exit.reason != HV_EXIT_HYPERCALL) {
+		conf_fail(ctx, "%s: got exit %s (exit_code 0x%llx %s), want HYPERCALL", what,
+			  hv_exit_reason_name(exit.reason), (unsigned long long)exit.exit_code,
+			  svm_exit_name(exit.exit_code));
+		return false;
+	}
+	return conf_check_u64(ctx, what, exit.hypercall.nr, mark);
+}
+
 bool conf_svm_stub_frame(struct conf_svm *s, uint8_t *vector, struct hv_guest_frame *f)
 {
 	const struct vmcb_save_area *save = &s->vmcb->save;

@@ -55,6 +55,16 @@ bool conf_svm_run_expect(struct conf_ctx *ctx, struct conf_svm *s, uint64_t code
 			 const char *what);
 /* Resume after an intercepted instruction of len bytes (no NRIPS needed). */
 void conf_svm_skip(struct conf_svm *s, unsigned len);
+/*
+ * Bare VMRUN to the guest's VMMCALL with RAX = mark, then past it (EVENTINJ
+ * cleared, as a hypervisor does once an event was delivered). False, with a
+ * FAIL naming what was expected, if the guest stopped anywhere else.
+ */
+bool conf_svm_run_to_mark(struct conf_ctx *ctx, struct conf_svm *s, uint32_t mark,
+			  const char *what);
+/* The same through the hv core: hv_vcpu_run up to a hypercall with RAX = mark. */
+bool conf_svm_core_run_to(struct conf_ctx *ctx, struct conf_svm *s, uint32_t mark,
+			  const char *what);
 
 /* At the default IDT stubs' VMMCALL? Then the vector and the frame. */
 bool conf_svm_stub_frame(struct conf_svm *s, uint8_t *vector, struct hv_guest_frame *f);

@@ -5,16 +5,10 @@
  * is set; the VINTR intercept; and V_TPR as the guest's CR8 when
  * V_INTR_MASKING is set (§15.21.1).
  */
-#include "svm_util.h"
+#include "irq_util.h"
 #include "x86/cpu.h"
 
-CONF_PAYLOAD_DECLARE(irq_guest);
-CONF_PAYLOAD_LABEL(irq_guest, handler);
-CONF_PAYLOAD_LABEL(irq_guest, count);
-CONF_PAYLOAD_LABEL(irq_guest, cr8);
-
 #define VIRQ_VECTOR 0x51u
-#define VMMCALL_LEN 3u
 
 static bool setup(struct conf_ctx *ctx, struct conf_svm *s, uint32_t prio, uint32_t vtpr)
 {
@@ -25,21 +19,6 @@ static bool setup(struct conf_ctx *ctx, struct conf_svm *s, uint32_t prio, uint3
 	s->vmcb->control.int_vector = VIRQ_VECTOR;
 	s->vmcb->control.int_ctl = (s->vmcb->control.int_ctl & ~(V_TPR_MASK | V_INTR_PRIO_MASK)) |
 				   V_IRQ_MASK | (prio << V_INTR_PRIO_SHIFT) | vtpr;
-	return true;
-}
-
-static uint64_t handler_runs(struct conf_svm *s)
-{
-	return *(volatile uint64_t *)conf_svm_ptr(s, irq_guest_count);
-}
-
-static bool run_to_mark(struct conf_ctx *ctx, struct conf_svm *s, uint32_t mark, const char *what)
-{
-	if (!conf_svm_run_expect(ctx, s, SVM_EXIT_VMMCALL, what))
-		return false;
-	if (!conf_check_u64(ctx, what, s->vmcb->save.rax & 0xffffffffu, mark))
-		return false;
-	conf_svm_skip(s, VMMCALL_LEN);
 	return true;
 }
 
@@ -58,7 +37,7 @@ CONF_SCENARIO(svm_intercept_vintr, "svm intercepts virq",
 		return;
 	conf_check_u64(ctx, "RIP", s.vmcb->save.rip, s.guest.entry);
 	conf_check_bit(ctx, "int_ctl V_IRQ", s.vmcb->control.int_ctl, V_IRQ_MASK, true);
-	conf_check_u64(ctx, "guest handler runs", handler_runs(&s), 0);
+	conf_check_u64(ctx, "guest handler runs", irq_handler_runs(&s), 0);
 }
 
 /* V_IRQ, priority above V_TPR, IF = 1 — Expect: vectored through int_vector, V_IRQ cleared */
@@ -72,12 +51,12 @@ CONF_SCENARIO(svm_virq_delivered, "svm virq",
 
 	if (!setup(ctx, &s, 0xf, 0))
 		return;
-	if (!run_to_mark(ctx, &s, MARK_IRQ, "the guest's handler for int_vector"))
+	if (!conf_svm_run_to_mark(ctx, &s, MARK_IRQ, "the guest's handler for int_vector"))
 		return;
 	conf_svm_iret_frame(&s, 2, &f);
 	conf_check_u64(ctx, "interrupted RIP", f.rip, s.guest.entry);
 	conf_check_bit(ctx, "int_ctl V_IRQ", s.vmcb->control.int_ctl, V_IRQ_MASK, false);
-	conf_check_u64(ctx, "handler runs", handler_runs(&s), 1);
+	conf_check_u64(ctx, "handler runs", irq_handler_runs(&s), 1);
 }
 
 /* V_IRQ whose priority is not above V_TPR — Expect: held; taken once V_IGN_TPR is set */
@@ -90,13 +69,13 @@ CONF_SCENARIO(svm_virq_held_by_vtpr, "svm virq",
 
 	if (!setup(ctx, &s, 2, 5))
 		return;
-	if (!run_to_mark(ctx, &s, MARK_MAIN1, "VMRUN with V_INTR_PRIO below V_TPR"))
+	if (!conf_svm_run_to_mark(ctx, &s, MARK_MAIN1, "VMRUN with V_INTR_PRIO below V_TPR"))
 		return;
 	conf_check_bit(ctx, "int_ctl V_IRQ", s.vmcb->control.int_ctl, V_IRQ_MASK, true);
-	conf_check_u64(ctx, "handler runs", handler_runs(&s), 0);
+	conf_check_u64(ctx, "handler runs", irq_handler_runs(&s), 0);
 	s.vmcb->control.int_ctl |= V_IGN_TPR_MASK;
-	if (run_to_mark(ctx, &s, MARK_IRQ, "VMRUN with V_IGN_TPR"))
-		conf_check_u64(ctx, "handler runs", handler_runs(&s), 1);
+	if (conf_svm_run_to_mark(ctx, &s, MARK_IRQ, "VMRUN with V_IGN_TPR"))
+		conf_check_u64(ctx, "handler runs", irq_handler_runs(&s), 1);
 }
 
 /* V_IRQ with the guest's IF = 0 — Expect: held */
@@ -110,10 +89,10 @@ CONF_SCENARIO(svm_virq_held_by_if, "svm virq",
 	if (!setup(ctx, &s, 0xf, 0))
 		return;
 	s.vmcb->save.rflags &= ~X86_RFLAGS_IF;
-	if (!run_to_mark(ctx, &s, MARK_MAIN1, "VMRUN with IF = 0"))
+	if (!conf_svm_run_to_mark(ctx, &s, MARK_MAIN1, "VMRUN with IF = 0"))
 		return;
 	conf_check_bit(ctx, "int_ctl V_IRQ", s.vmcb->control.int_ctl, V_IRQ_MASK, true);
-	conf_check_u64(ctx, "handler runs", handler_runs(&s), 0);
+	conf_check_u64(ctx, "handler runs", irq_handler_runs(&s), 0);
 }
 
 /* MOV to and from CR8 with V_INTR_MASKING — Expect: they access V_TPR */
@@ -129,7 +108,7 @@ CONF_SCENARIO(svm_vtpr_cr8, "svm virq",
 	s.vmcb->control.int_ctl &= ~V_IRQ_MASK;
 	s.vmcb->control.int_ctl |= V_INTR_MASKING_MASK;
 	conf_svm_start_at(&s, irq_guest_cr8);
-	if (!run_to_mark(ctx, &s, MARK_AFTER, "the guest's MOV CR8"))
+	if (!conf_svm_run_to_mark(ctx, &s, MARK_AFTER, "the guest's MOV CR8"))
 		return;
 	conf_check_u64(ctx, "int_ctl V_TPR", s.vmcb->control.int_ctl & V_TPR_MASK, 5);
 	conf_check_u64(ctx, "CR8 read back (RBX)", s.vcpu.gprs.rbx, 5);

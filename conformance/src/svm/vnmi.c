@@ -9,21 +9,6 @@
 #include "nmi_util.h"
 #include "x86/cpu.h"
 
-/*
- * Run to a VMMCALL with RAX = mark, then step past it. EVENTINJ is cleared
- * as a hypervisor does once an event has been delivered.
- */
-static bool stop(struct conf_ctx *ctx, struct conf_svm *s, uint32_t mark, const char *what)
-{
-	if (!conf_svm_run_expect(ctx, s, SVM_EXIT_VMMCALL, what))
-		return false;
-	if (!conf_check_u64(ctx, "guest RAX (where the guest stopped)", s->vmcb->save.rax, mark))
-		return false;
-	conf_svm_skip(s, 3);
-	s->vmcb->control.event_inj = 0;
-	return true;
-}
-
 static bool vnmi_setup(struct conf_ctx *ctx, struct conf_svm *s)
 {
 	if (!nmi_setup(ctx, s, true, nmi_guest_nmi_handler))
@@ -40,7 +25,7 @@ CONF_SCENARIO(svm_vnmi_enable_without_nmi_intercept, "svm vnmi",
 	struct conf_svm s;
 
 	if (!vnmi_setup(ctx, &s) ||
-	    !stop(ctx, &s, MARK_MAIN1, "VMRUN with V_NMI_ENABLE and the NMI intercept"))
+	    !conf_svm_run_to_mark(ctx, &s, MARK_MAIN1, "VMRUN with V_NMI_ENABLE and the NMI intercept"))
 		return;
 	hv_vmcb_intercept(s.vmcb, VMCB_INTERCEPT_MISC1, INTERCEPT_NMI, false);
 	conf_check_outcome(ctx, "VMRUN with V_NMI_ENABLE, no NMI intercept", conf_svm_vmrun(&s),
@@ -58,7 +43,7 @@ CONF_SCENARIO(svm_vnmi_pending_delivered, "svm vnmi",
 	if (!vnmi_setup(ctx, &s))
 		return;
 	s.vmcb->control.int_ctl |= V_NMI;
-	if (!stop(ctx, &s, MARK_NMI, "VMRUN with V_NMI"))
+	if (!conf_svm_run_to_mark(ctx, &s, MARK_NMI, "VMRUN with V_NMI"))
 		return;
 	conf_check_u64(ctx, "NMI handler runs", nmi_count(&s), 1);
 	conf_check_u64(ctx, "interrupted RIP", nmi_frame_rip(&s), s.guest.entry);
@@ -74,7 +59,7 @@ CONF_SCENARIO(svm_vnmi_delivery_sets_mask, "svm vnmi",
 	if (!vnmi_setup(ctx, &s))
 		return;
 	s.vmcb->control.int_ctl |= V_NMI;
-	if (!stop(ctx, &s, MARK_NMI, "VMRUN with V_NMI"))
+	if (!conf_svm_run_to_mark(ctx, &s, MARK_NMI, "VMRUN with V_NMI"))
 		return;
 	conf_check_bit(ctx, "int_ctl V_NMI", s.vmcb->control.int_ctl, V_NMI, false);
 	conf_check_bit(ctx, "int_ctl V_NMI_MASK", s.vmcb->control.int_ctl, V_NMI_MASK, true);
@@ -90,8 +75,8 @@ CONF_SCENARIO(svm_vnmi_iret_clears_mask, "svm vnmi",
 	if (!vnmi_setup(ctx, &s))
 		return;
 	s.vmcb->control.int_ctl |= V_NMI;
-	if (!stop(ctx, &s, MARK_NMI, "VMRUN with V_NMI") ||
-	    !stop(ctx, &s, MARK_MAIN1, "VMRUN back into the handler"))
+	if (!conf_svm_run_to_mark(ctx, &s, MARK_NMI, "VMRUN with V_NMI") ||
+	    !conf_svm_run_to_mark(ctx, &s, MARK_MAIN1, "VMRUN back into the handler"))
 		return;
 	conf_check_bit(ctx, "int_ctl V_NMI_MASK", s.vmcb->control.int_ctl, V_NMI_MASK, false);
 	conf_check_bit(ctx, "int_ctl V_NMI", s.vmcb->control.int_ctl, V_NMI, false);
@@ -109,12 +94,12 @@ CONF_SCENARIO(svm_vnmi_masked_stays_pending, "svm vnmi",
 	if (!vnmi_setup(ctx, &s))
 		return;
 	s.vmcb->control.int_ctl |= V_NMI | V_NMI_MASK;
-	if (!stop(ctx, &s, MARK_MAIN1, "VMRUN with V_NMI and V_NMI_MASK"))
+	if (!conf_svm_run_to_mark(ctx, &s, MARK_MAIN1, "VMRUN with V_NMI and V_NMI_MASK"))
 		return;
 	conf_check_u64(ctx, "NMI handler runs while masked", nmi_count(&s), 0);
 	conf_check_bit(ctx, "int_ctl V_NMI (still pending)", s.vmcb->control.int_ctl, V_NMI, true);
 	conf_check_bit(ctx, "int_ctl V_NMI_MASK", s.vmcb->control.int_ctl, V_NMI_MASK, true);
-	if (!stop(ctx, &s, MARK_NMI, "VMRUN through the guest's IRET"))
+	if (!conf_svm_run_to_mark(ctx, &s, MARK_NMI, "VMRUN through the guest's IRET"))
 		return;
 	conf_check_u64(ctx, "interrupted RIP (just after the IRET)", nmi_frame_rip(&s),
 		       conf_svm_addr(&s, nmi_guest_after_iret));
@@ -131,7 +116,7 @@ CONF_SCENARIO(svm_vnmi_int_vector_2_not_injected, "svm vnmi",
 	if (!vnmi_setup(ctx, &s))
 		return;
 	s.vmcb->control.int_vector = 2;
-	if (!stop(ctx, &s, MARK_MAIN1, "VMRUN with int_vector = 2"))
+	if (!conf_svm_run_to_mark(ctx, &s, MARK_MAIN1, "VMRUN with int_vector = 2"))
 		return;
 	conf_check_u64(ctx, "NMI handler runs", nmi_count(&s), 0);
 	conf_check_bit(ctx, "int_ctl V_NMI_MASK", s.vmcb->control.int_ctl, V_NMI_MASK, false);
@@ -203,7 +188,7 @@ CONF_SCENARIO(svm_vnmi_interrupt_shadow, "svm vnmi",
 		return;
 	s.vmcb->control.int_ctl |= V_NMI;
 	s.vmcb->control.int_state |= SVM_INTERRUPT_SHADOW_MASK;
-	if (!stop(ctx, &s, MARK_NMI, "VMRUN with V_NMI in an interrupt shadow"))
+	if (!conf_svm_run_to_mark(ctx, &s, MARK_NMI, "VMRUN with V_NMI in an interrupt shadow"))
 		return;
 	conf_check_u64(ctx, "interrupted RIP (after the NOP)", nmi_frame_rip(&s),
 		       conf_svm_addr(&s, nmi_guest_main1));
@@ -220,16 +205,16 @@ CONF_SCENARIO(svm_vnmi_second_waits_for_iret, "svm vnmi",
 	if (!vnmi_setup(ctx, &s))
 		return;
 	s.vmcb->control.int_ctl |= V_NMI;
-	if (!stop(ctx, &s, MARK_NMI, "VMRUN with V_NMI"))
+	if (!conf_svm_run_to_mark(ctx, &s, MARK_NMI, "VMRUN with V_NMI"))
 		return;
 	s.vmcb->control.int_ctl |= V_NMI;
-	if (!stop(ctx, &s, MARK_NMI, "VMRUN with a second V_NMI inside the handler"))
+	if (!conf_svm_run_to_mark(ctx, &s, MARK_NMI, "VMRUN with a second V_NMI inside the handler"))
 		return;
 	conf_check_u64(ctx, "NMI handler runs", nmi_count(&s), 2);
 	conf_check_u64(ctx, "second NMI interrupted RIP", nmi_frame_rip(&s), s.guest.entry);
 	conf_check_bit(ctx, "int_ctl V_NMI", s.vmcb->control.int_ctl, V_NMI, false);
 	conf_check_bit(ctx, "int_ctl V_NMI_MASK", s.vmcb->control.int_ctl, V_NMI_MASK, true);
-	if (!stop(ctx, &s, MARK_MAIN1, "VMRUN to the main code"))
+	if (!conf_svm_run_to_mark(ctx, &s, MARK_MAIN1, "VMRUN to the main code"))
 		return;
 	conf_check_bit(ctx, "int_ctl V_NMI_MASK", s.vmcb->control.int_ctl, V_NMI_MASK, false);
 }
@@ -245,10 +230,10 @@ CONF_SCENARIO(svm_vnmi_eventinj_sets_mask, "svm vnmi",
 	if (!vnmi_setup(ctx, &s))
 		return;
 	s.vmcb->control.event_inj = SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_NMI;
-	if (!stop(ctx, &s, MARK_NMI, "VMRUN with EVENTINJ = 0x80000200"))
+	if (!conf_svm_run_to_mark(ctx, &s, MARK_NMI, "VMRUN with EVENTINJ = 0x80000200"))
 		return;
 	conf_check_bit(ctx, "int_ctl V_NMI_MASK", s.vmcb->control.int_ctl, V_NMI_MASK, true);
-	if (!stop(ctx, &s, MARK_MAIN1, "VMRUN back into the handler"))
+	if (!conf_svm_run_to_mark(ctx, &s, MARK_MAIN1, "VMRUN back into the handler"))
 		return;
 	conf_check_bit(ctx, "int_ctl V_NMI_MASK", s.vmcb->control.int_ctl, V_NMI_MASK, false);
 }
@@ -266,7 +251,7 @@ CONF_SCENARIO(svm_vnmi_vmrun_sets_gif, "svm vnmi gif",
 	if (!conf_check_u64(ctx, "CLGI", arch_clgi(), ARCH_OK))
 		return;
 	s.vmcb->control.int_ctl |= V_NMI;
-	if (stop(ctx, &s, MARK_NMI, "VMRUN with V_NMI and GIF = 0"))
+	if (conf_svm_run_to_mark(ctx, &s, MARK_NMI, "VMRUN with V_NMI and GIF = 0"))
 		conf_check_u64(ctx, "NMI handler runs", nmi_count(&s), 1);
 	conf_check_u64(ctx, "STGI", arch_stgi(), ARCH_OK);
 }

@@ -8,23 +8,6 @@
 #include "nmi_util.h"
 #include "x86/cpu.h"
 
-static bool run_to(struct conf_ctx *ctx, struct conf_svm *s, uint32_t mark, const char *what)
-{
-	struct hv_exit exit;
-
-	if (hv_vcpu_run(&s->vcpu, &exit) != HV_OK) {
-		conf_error(ctx, "hv_vcpu_run refused the vCPU");
-		return false;
-	}
-	if (exit.reason != HV_EXIT_HYPERCALL) {
-		conf_fail(ctx, "%s: got exit %s (exit_code 0x%llx %s), want HYPERCALL", what,
-			  hv_exit_reason_name(exit.reason), (unsigned long long)exit.exit_code,
-			  svm_exit_name(exit.exit_code));
-		return false;
-	}
-	return conf_check_u64(ctx, what, exit.hypercall.nr, mark);
-}
-
 /* set/get NMI mask with vNMI — Expect: they write and read int_ctl V_NMI_MASK */
 CONF_SCENARIO(svm_vnmi_core_mask_roundtrip, "svm vnmi",
 	      "Expect: the core's set_nmi_mask writes V_NMI_MASK, get_nmi_mask reads it back, "
@@ -47,11 +30,11 @@ CONF_SCENARIO(svm_vnmi_core_mask_roundtrip, "svm vnmi",
 	conf_check_true(ctx, "no IRET intercept with vNMI",
 			!hv_vmcb_intercepted(s.vmcb, VMCB_INTERCEPT_MISC1, INTERCEPT_IRET));
 	hv_vcpu_queue_nmi(&s.vcpu);
-	if (!run_to(ctx, &s, MARK_MAIN1, "first stop"))
+	if (!conf_svm_core_run_to(ctx, &s, MARK_MAIN1, "first stop"))
 		return;
 	conf_check_u64(ctx, "NMI handler runs while masked", nmi_count(&s), 0);
 	conf_check_bit(ctx, "int_ctl V_NMI (pending in hardware)", c->int_ctl, V_NMI, true);
-	if (!run_to(ctx, &s, MARK_NMI, "second stop"))
+	if (!conf_svm_core_run_to(ctx, &s, MARK_NMI, "second stop"))
 		return;
 	conf_check_u64(ctx, "interrupted RIP (just after the IRET)", nmi_frame_rip(&s),
 		       conf_svm_addr(&s, nmi_guest_after_iret));
@@ -72,15 +55,15 @@ CONF_SCENARIO(svm_vnmi_core_queue_limit, "svm vnmi",
 	c = &s.vmcb->control;
 	for (int i = 0; i < 3; i++)
 		hv_vcpu_queue_nmi(&s.vcpu);
-	if (!run_to(ctx, &s, MARK_NMI, "first stop"))
+	if (!conf_svm_core_run_to(ctx, &s, MARK_NMI, "first stop"))
 		return;
 	conf_check_bit(ctx, "int_ctl V_NMI (second one pending)", c->int_ctl, V_NMI, true);
 	conf_check_bit(ctx, "int_ctl V_NMI_MASK", c->int_ctl, V_NMI_MASK, true);
 	conf_check_u64(ctx, "NMIs dropped", s.vcpu.stats.nmis_dropped, 1);
-	if (!run_to(ctx, &s, MARK_NMI, "second stop"))
+	if (!conf_svm_core_run_to(ctx, &s, MARK_NMI, "second stop"))
 		return;
 	conf_check_bit(ctx, "int_ctl V_NMI", c->int_ctl, V_NMI, false);
-	if (!run_to(ctx, &s, MARK_MAIN1, "third stop"))
+	if (!conf_svm_core_run_to(ctx, &s, MARK_MAIN1, "third stop"))
 		return;
 	conf_check_u64(ctx, "NMI handler runs", nmi_count(&s), 2);
 	conf_check_u64(ctx, "IRET exits", s.vcpu.stats.iret_exits, 0);
