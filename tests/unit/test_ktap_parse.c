@@ -6,14 +6,13 @@
 #include <stdint.h>
 
 #include <cmocka.h>
-
-#include "report_capture.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "conf/conf.h"
 #include "ktap_parse.h"
+#include "report_capture.h"
 
 static void parse(const char *text, struct vx_ktap *k)
 {

@@ -11,13 +11,12 @@
 #include <stdint.h>
 
 #include <cmocka.h>
-
-#include "report_capture.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "conf/conf.h"
+#include "report_capture.h"
 
 
 static const struct conf_scenario sc[4] = {
