@@ -35,7 +35,8 @@ static void print_ratio(const char *what, const struct vx_bench_rate *a,
 int vx_cmd_bench(int argc, char *argv[])
 {
 	struct vx_bench_opts o;
-	struct vx_bench_rate trips = { 0 }, mips = { 0 }, raw = { 0 }, hooked = { 0 }, suite = { 0 }, qemu = { 0 };
+	struct vx_bench_rate trips = { 0 }, mips = { 0 }, raw = { 0 }, hooked = { 0 };
+	struct vx_bench_rate suite = { 0 }, qemu = { 0 };
 	struct vx_bench_rss mem = { 0 };
 	char err[VX_OPTS_ERR_MAX];
 	uint32_t suite_failed = 0;
