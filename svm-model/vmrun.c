@@ -85,16 +85,19 @@ static void guest_loop(struct emu_cpu *cpu)
 
 	while (!s->exit_pending) {
 		uint64_t limit = m->cfg.max_cycles ? m->cfg.max_cycles : ~0ull;
+		uint64_t deadline;
 
+		emu_timed_events(cpu);
 		if (svm_take_events(cpu))
 			continue;
 		if (cpu->cycle >= limit)
 			emu_fatal(cpu, "cycle limit %llu reached in guest mode at rip %#llx",
 				  (unsigned long long)limit,
 				  (unsigned long long)emu_reg_get(cpu, UC_X86_REG_RIP));
-		cpu->deadline = cpu->cycle + m->cfg.quantum;
-		if (cpu->deadline > limit || cpu->deadline < cpu->cycle)
-			cpu->deadline = limit;
+		deadline = cpu->cycle + m->cfg.quantum;
+		if (deadline > limit || deadline < cpu->cycle)
+			deadline = limit;
+		emu_set_deadline(cpu, deadline);
 		switch (emu_engine_run(cpu)) {
 		case EMU_STOP_QUANTUM:
 			emu_schedule_point(cpu);
@@ -245,6 +248,7 @@ void svm_model_host_events(struct emu_cpu *cpu)
 {
 	struct svm_cpu *s = cpu->svm;
 
+	emu_timed_events(cpu);
 	if (s->guest || !cpu->gif || !s->nmi_line)
 		return;
 	s->nmi_line = false;

@@ -230,10 +230,21 @@ struct emu_cpu {
 
 	/* Read and written on every block: kept together. */
 	uint64_t cycle;        /* this processor's clock */
-	uint64_t deadline;     /* stop the engine at the first block boundary past it */
+	uint64_t stop_at;      /* min(deadline, event_at): the block hook's one compare */
+	uint64_t deadline;     /* quantum / cycle limit: stop at the first block boundary past it */
 	uint64_t insns;        /* retired guest instructions */
 	struct emu_block_hot *bhot; /* direct-mapped cache, EMU_BLOCK_CACHE entries */
 	bool slow;             /* a stop is pending or a watch is armed */
+
+	/*
+	 * A timed event (the APIC timer) falls due at event_at: the engine stops
+	 * at exactly the instruction boundary where the clock reaches it, arming
+	 * an exit address inside a block when it must, and the processor model
+	 * calls on_event there.
+	 */
+	uint64_t event_at;     /* UINT64_MAX when nothing is scheduled */
+	uint64_t exit_armed;   /* linear address armed as a Unicorn exit, 0 if none */
+	void (*on_event)(struct emu_cpu *cpu);
 
 	/* Host-mode architectural state (the hypervisor runs natively). */
 	uint64_t efer;
@@ -318,6 +329,15 @@ void emu_engine_sync_tlb(struct emu_cpu *cpu, const struct emu_regs *r, uint32_t
  * cannot run (see emu_paging_identity_check()). */
 void emu_engine_check_paging(struct emu_cpu *cpu, uint64_t cr0, uint64_t cr3, uint64_t cr4,
 			     uint64_t efer);
+/* Set the run's limits: the quantum/cycle-limit deadline and the next timed event. */
+static inline void emu_set_deadline(struct emu_cpu *cpu, uint64_t deadline)
+{
+	cpu->deadline = deadline;
+	cpu->stop_at = deadline < cpu->event_at ? deadline : cpu->event_at;
+}
+/* Run on_event if a timed event is due (both in guest and in host mode). */
+void emu_timed_events(struct emu_cpu *cpu);
+
 /* Recompute cpu->slow after arming or clearing a watch. */
 static inline void emu_watch_update(struct emu_cpu *cpu)
 {

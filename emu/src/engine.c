@@ -93,7 +93,54 @@ static bool block_watches(uc_engine *uc, struct emu_cpu *cpu, uint64_t addr)
 	return stop;
 }
 
-/* Everything but the common case: watches, the deadline, a new block. */
+/*
+ * The first instruction boundary inside the block where the clock, starting
+ * at the block's start, reaches `at`; 0 when that is the block's end (or
+ * beyond the instructions the cache records).
+ */
+static uint64_t boundary_in_block(const struct emu_cpu *cpu, uint32_t slot, uint64_t at)
+{
+	const struct emu_block_hot *hot = &cpu->bhot[slot];
+	const struct emu_block *b = &cpu->blocks[slot];
+	uint64_t c = cpu->cycle;
+	uint32_t n = hot->ninsn < EMU_BLOCK_MAX_INSNS ? hot->ninsn : EMU_BLOCK_MAX_INSNS;
+
+	for (uint32_t i = 0; i + 1 < n; i++) {
+		c += b->icost[i];
+		if (c >= at)
+			return hot->addr + b->off[i + 1];
+	}
+	return 0;
+}
+
+/*
+ * Make the engine stop right before the instruction at `a`: Unicorn checks
+ * exit addresses while translating, so the block must be translated again.
+ */
+static void arm_exit(struct emu_cpu *cpu, uint64_t a, uint64_t block, uint32_t size)
+{
+	uc_ctl_set_exits(cpu->uc, &a, 1);
+	uc_ctl_remove_cache(cpu->uc, block, block + size);
+	cpu->exit_armed = a;
+}
+
+static void disarm_exit(struct emu_cpu *cpu)
+{
+	if (!cpu->exit_armed)
+		return;
+	/* Unicorn has already dropped the translation that held the exit. */
+	uc_ctl_set_exits(cpu->uc, NULL, 0);
+	cpu->exit_armed = 0;
+}
+
+static void stop_now(uc_engine *uc, struct emu_cpu *cpu, enum emu_stop why)
+{
+	cpu->stop = why;
+	cpu->slow = true;
+	uc_emu_stop(uc);
+}
+
+/* Everything but the common case: watches, deadlines, a new block. */
 static __attribute__((noinline, cold)) void block_slow(uc_engine *uc, struct emu_cpu *cpu,
 						       uint64_t addr, uint32_t size, uint32_t slot)
 {
@@ -102,9 +149,7 @@ static __attribute__((noinline, cold)) void block_slow(uc_engine *uc, struct emu
 	if (cpu->slow && block_watches(uc, cpu, addr))
 		return;
 	if (cpu->cycle >= cpu->deadline) {
-		cpu->stop = EMU_STOP_QUANTUM;
-		cpu->slow = true;
-		uc_emu_stop(uc);
+		stop_now(uc, cpu, EMU_STOP_QUANTUM);
 		return;
 	}
 	if (hot->addr != addr || hot->size != size) {
@@ -117,9 +162,21 @@ static __attribute__((noinline, cold)) void block_slow(uc_engine *uc, struct emu
 			return;
 		}
 		if (added) {
-			cpu->stop = EMU_STOP_RESTART;
-			cpu->slow = true;
-			uc_emu_stop(uc);
+			stop_now(uc, cpu, EMU_STOP_RESTART);
+			return;
+		}
+	}
+	if (cpu->cycle >= cpu->event_at) {
+		stop_now(uc, cpu, EMU_STOP_EVENT);
+		return;
+	}
+	if (cpu->event_at < cpu->cycle + hot->cost) {
+		/* The event falls due inside this block: stop at that boundary. */
+		uint64_t a = boundary_in_block(cpu, slot, cpu->event_at);
+
+		if (a && cpu->exit_armed != a) {
+			arm_exit(cpu, a, addr, size);
+			stop_now(uc, cpu, EMU_STOP_RESTART);
 			return;
 		}
 	}
@@ -130,8 +187,8 @@ static __attribute__((noinline, cold)) void block_slow(uc_engine *uc, struct emu
 
 /*
  * Runs before every translation block: the cost of the whole cycle
- * accounting. The common case (a known block, nothing watched, the deadline
- * not reached) must stay a leaf with no stack frame.
+ * accounting. The common case (a known block, nothing watched, no deadline
+ * or event reached within it) must stay a leaf with no stack frame.
  */
 static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 {
@@ -139,8 +196,8 @@ static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 	uint32_t slot = block_slot(addr);
 	const struct emu_block_hot *hot = &cpu->bhot[slot];
 
-	if (__builtin_expect(cpu->slow | (cpu->cycle >= cpu->deadline) | (hot->addr != addr) |
-			     (hot->size != size), 0)) {
+	if (__builtin_expect(cpu->slow | (cpu->cycle + hot->cost > cpu->stop_at) |
+			     (hot->addr != addr) | (hot->size != size), 0)) {
 		block_slow(uc, cpu, addr, size, slot);
 		return;
 	}
@@ -275,6 +332,13 @@ enum emu_stop emu_engine_run(struct emu_cpu *cpu)
 		cpu->ctx_fresh = false;
 		if (cpu->stop == EMU_STOP_RESTART)
 			continue;
+		if (cpu->stop == EMU_STOP_NONE && cpu->exit_armed && e == UC_ERR_OK &&
+		    emu_linear(cpu, emu_reg_get(cpu, UC_X86_REG_RIP)) == cpu->exit_armed) {
+			/* Stopped at the armed boundary: the rest of the block did not run. */
+			emu_engine_unretire(cpu, cpu->exit_armed);
+			cpu->stop = EMU_STOP_EVENT;
+		}
+		disarm_exit(cpu);
 		if (cpu->stop == EMU_STOP_NONE) {
 			/* Only an engine error ends a run without a hook deciding. */
 			cpu->stop = EMU_STOP_UNMAPPED;
@@ -370,7 +434,8 @@ static int bootstrap(struct emu_cpu *cpu, char *err, size_t errlen)
 	emu_reg_set(cpu, UC_X86_REG_RSP, rsp);
 	emu_reg_set(cpu, UC_X86_REG_RBX, 0x0123456789abcdefull);
 	emu_reg_set(cpu, UC_X86_REG_R15, 0xfedcba9876543210ull);
-	cpu->deadline = ~0ull;
+	cpu->event_at = ~0ull;
+	emu_set_deadline(cpu, ~0ull);
 	emu_reg_set(cpu, UC_X86_REG_RIP, 0x8000);
 	if (emu_engine_run(cpu) != EMU_STOP_EXCEPTION || cpu->stop_intno != X86_VEC_GP) {
 		snprintf(err, errlen, "engine bootstrap did not reach long mode (stop %d, vector %u)",

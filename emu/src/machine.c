@@ -89,6 +89,25 @@ static struct emu_cpu *pick(struct emu_machine *m)
 	return best;
 }
 
+void emu_timed_events(struct emu_cpu *cpu)
+{
+	/* on_event reschedules (or clears) event_at; a bound keeps a source
+	 * that never moves its deadline from spinning here. */
+	for (int i = 0; i < 16 && cpu->cycle >= cpu->event_at; i++) {
+		uint64_t was = cpu->event_at;
+
+		if (!cpu->on_event) {
+			cpu->event_at = ~0ull;
+			break;
+		}
+		cpu->on_event(cpu);
+		if (cpu->event_at == was)
+			emu_fatal(cpu, "a timed event at cycle %llu did not reschedule itself",
+				  (unsigned long long)was);
+	}
+	cpu->stop_at = cpu->deadline < cpu->event_at ? cpu->deadline : cpu->event_at;
+}
+
 void emu_schedule_point(struct emu_cpu *cpu)
 {
 	struct emu_machine *m = cpu->m;
@@ -173,6 +192,7 @@ struct emu_machine *emu_machine_create(const struct emu_config *cfg, char *err, 
 		c->m = m;
 		c->index = i;
 		c->state = EMU_CPU_OFF;
+		c->event_at = ~0ull;
 		if (!m->costs || svm_model_cpu_init(c) != 0 || apic_model_init(c) != 0 ||
 		    emu_engine_init(c, err, errlen) != 0) {
 			if (!m->costs)

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Timed events fall due at an exact cycle and are taken at exactly the
+ * instruction boundary where the processor clock reaches it: at a block's
+ * start, inside a block (the engine arms an exit there), at its end, or at
+ * a seam call in host mode. These tests drive the engine's internal
+ * interface directly (the APIC timer is the source in a real machine).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "emu/emu.h"
+#include "emu/src/emu_internal.h"
+#include "guest_util.h"
+#include "svm-model/svm_model.h"
+#include "x86/svm.h"
+
+extern const uint8_t t64_nops[], t64_nops_end[];
+
+#define VMRUN_COST 1000u /* the default table (docs/cycle-costs.md) */
+
+static struct {
+	int64_t offset;            /* event_at relative to the first guest instruction */
+	bool host;                 /* schedule it for host mode instead */
+	unsigned fired;
+	uint64_t fire_rip, fire_cycle, due;
+	bool fire_in_guest;
+	uint64_t exit_code, exit_rip, code_pa;
+} t;
+
+static void on_event(struct emu_cpu *cpu)
+{
+	t.fired++;
+	t.fire_rip = emu_reg_get(cpu, UC_X86_REG_RIP);
+	t.fire_cycle = cpu->cycle;
+	t.fire_in_guest = cpu->svm->guest;
+	cpu->event_at = ~0ull;
+}
+
+static void guest_fn(void *arg)
+{
+	struct emu_cpu *cpu = emu_current_cpu();
+	struct tguest g;
+
+	(void)arg;
+	tg_svm_on();
+	tg_long(&g, t64_nops, (size_t)(t64_nops_end - t64_nops));
+	cpu->on_event = on_event;
+	if (t.host) {
+		t.due = cpu->cycle + 30;
+		cpu->event_at = t.due;
+		(void)arch_rdtsc(); /* one seam call: 50 cycles, past the event */
+	} else {
+		t.due = cpu->cycle + VMRUN_COST + (uint64_t)t.offset;
+		cpu->event_at = t.due;
+		tg_run(&g);
+	}
+	t.exit_code = g.vmcb->control.exit_code;
+	t.exit_rip = g.vmcb->save.rip;
+	t.code_pa = g.code_pa;
+}
+
+static void run(int64_t offset, bool host)
+{
+	struct emu_config cfg;
+	char err[128];
+	struct emu_machine *m;
+
+	memset(&t, 0, sizeof(t));
+	t.offset = offset;
+	t.host = host;
+	emu_config_default(&cfg);
+	m = emu_machine_create(&cfg, err, sizeof(err));
+	assert_non_null(m);
+	assert_int_equal(emu_machine_run(m, guest_fn, NULL), 0);
+	emu_machine_destroy(m);
+}
+
+/* Due after the fifth of ten NOPs in one block: taken before the sixth. */
+static void test_event_inside_block(void **state)
+{
+	(void)state;
+	run(5, false);
+	assert_int_equal(t.fired, 1);
+	assert_true(t.fire_in_guest);
+	assert_int_equal(t.fire_rip, t.code_pa + 5);
+	assert_int_equal(t.fire_cycle, t.due);
+	/* The guest then goes on exactly as it would have. */
+	assert_int_equal(t.exit_code, SVM_EXIT_VMMCALL);
+	assert_int_equal(t.exit_rip, t.code_pa + 10);
+}
+
+/* Due when the guest starts: taken before its first instruction. */
+static void test_event_at_block_start(void **state)
+{
+	(void)state;
+	run(0, false);
+	assert_int_equal(t.fired, 1);
+	assert_int_equal(t.fire_rip, t.code_pa);
+	assert_int_equal(t.fire_cycle, t.due);
+}
+
+/* Due after the last NOP: taken at the VMMCALL's boundary, before it exits. */
+static void test_event_at_block_end(void **state)
+{
+	(void)state;
+	run(10, false);
+	assert_int_equal(t.fired, 1);
+	assert_true(t.fire_in_guest);
+	assert_int_equal(t.fire_rip, t.code_pa + 10);
+	assert_int_equal(t.fire_cycle, t.due);
+}
+
+/* Each boundary in turn: the event lands on the instruction it names. */
+static void test_every_boundary(void **state)
+{
+	(void)state;
+	for (int64_t k = 1; k < 10; k++) {
+		run(k, false);
+		assert_int_equal(t.fired, 1);
+		assert_int_equal(t.fire_rip, t.code_pa + (uint64_t)k);
+		assert_int_equal(t.fire_cycle, t.due);
+	}
+}
+
+/* In host mode the event is taken at the next seam call. */
+static void test_event_in_host_mode(void **state)
+{
+	(void)state;
+	run(0, true);
+	assert_int_equal(t.fired, 1);
+	assert_false(t.fire_in_guest);
+	assert_true(t.fire_cycle >= t.due);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_event_inside_block),
+		cmocka_unit_test(test_event_at_block_start),
+		cmocka_unit_test(test_event_at_block_end),
+		cmocka_unit_test(test_every_boundary),
+		cmocka_unit_test(test_event_in_host_mode),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
