@@ -9,7 +9,8 @@
 #   2  the image broke: bad command line, unexpected exception (QEMU exits 5),
 #      or QEMU ended without the image saying how (triple fault, QEMU error)
 #   124  the run took longer than VXEMU_QEMU_TIMEOUT seconds (default 120)
-# QEMU_SYSTEM names the emulator (default qemu-system-x86_64).
+# QEMU_SYSTEM names the emulator (default qemu-system-x86_64);
+# VXEMU_QEMU_SMP the number of processors it gives the machine (default 1).
 set -u
 if [ $# -lt 1 ] || [ $# -gt 2 ]; then
   echo "usage: run-qemu.sh IMAGE [CMDLINE]" >&2
@@ -19,11 +20,17 @@ image=$1
 cmdline=${2:-}
 qemu=${QEMU_SYSTEM:-qemu-system-x86_64}
 limit=${VXEMU_QEMU_TIMEOUT:-120}
+smp=${VXEMU_QEMU_SMP:-1}
 
 if [ ! -r "$image" ]; then
   echo "run-qemu.sh: cannot read the image $image" >&2
   exit 2
 fi
+case $smp in
+  ''|*[!0-9]*|0*)
+    echo "run-qemu.sh: VXEMU_QEMU_SMP must be a processor count from 1, not '$smp'" >&2
+    exit 2 ;;
+esac
 if ! command -v "$qemu" >/dev/null 2>&1; then
   echo "run-qemu.sh: $qemu is not installed (Debian package qemu-system-x86)" >&2
   exit 2
@@ -32,7 +39,7 @@ fi
 # NRIPS and vNMI are not offered by TCG; +svm,+npt,+vgif is what it models
 # (docs/qemu-differences.md).
 timeout --foreground "$limit" "$qemu" \
-  -accel tcg -cpu qemu64,+svm,+npt,+vgif -m 256M -smp 1 \
+  -accel tcg -cpu qemu64,+svm,+npt,+vgif -m 256M -smp "$smp" \
   -kernel "$image" -append "$cmdline" \
   -serial stdio -display none -monitor none -no-reboot \
   -device isa-debug-exit,iobase=0xf4,iosize=0x04

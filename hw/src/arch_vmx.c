@@ -9,6 +9,7 @@
 #include "hv/arch.h"
 #include "hw.h"
 #include "hw_asm.h"
+#include "percpu.h"
 #include "x86/msr.h"
 
 /* vmx.S hard-codes the outcomes. */
@@ -73,7 +74,7 @@ static arch_fault_t host_state(void)
 		{ VMCS_HOST_DS_SELECTOR, HW_SEL_DATA },
 		{ VMCS_HOST_FS_SELECTOR, 0 },
 		{ VMCS_HOST_GS_SELECTOR, 0 },
-		{ VMCS_HOST_TR_SELECTOR, HW_SEL_TSS },
+		{ VMCS_HOST_TR_SELECTOR, hw_cpu_tss_selector() },
 		{ VMCS_HOST_CR0, hw_read_cr0() },
 		{ VMCS_HOST_CR3, hw_read_cr3() },
 		{ VMCS_HOST_CR4, hw_read_cr4() },

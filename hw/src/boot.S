@@ -13,12 +13,6 @@
 #define MB_FLAG_MEMORY 0x00000002 /* ask for mem_lower/mem_upper */
 #define MB_FLAGS       MB_FLAG_MEMORY
 
-#define CR0_PE 0x00000001
-#define CR0_MP 0x00000002
-#define CR0_ET 0x00000010
-#define CR0_NE 0x00000020
-#define CR0_WP 0x00010000
-#define CR0_PG 0x80000000
 #define CR4_PAE 0x00000020
 #define MSR_EFER 0xc0000080
 #define EFER_LME 0x00000100
@@ -52,7 +46,8 @@ hw_start32:
 	xorl %eax, %eax
 	rep stosb
 
-	movl $hw_stack + HW_STACK_SIZE, %esp
+	/* The top of processor area 0: the bootstrap processor's stack. */
+	movl $hw_cpu_areas + HW_CPU_AREA_SIZE, %esp
 
 	/* A processor without long mode cannot run the image: say so. */
 	movl $0x80000000, %eax
@@ -102,7 +97,7 @@ hw_start32:
 	wrmsr
 	/* Paging on with LME set activates long mode (EFER.LMA). Caches on
 	 * (CD = NW = 0), write protection honoured in ring 0, native FPU errors. */
-	movl $(CR0_PG | CR0_WP | CR0_NE | CR0_ET | CR0_MP | CR0_PE), %eax
+	movl $HW_CR0_LONG, %eax
 	movl %eax, %cr0
 	ljmp $HW_SEL_CODE64, $hw_start64
 
@@ -129,7 +124,7 @@ hw_start64:
 	xorl %eax, %eax
 	movl %eax, %fs
 	movl %eax, %gs
-	movq $hw_stack + HW_STACK_SIZE, %rsp
+	movq $hw_cpu_areas + HW_CPU_AREA_SIZE, %rsp
 	/* 32-bit moves zero-extend: the upper halves of the registers are
 	 * undefined after the mode change. */
 	movl %ebp, %edi
@@ -151,7 +146,9 @@ hw_gdt:
 	.quad 0
 	.quad 0x00af9a000000ffff        /* 0x08: 64-bit code, DPL 0 */
 	.quad 0x00cf92000000ffff        /* 0x10: flat data, DPL 0 */
-	.quad 0, 0                      /* 0x18: TSS, filled by hw_cpu_init */
+	.quad 0x00cf9a000000ffff        /* 0x18: flat 32-bit code, DPL 0 */
+	/* 0x20: one TSS descriptor per processor area, filled by cpu.c */
+	.fill 2 * HW_MAX_CPUS, 8, 0
 	.globl hw_gdtr
 hw_gdtr:
 	.word HW_GDT_SLOTS * 8 - 1
@@ -159,15 +156,13 @@ hw_gdtr:
 
 	.bss
 	.balign 4096
+	/* Application processors load the same page tables (trampoline.S). */
+	.globl hw_pml4
 hw_pml4:
 	.skip 4096
 hw_pdpt:
 	.skip 4096
 hw_pd:
 	.skip 4 * 4096
-	.balign 16
-	.globl hw_stack
-hw_stack:
-	.skip HW_STACK_SIZE
 
 	.section .note.GNU-stack, "", @progbits

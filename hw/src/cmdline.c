@@ -4,6 +4,9 @@
 
 #include <stddef.h>
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 static bool is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
@@ -49,8 +52,8 @@ static bool parse_format(const char *s, enum conf_format *out)
 	return false;
 }
 
-/* Decimal, the whole word, 1..HW_BENCH_MAX. */
-static bool parse_count(const char *s, uint32_t *out)
+/* Decimal, the whole word, 1..max. */
+static bool parse_count(const char *s, uint32_t max, uint32_t *out)
 {
 	uint64_t v = 0;
 
@@ -60,7 +63,7 @@ static bool parse_count(const char *s, uint32_t *out)
 		if (*s < '0' || *s > '9')
 			return false;
 		v = v * 10 + (uint64_t)(*s - '0');
-		if (v > HW_BENCH_MAX)
+		if (v > max)
 			return false;
 	}
 	if (v == 0)
@@ -90,9 +93,31 @@ static const char *parse_word(const char *w, struct hw_options *o)
 		return parse_format(v, &o->format) ? NULL
 						   : "format= takes ktap, tap13, table or junit";
 	if ((v = value_of(w, "bench")) != NULL)
-		return parse_count(v, &o->bench) ? NULL
-						 : "bench= takes a count from 1 to 1000000000";
+		return parse_count(v, HW_BENCH_MAX, &o->bench)
+			       ? NULL
+			       : "bench= takes a count from 1 to 1000000000";
+	if ((v = value_of(w, "cpus")) != NULL)
+		return parse_count(v, HW_MAX_CPUS, &o->cpus) ? NULL
+							     : "cpus= takes a count from 1 to " STR(HW_MAX_CPUS);
+	if ((v = value_of(w, "selftest")) != NULL) {
+		if (!same(v, "smp"))
+			return "selftest= takes smp";
+		o->selftest = HW_SELFTEST_SMP;
+		return NULL;
+	}
 	return "unknown option";
+}
+
+/* A word that names an option, whatever its value. */
+static bool is_option(const char *w)
+{
+	static const char *const keys[] = { "filter", "group", "format", "bench", "cpus",
+					    "selftest" };
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (value_of(w, keys[i]))
+			return true;
+	return false;
 }
 
 const char *hw_cmdline_parse(char *line, struct hw_options *o, const char **bad)
@@ -105,6 +130,8 @@ const char *hw_cmdline_parse(char *line, struct hw_options *o, const char **bad)
 	o->format = CONF_FMT_KTAP;
 	o->trace = false;
 	o->bench = 0;
+	o->cpus = 0;
+	o->selftest = HW_SELFTEST_NONE;
 	*bad = NULL;
 
 	while (*p) {
@@ -121,8 +148,7 @@ const char *hw_cmdline_parse(char *line, struct hw_options *o, const char **bad)
 		if (*p)
 			*p++ = '\0';
 		why = parse_word(word, o);
-		if (why && first && !value_of(word, "filter") && !value_of(word, "group") &&
-		    !value_of(word, "format") && !value_of(word, "bench")) {
+		if (why && first && !is_option(word)) {
 			/* The loader's copy of the image name. */
 			first = false;
 			continue;

@@ -3,6 +3,7 @@
  * The image's command line (docs/hardware.md): space-separated words,
  *
  *   filter=GLOB  group=NAME  format=ktap|tap13|table|junit  bench=N  trace
+ *   cpus=N  selftest=smp
  *
  * Loaders put the image's own name first (QEMU -kernel, GRUB and iPXE all
  * do); a first word that is not an option is taken to be that name.
@@ -17,6 +18,12 @@
 #include <stdint.h>
 
 #include "conf/conf.h"
+#include "hw_asm.h"
+
+enum hw_selftest {
+	HW_SELFTEST_NONE = 0,
+	HW_SELFTEST_SMP, /* start every application processor once, report KTAP */
+};
 
 struct hw_options {
 	const char *filter; /* NULL: every scenario */
@@ -24,6 +31,8 @@ struct hw_options {
 	enum conf_format format;
 	bool trace;
 	uint32_t bench;     /* round trips to measure; 0: run the suite */
+	uint32_t cpus;      /* processors to bring up, 1..HW_MAX_CPUS; 0: ask CPUID */
+	enum hw_selftest selftest;
 };
 
 #define HW_BENCH_MAX 1000000000u

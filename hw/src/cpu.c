@@ -1,27 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The bootstrap processor's descriptor tables and the processor services of
- * arch.h. The GDT itself comes from boot.S; this adds the TSS (whose IST
- * stack lets #DF, NMI and #MC report even when the stack is gone) and the
- * IDT, whose 256 gates all lead to hw_trap.
+ * The processors' descriptor tables and the processor services of arch.h.
+ * The GDT itself comes from boot.S; this adds each processor's TSS (whose
+ * IST stack lets #DF, NMI and #MC report even when the stack is gone) and
+ * the IDT, whose 256 gates all lead to hw_trap. The GDT and the IDT are
+ * shared by every processor; the TSS and its stacks are not.
  */
 #include "hv/arch.h"
 #include "hw.h"
 #include "hw_asm.h"
+#include "percpu.h"
 #include "x86/cpu.h"
 #include "x86/msr.h"
-
-/* 64-bit TSS (APM vol. 2 §12.2.5, figure 12-8). */
-struct hw_tss {
-	uint32_t reserved0;
-	uint64_t rsp[3];
-	uint64_t reserved1;
-	uint64_t ist[7];
-	uint64_t reserved2;
-	uint16_t reserved3;
-	uint16_t iopb;
-} __attribute__((packed));
-_Static_assert(sizeof(struct hw_tss) == 104, "64-bit TSS size");
 
 /* 64-bit interrupt gate (APM vol. 2 §4.8.4, figure 4-24). */
 struct hw_gate {
@@ -43,31 +33,40 @@ struct hw_dtr {
 extern uint64_t hw_gdt[HW_GDT_SLOTS];
 extern const char hw_isr_stubs[];
 
-static struct hw_tss hw_tss;
 static struct hw_gate hw_idt[256];
-static uint8_t hw_ist_stack[HW_IST_STACK_SIZE] __attribute__((aligned(16)));
 
 #define HW_IST_CRITICAL 1 /* IST slot used by #DF, NMI and #MC */
 
+/* The calling processor's TSS, in its own descriptor slot. */
 static void tss_install(void)
 {
-	uint64_t base = (uint64_t)(uintptr_t)&hw_tss;
-	uint64_t limit = sizeof(hw_tss) - 1;
+	struct hw_cpu *c = hw_cpu_self();
+	struct hw_cpu_area *a = &hw_cpu_areas[c->area];
+	uint64_t base = (uint64_t)(uintptr_t)&c->tss;
+	uint64_t limit = sizeof(c->tss) - 1;
+	uint16_t sel = (uint16_t)HW_SEL_TSS(c->area);
 	/* System descriptor type 9: available 64-bit TSS; P = 1. */
 	uint64_t type_p = (0x9ull << 40) | (1ull << 47);
 
-	hw_tss.ist[HW_IST_CRITICAL - 1] = (uint64_t)(uintptr_t)(hw_ist_stack + sizeof(hw_ist_stack));
-	hw_tss.iopb = sizeof(hw_tss); /* no I/O permission bitmap */
-	hw_gdt[HW_SEL_TSS / 8] = (limit & 0xffff) | ((base & 0xffffff) << 16) | type_p |
-				 ((limit >> 16 & 0xf) << 48) | ((base >> 24 & 0xff) << 56);
-	hw_gdt[HW_SEL_TSS / 8 + 1] = base >> 32;
-	__asm__ volatile("ltr %w0" : : "r"((uint16_t)HW_SEL_TSS));
+	c->tss.ist[HW_IST_CRITICAL - 1] = (uint64_t)(uintptr_t)(a->ist_stack + sizeof(a->ist_stack));
+	c->tss.iopb = sizeof(c->tss); /* no I/O permission bitmap */
+	hw_gdt[sel / 8] = (limit & 0xffff) | ((base & 0xffffff) << 16) | type_p |
+			  ((limit >> 16 & 0xf) << 48) | ((base >> 24 & 0xff) << 56);
+	hw_gdt[sel / 8 + 1] = base >> 32;
+	__asm__ volatile("ltr %w0" : : "r"(sel));
 }
 
-static void idt_install(void)
+static void idt_load(void)
 {
 	struct hw_dtr idtr;
 
+	idtr.limit = sizeof(hw_idt) - 1;
+	idtr.base = (uint64_t)(uintptr_t)hw_idt;
+	__asm__ volatile("lidt %0" : : "m"(idtr));
+}
+
+static void idt_build(void)
+{
 	for (unsigned v = 0; v < 256; v++) {
 		uint64_t off = (uint64_t)(uintptr_t)(hw_isr_stubs + v * HW_ISR_STUB_SIZE);
 		struct hw_gate *g = &hw_idt[v];
@@ -79,9 +78,6 @@ static void idt_install(void)
 		g->offset_mid = off >> 16 & 0xffff;
 		g->offset_hi = off >> 32;
 	}
-	idtr.limit = sizeof(hw_idt) - 1;
-	idtr.base = (uint64_t)(uintptr_t)hw_idt;
-	__asm__ volatile("lidt %0" : : "m"(idtr));
 }
 
 /*
@@ -114,15 +110,31 @@ static void pic_mask(void)
 
 uint64_t hw_cpu_tss_base(void)
 {
-	return (uint64_t)(uintptr_t)&hw_tss;
+	return (uint64_t)(uintptr_t)&hw_cpu_self()->tss;
+}
+
+uint16_t hw_cpu_tss_selector(void)
+{
+	return (uint16_t)HW_SEL_TSS(hw_cpu_self()->area);
 }
 
 void hw_cpu_init(void)
 {
-	idt_install();
+	hw_percpu_init_bsp();
+	idt_build();
+	idt_load();
 	tss_install();
 	sse_enable();
 	pic_mask();
+}
+
+/* An application processor, just arrived in long mode with the shared GDT
+ * and page tables: the shared IDT, its own TSS, and SSE as on the BSP. */
+void hw_cpu_init_ap(void)
+{
+	idt_load();
+	tss_install();
+	sse_enable();
 }
 
 /*
@@ -149,35 +161,6 @@ void hw_cpu_reset(void)
 	(void)arch_wrmsr(MSR_FS_BASE, 0);
 	(void)arch_wrmsr(MSR_GS_BASE, 0);
 	(void)arch_wrmsr(MSR_KERNEL_GS_BASE, 0);
-}
-
-/*
- * One processor for now: the application processors are not started, so
- * every index other than 0 does not exist as far as arch.h is concerned.
- */
-uint32_t arch_cpu_index(void)
-{
-	return 0;
-}
-
-uint32_t arch_cpu_count(void)
-{
-	return 1;
-}
-
-int arch_cpu_start(uint32_t idx, void (*fn)(void *arg), void *arg)
-{
-	(void)idx;
-	(void)fn;
-	(void)arg;
-	return -1;
-}
-
-/* No processor ever runs work for arch_cpu_start, so none is outstanding. */
-bool arch_cpu_done(uint32_t idx)
-{
-	(void)idx;
-	return true;
 }
 
 void arch_cpu_pause(void)

@@ -35,7 +35,7 @@ void *memmove(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 
-/* cpu.c */
+/* cpu.c: hw_cpu_init on the bootstrap processor, hw_cpu_reset on any. */
 void hw_cpu_init(void);
 void hw_cpu_reset(void);
 uint64_t hw_cpu_tss_base(void);
@@ -45,12 +45,17 @@ void hw_mem_reset(void);
 
 /* trap.c: called by isr.S for every vector. */
 void hw_trap(struct hw_frame *f);
-/* Name of the scenario running now, for crash reports (NULL: none). */
-extern const char *hw_current_scenario;
+/* Name of the scenario the calling processor runs now, for crash reports
+ * (NULL: none). */
+void hw_set_scenario(const char *name);
 
 /* serial.c: COM1 */
 void hw_serial_init(void);
 void hw_serial_write(const char *s, size_t n);
+/* Held around one whole message so that processors do not interleave
+ * within a line; the holder may take it again. */
+void hw_console_lock(void);
+void hw_console_unlock(void);
 
 /* print.c: %s %c %d %u %x %lx %llx %p, with an optional field width and a
  * '0' flag. Enough for diagnostics; the reports use the portable writer. */

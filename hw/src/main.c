@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * hw_main: what the image does once in long mode. Reads the multiboot
- * command line, then either runs the selected conformance scenarios on
- * processor 0 and reports them on the serial port, or measures round trips
- * (bench=N). Ends through hw_exit with HW_EXIT_PASS, HW_EXIT_FAIL or
+ * command line, brings up the application processors, then runs the
+ * selected conformance scenarios on processor 0 and reports them on the
+ * serial port, measures round trips (bench=N), or tests the processors
+ * (selftest=smp). Ends through hw_exit with HW_EXIT_PASS, HW_EXIT_FAIL or
  * HW_EXIT_BROKEN.
  */
 #include "cmdline.h"
@@ -11,6 +12,7 @@
 #include "hv/arch.h"
 #include "hv/hv.h"
 #include "hw.h"
+#include "percpu.h"
 
 /* Multiboot Specification 0.6.96, §3.3 "Boot information format". */
 #define MB_BOOT_MAGIC 0x2badb002u
@@ -94,8 +96,9 @@ static void describe_platform(enum conf_format fmt)
 	s.eax = s.edx = 0;
 	if (x.eax >= 0x8000000au)
 		arch_cpuid(0x8000000au, 0, &s);
-	hw_printf("# vxemu-hw %s on %s, CPUID Fn0000_0001 EAX %#x, Fn8000_000A EAX %#x EDX %#x\n",
-		  VXEMU_VERSION, vendor, f.eax, s.eax, s.edx);
+	hw_printf("# vxemu-hw %s on %s, CPUID Fn0000_0001 EAX %#x, Fn8000_000A EAX %#x EDX %#x, "
+		  "%u processors\n",
+		  VXEMU_VERSION, vendor, f.eax, s.eax, s.edx, (unsigned)arch_cpu_count());
 }
 
 static bool selected(const struct conf_scenario *sc, const struct hw_options *o)
@@ -127,9 +130,9 @@ static __attribute__((noreturn)) void run_suite(const struct hw_options *o)
 		 * scenario a fresh machine. */
 		hw_cpu_reset();
 		hw_mem_reset();
-		hw_current_scenario = sc->name;
+		hw_set_scenario(sc->name);
 		conf_run(sc, &r);
-		hw_current_scenario = NULL;
+		hw_set_scenario(NULL);
 		conf_report_result(&w, o->format, index++, &r, &totals);
 	}
 	conf_report_end(&w, o->format, &totals);
@@ -178,6 +181,11 @@ void hw_main(uint32_t magic, uint32_t info_pa)
 		hw_exit(HW_EXIT_BROKEN);
 	}
 	hw_trace = o.trace;
+	/* After the command line is copied: the loader's memory below 1 MiB
+	 * may hold it, and the trampoline is written there. */
+	hw_smp_init(o.cpus);
+	if (o.selftest == HW_SELFTEST_SMP)
+		hw_selftest_smp();
 	if (o.bench)
 		run_bench(o.bench);
 	run_suite(&o);

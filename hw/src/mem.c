@@ -2,8 +2,9 @@
 /*
  * Physical memory for the hypervisor core: pages handed out from a pool in
  * the image's own uninitialised data. arch.h has no free: the whole pool is
- * taken back between scenarios instead (hw_mem_reset), once the processor no
- * longer refers to any of it (hw_cpu_reset). The first 4 GiB are
+ * taken back between scenarios instead (hw_mem_reset, on the BSP with no
+ * other processor running a function), once the processor no longer refers
+ * to any of it (hw_cpu_reset). The first 4 GiB are
  * identity-mapped, so virtual and physical addresses agree.
  */
 #include "hv/arch.h"
@@ -17,15 +18,19 @@
 static uint8_t pool[POOL_SIZE] __attribute__((aligned(PAGE_SIZE), section(".bss.pool")));
 static size_t pool_used;
 
+/* Any processor may allocate: the pool's cursor moves by compare-exchange. */
 uint64_t arch_pages_alloc(uint32_t npages)
 {
 	size_t bytes = (size_t)npages * PAGE_SIZE;
+	size_t used = __atomic_load_n(&pool_used, __ATOMIC_RELAXED);
 	uint8_t *p;
 
-	if (npages == 0 || bytes > POOL_SIZE - pool_used)
-		return 0;
-	p = pool + pool_used;
-	pool_used += bytes;
+	do {
+		if (npages == 0 || bytes > POOL_SIZE - used)
+			return 0;
+	} while (!__atomic_compare_exchange_n(&pool_used, &used, used + bytes, true,
+					      __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+	p = pool + used;
 	memset(p, 0, bytes);
 	return arch_virt_to_phys(p);
 }

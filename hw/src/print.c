@@ -54,6 +54,7 @@ void hw_vprintf(const char *fmt, va_list ap)
 {
 	struct out o = { .len = 0 };
 
+	hw_console_lock();
 	for (const char *p = fmt; *p; p++) {
 		bool alt = false, zero = false;
 		int width = 0, longs = 0;
@@ -118,6 +119,7 @@ void hw_vprintf(const char *fmt, va_list ap)
 		}
 	}
 	flush(&o);
+	hw_console_unlock();
 }
 
 void hw_printf(const char *fmt, ...)

@@ -4,10 +4,13 @@
  * one stop bit. QEMU accepts anything, but Bochs and real UARTs need the
  * line programmed (National Semiconductor PC16550D data sheet, "Registers").
  * Output is byte for byte what the caller wrote ("\n", not "\r\n") so a
- * captured report compares line by line with the model's.
+ * captured report compares line by line with the model's. Processors take
+ * turns through a lock that the holder may take again, so that a fault
+ * report from inside a print still gets out.
  */
 #include "hv/arch.h"
 #include "hw.h"
+#include "percpu.h"
 
 #define COM1 0x3f8
 #define UART_THR 0 /* transmit holding (DLAB = 0) */
@@ -47,10 +50,36 @@ static void put(char c)
 	hw_outb(COM1 + UART_THR, (uint8_t)c);
 }
 
+static struct hw_cpu *console_owner;
+static uint32_t console_depth;
+
+void hw_console_lock(void)
+{
+	struct hw_cpu *self = hw_cpu_self();
+	struct hw_cpu *none = NULL;
+
+	if (__atomic_load_n(&console_owner, __ATOMIC_RELAXED) != self) {
+		while (!__atomic_compare_exchange_n(&console_owner, &none, self, false,
+						    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+			none = NULL;
+			arch_cpu_pause();
+		}
+	}
+	console_depth++;
+}
+
+void hw_console_unlock(void)
+{
+	if (--console_depth == 0)
+		__atomic_store_n(&console_owner, NULL, __ATOMIC_RELEASE);
+}
+
 void hw_serial_write(const char *s, size_t n)
 {
+	hw_console_lock();
 	for (size_t i = 0; i < n; i++)
 		put(s[i]);
+	hw_console_unlock();
 }
 
 void arch_console_write(const char *s, size_t n)

@@ -6,12 +6,15 @@
  * instruction's address is in the hw_fixup table, and the handler resumes
  * at the matching fixup address with RAX = ARCH_FAULT(vector). RAX of the
  * interrupted context is the natural per-processor slot for the result, as
- * it is where the fixup code returns it from. Anything else is a bug in the
+ * it is where the fixup code returns it from; the table itself is read-only
+ * and shared, and everything else the handler keeps (nesting depth, NMI
+ * count, scenario name) is the interrupted processor's own. Anything else is a bug in the
  * image or a scenario: it is described on the serial port and the image
  * ends with HW_EXIT_BROKEN.
  */
 #include "hv/arch.h"
 #include "hw.h"
+#include "percpu.h"
 #include "x86/cpu.h"
 
 struct hw_fixup {
@@ -22,7 +25,10 @@ struct hw_fixup {
 extern const struct hw_fixup hw_fixup_start[], hw_fixup_end[];
 extern const char hw_image_start[], hw_image_end[];
 
-const char *hw_current_scenario;
+void hw_set_scenario(const char *name)
+{
+	hw_cpu_self()->scenario = name;
+}
 
 static const char *const vector_names[32] = {
 	"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "vector 9", "#TS",
@@ -78,12 +84,13 @@ static void backtrace(uint64_t rbp)
 static void describe(const struct hw_frame *f)
 {
 	const char *name = f->vector < 32 ? vector_names[f->vector] : "interrupt";
+	const struct hw_cpu *c = hw_cpu_self();
 
 	hw_printf("Bail out! vxemu-hw: unexpected %s (vector %llu, error code %#llx) at "
-		  "rip %#llx%s%s\n",
+		  "rip %#llx on cpu %u%s%s\n",
 		  name, (unsigned long long)f->vector, (unsigned long long)f->error,
-		  (unsigned long long)f->rip, hw_current_scenario ? " in scenario " : "",
-		  hw_current_scenario ? hw_current_scenario : "");
+		  (unsigned long long)f->rip, (unsigned)c->index, c->scenario ? " in scenario " : "",
+		  c->scenario ? c->scenario : "");
 	hw_printf("# rax %#018llx rbx %#018llx rcx %#018llx rdx %#018llx\n",
 		  (unsigned long long)f->rax, (unsigned long long)f->rbx,
 		  (unsigned long long)f->rcx, (unsigned long long)f->rdx);
@@ -104,23 +111,21 @@ static void describe(const struct hw_frame *f)
 	backtrace(f->rbp);
 }
 
-/* NMIs taken in host mode; one processor for now (arch_cpu_count() == 1). */
-static volatile uint32_t host_nmis;
-
+/* NMIs the calling processor took in host mode. */
 uint32_t arch_host_nmis(void)
 {
-	return host_nmis;
+	return hw_cpu_self()->host_nmis;
 }
 
 void hw_trap(struct hw_frame *f)
 {
-	static int depth;
+	struct hw_cpu *c = hw_cpu_self();
 	const struct hw_fixup *e;
 
 	/* An NMI in host mode is legitimate: one a #VMEXIT(NMI) left pending, or
 	 * one a scenario sent while GIF was clear, taken once GIF is set. */
 	if (f->vector == X86_VEC_NMI) {
-		host_nmis++;
+		c->host_nmis++;
 		return;
 	}
 	if (fixable(f->vector) && (e = fixup_find(f->rip)) != NULL) {
@@ -129,12 +134,14 @@ void hw_trap(struct hw_frame *f)
 		return;
 	}
 	/* A fault while describing a fault: say the least and stop. */
-	if (depth++) {
+	if (c->trap_depth++) {
 		static const char msg[] = "Bail out! vxemu-hw: fault in the fault handler\n";
 
 		hw_serial_write(msg, sizeof(msg) - 1);
 		hw_exit(HW_EXIT_BROKEN);
 	}
+	/* One report, not interleaved with another processor's output. */
+	hw_console_lock();
 	describe(f);
 	hw_exit(HW_EXIT_BROKEN);
 }

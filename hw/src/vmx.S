@@ -106,15 +106,13 @@ arch_vmwrite:
 	HW_FIXUP(1b, 2b)
 
 /* Guest RAX is not part of the VMCS guest-state area, and struct arch_gprs
- * has no slot for it: it is kept here from one VM exit to the next entry. */
-	.bss
-	.balign 8
-hw_vmx_guest_rax:
-	.skip 8
-	.text
-
+ * has no slot for it: it is kept in the processor's struct hw_cpu from one
+ * VM exit to the next entry, found by rounding RSP down to the area size
+ * (hw/src/percpu.h). */
 .macro LOAD_GUEST
-	movq hw_vmx_guest_rax(%rip), %rax
+	movq %rsp, %rax
+	andq $-HW_CPU_AREA_SIZE, %rax
+	movq HW_CPU_VMX_GUEST_RAX(%rax), %rax
 	movq G_RBX(%rdi), %rbx
 	movq G_RCX(%rdi), %rcx
 	movq G_RDX(%rdi), %rdx
@@ -173,8 +171,10 @@ hw_vmx_enter:
 
 hw_vmx_exit:
 	pushq %rdi
+	movq %rsp, %rdi
+	andq $-HW_CPU_AREA_SIZE, %rdi
+	movq %rax, HW_CPU_VMX_GUEST_RAX(%rdi)
 	movq 8(%rsp), %rdi
-	movq %rax, hw_vmx_guest_rax(%rip)
 	movq %rbx, G_RBX(%rdi)
 	movq %rcx, G_RCX(%rdi)
 	movq %rdx, G_RDX(%rdi)

@@ -36,6 +36,8 @@ static void test_defaults(void **state)
 	assert_int_equal(p.o.format, CONF_FMT_KTAP);
 	assert_false(p.o.trace);
 	assert_int_equal(p.o.bench, 0);
+	assert_int_equal(p.o.cpus, 0);
+	assert_int_equal(p.o.selftest, HW_SELFTEST_NONE);
 }
 
 /* QEMU, GRUB and iPXE put the image name first; it is not an option. */
@@ -127,6 +129,31 @@ static void test_bench_bounds(void **state)
 	assert_non_null(p.why);
 }
 
+/* cpus= counts processors, 1 to HW_MAX_CPUS; selftest= knows smp. */
+static void test_smp_options(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	parse(&p, "k cpus=4 selftest=smp");
+	assert_null(p.why);
+	assert_int_equal(p.o.cpus, 4);
+	assert_int_equal(p.o.selftest, HW_SELFTEST_SMP);
+	parse(&p, "k cpus=16");
+	assert_null(p.why);
+	assert_int_equal(p.o.cpus, HW_MAX_CPUS);
+	parse(&p, "k cpus=17");
+	assert_non_null(p.why);
+	assert_string_equal(p.bad, "cpus=17");
+	parse(&p, "k cpus=0");
+	assert_non_null(p.why);
+	parse(&p, "k selftest=smpx");
+	assert_non_null(p.why);
+	parse(&p, "cpus=0");
+	assert_non_null(p.why);
+	assert_string_equal(p.bad, "cpus=0");
+}
+
 static void test_empty_values(void **state)
 {
 	struct parsed p;
@@ -148,6 +175,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_option),
 		cmocka_unit_test(test_bad_first_option),
 		cmocka_unit_test(test_bench_bounds),
+		cmocka_unit_test(test_smp_options),
 		cmocka_unit_test(test_empty_values),
 	};
 
