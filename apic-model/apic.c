@@ -1,18 +1,74 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Local APIC registers and IPIs (SDM vol. 3 §11.4-11.8; offsets as in
- * facts: xAPIC page from 0xFEE00000).
+ * The local APIC's register file (SDM vol. 3 §11.4-11.9, offsets as in
+ * facts §(e)) behind both interfaces, the xAPIC page and the x2APIC MSRs
+ * (§11.12.1), and what the registers decide: acceptance into IRR and TMR,
+ * PPR, ISR and EOI, ESR and software enable.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "apic-model/apic_model.h"
-#include "emu/src/emu_internal.h"
+#include "apic-model/apic_internal.h"
 #include "svm-model/svm_model.h"
 #include "x86/apic.h"
+#include "x86/msr.h"
 
-/* Integrated APIC (version 14h), LVT entries up to index 6 (max LVT field 6). */
+/* Integrated APIC (version 14h), max LVT entry 6: seven LVT registers. */
 #define APIC_MODEL_VERSION 0x00060014u
+
+/* Bits software may write in each LVT register (§11.5.1, figure 11-8). */
+static const uint32_t lvt_writable[APIC_LVT_COUNT] = {
+	[APIC_LVT_IDX_CMCI] = APIC_LVT_MASKED | APIC_LVT_DM_MASK | APIC_LVT_VECTOR_MASK,
+	[APIC_LVT_IDX_TIMER] = APIC_LVT_TIMER_MODE_MASK | APIC_LVT_MASKED | APIC_LVT_VECTOR_MASK,
+	[APIC_LVT_IDX_THERMAL] = APIC_LVT_MASKED | APIC_LVT_DM_MASK | APIC_LVT_VECTOR_MASK,
+	[APIC_LVT_IDX_PMC] = APIC_LVT_MASKED | APIC_LVT_DM_MASK | APIC_LVT_VECTOR_MASK,
+	[APIC_LVT_IDX_LINT0] = APIC_LVT_MASKED | APIC_LVT_LEVELTRIG | APIC_LVT_POLARITY |
+			       APIC_LVT_DM_MASK | APIC_LVT_VECTOR_MASK,
+	[APIC_LVT_IDX_LINT1] = APIC_LVT_MASKED | APIC_LVT_LEVELTRIG | APIC_LVT_POLARITY |
+			       APIC_LVT_DM_MASK | APIC_LVT_VECTOR_MASK,
+	[APIC_LVT_IDX_ERROR] = APIC_LVT_MASKED | APIC_LVT_VECTOR_MASK,
+};
+
+/* Read-only status bits of the LVT: writes leave them alone without a #GP. */
+#define LVT_READ_ONLY (APIC_LVT_SEND_PENDING | APIC_LVT_REMOTE_IRR)
+
+/* ICR low bits software writes; 12 (status) and 17:16 (remote read) are read-only. */
+#define ICR_LOW_WRITABLE 0x000ccfffu
+
+#define SVR_WRITABLE (APIC_SVR_FOCUS_DISABLE | APIC_SVR_ENABLE | APIC_SVR_VECTOR_MASK)
+
+enum apic_mode apic_mode(const struct apic_state *a)
+{
+	if (!(a->base_msr & MSR_APIC_BASE_EN))
+		return APIC_MODE_DISABLED;
+	return (a->base_msr & MSR_APIC_BASE_EXTD) ? APIC_MODE_X2APIC : APIC_MODE_XAPIC;
+}
+
+uint32_t apic_x2apic_ldr(uint32_t id)
+{
+	return ((id >> 4) << 16) | (1u << (id & 0xf));
+}
+
+void apic_reset_registers(struct emu_cpu *cpu, bool keep_id)
+{
+	struct apic_state *a = cpu->apic;
+
+	if (!keep_id)
+		a->xapic_id = a->initial_id;
+	a->tpr = 0;
+	a->ldr = apic_mode(a) == APIC_MODE_X2APIC ? apic_x2apic_ldr(a->initial_id) : 0;
+	a->dfr = APIC_DFR_FLAT;
+	a->svr = 0xff;
+	memset(a->isr, 0, sizeof(a->isr));
+	memset(a->tmr, 0, sizeof(a->tmr));
+	memset(a->irr, 0, sizeof(a->irr));
+	a->esr = a->esr_latched = 0;
+	a->icr_lo = a->icr_hi = 0;
+	for (int i = 0; i < APIC_LVT_COUNT; i++)
+		a->lvt[i] = APIC_LVT_MASKED;
+	apic_timer_reset(cpu);
+	apic_update_intr(cpu);
+}
 
 int apic_model_init(struct emu_cpu *cpu)
 {
@@ -20,12 +76,11 @@ int apic_model_init(struct emu_cpu *cpu)
 
 	if (!a)
 		return -1;
-	a->id = cpu->index;
-	a->dfr = 0xffffffffu;
-	a->svr = 0xff;
-	for (int i = 0; i < 7; i++)
-		a->lvt[i] = 1u << 16; /* masked at reset */
 	cpu->apic = a;
+	a->initial_id = cpu->index;
+	/* Reset: xAPIC mode at the default base; processor 0 is the BSP (§11.4.4). */
+	a->base_msr = APIC_DEFAULT_BASE | MSR_APIC_BASE_EN | (cpu->index == 0 ? MSR_APIC_BASE_BSP : 0);
+	apic_reset_registers(cpu, false);
 	return 0;
 }
 
@@ -35,7 +90,7 @@ void apic_model_fini(struct emu_cpu *cpu)
 	cpu->apic = NULL;
 }
 
-static int highest(const uint32_t r[8])
+int apic_highest(const uint32_t r[8])
 {
 	for (int i = 7; i >= 0; i--) {
 		if (r[i])
@@ -44,9 +99,10 @@ static int highest(const uint32_t r[8])
 	return -1;
 }
 
-static uint32_t ppr(const struct apic_state *a)
+/* §11.8.3.1: PPR[7:4] = max(TPR[7:4], ISRV[7:4]); PPR[3:0] = TPR[3:0] if TPR wins, else 0. */
+uint32_t apic_ppr(const struct apic_state *a)
 {
-	int isr = highest(a->isr);
+	int isr = apic_highest(a->isr);
 	uint32_t isrv = isr < 0 ? 0 : (uint32_t)isr & 0xf0;
 
 	return (a->tpr & 0xf0) >= isrv ? a->tpr & 0xff : isrv;
@@ -55,16 +111,21 @@ static uint32_t ppr(const struct apic_state *a)
 int apic_model_pending_vector(struct emu_cpu *cpu)
 {
 	struct apic_state *a = cpu->apic;
-	int v = highest(a->irr);
+	int v;
 
-	if (v < 0 || ((uint32_t)v & 0xf0) <= (ppr(a) & 0xf0))
+	if (apic_mode(a) == APIC_MODE_DISABLED)
+		return -1;
+	/* §11.8.3: only a priority class above PPR's is presented to the processor. */
+	v = apic_highest(a->irr);
+	if (v < 0 || ((uint32_t)v & 0xf0) <= (apic_ppr(a) & 0xf0))
 		return -1;
 	return v;
 }
 
-static void update_intr_line(struct emu_cpu *cpu)
+void apic_update_intr(struct emu_cpu *cpu)
 {
-	cpu->svm->intr_line = apic_model_pending_vector(cpu) >= 0;
+	if (cpu->svm)
+		cpu->svm->intr_line = apic_model_pending_vector(cpu) >= 0;
 }
 
 void apic_model_ack(struct emu_cpu *cpu, int v)
@@ -73,131 +134,316 @@ void apic_model_ack(struct emu_cpu *cpu, int v)
 
 	a->irr[v / 32] &= ~(1u << (v % 32));
 	a->isr[v / 32] |= 1u << (v % 32);
-	update_intr_line(cpu);
+	apic_update_intr(cpu);
 }
 
-static void accept(struct emu_cpu *cpu, uint32_t mode, uint8_t vector, bool level, bool trig)
+static void set_irr(struct emu_cpu *cpu, uint8_t vector, bool level)
+{
+	struct apic_state *a = cpu->apic;
+	uint32_t bit = 1u << (vector % 32);
+
+	a->irr[vector / 32] |= bit;
+	/* §11.8.4: acceptance sets TMR for level-triggered and clears it for edge. */
+	if (level)
+		a->tmr[vector / 32] |= bit;
+	else
+		a->tmr[vector / 32] &= ~bit;
+	apic_update_intr(cpu);
+}
+
+void apic_error(struct emu_cpu *cpu, uint32_t esr_bit)
+{
+	struct apic_state *a = cpu->apic;
+	uint32_t lvt = a->lvt[APIC_LVT_IDX_ERROR];
+	uint8_t vector = lvt & APIC_LVT_VECTOR_MASK;
+
+	a->esr_latched |= esr_bit;
+	if (lvt & APIC_LVT_MASKED)
+		return;
+	/* An illegal error vector is itself an error, with no second interrupt. */
+	if (vector < 16)
+		a->esr_latched |= APIC_ESR_RECV_ILLEGAL_VECTOR;
+	else
+		set_irr(cpu, vector, false);
+}
+
+void apic_accept_fixed(struct emu_cpu *cpu, uint8_t vector, bool level)
+{
+	/* A software-disabled APIC does not accept fixed interrupts (§11.4.7.2). */
+	if (!(cpu->apic->svr & APIC_SVR_ENABLE))
+		return;
+	/* Vectors 0-15 are illegal: ESR "received illegal vector", not accepted (§11.5.3). */
+	if (vector < 16) {
+		apic_error(cpu, APIC_ESR_RECV_ILLEGAL_VECTOR);
+		return;
+	}
+	set_irr(cpu, vector, level);
+}
+
+/* §11.8.5: EOI retires the highest-priority vector in ISR. */
+static void eoi(struct emu_cpu *cpu)
+{
+	struct apic_state *a = cpu->apic;
+	int v = apic_highest(a->isr);
+
+	if (v < 0)
+		return;
+	a->isr[v / 32] &= ~(1u << (v % 32));
+	/*
+	 * A level-triggered vector (TMR set) would also send an EOI message to
+	 * the I/O APICs; the model has none. TMR itself changes only when the
+	 * next interrupt on the vector is accepted (§11.8.4).
+	 */
+	apic_update_intr(cpu);
+}
+
+static int lvt_index(uint32_t off)
+{
+	if (off == APIC_LVT_CMCI)
+		return APIC_LVT_IDX_CMCI;
+	if (off >= APIC_LVT_TIMER && off <= APIC_LVT_ERROR)
+		return APIC_LVT_IDX_TIMER + (int)((off - APIC_LVT_TIMER) / 16);
+	return -1;
+}
+
+static void write_svr(struct emu_cpu *cpu, uint32_t v)
 {
 	struct apic_state *a = cpu->apic;
 
-	switch (mode) {
-	case 0: /* fixed */
-	case 1: /* lowest priority: one target here, so the same */
-		/* A software-disabled APIC does not accept fixed interrupts (§11.4.7.2). */
-		if (!(a->svr & APIC_SVR_ENABLE))
-			return;
-		if (vector < 16) {
-			a->esr |= 1u << 6; /* received illegal vector */
-			return;
-		}
-		a->irr[vector / 32] |= 1u << (vector % 32);
-		update_intr_line(cpu);
-		break;
-	case 4: /* NMI */
-		cpu->svm->nmi_line = true;
-		break;
-	case 5: /* INIT; a level-triggered de-assert is ignored */
-		if (trig && !level)
-			return;
-		a->init_pending = true;
-		break;
-	default:
-		/* SMI, start-up and the rest arrive with the multiprocessor model. */
-		break;
+	a->svr = v & SVR_WRITABLE;
+	/* §11.4.7.2: software disable masks every LVT entry. */
+	if (!(a->svr & APIC_SVR_ENABLE)) {
+		for (int i = 0; i < APIC_LVT_COUNT; i++)
+			a->lvt[i] |= APIC_LVT_MASKED;
 	}
-	emu_emit(cpu, HV_EV_IPI, cpu->index, mode, vector, 0, NULL);
+	apic_update_intr(cpu);
 }
 
-void apic_model_send_ipi(struct emu_cpu *from, uint32_t dest, uint32_t lo)
+static void write_lvt(struct emu_cpu *cpu, int idx, uint32_t v)
 {
-	struct emu_machine *m = from->m;
-	uint32_t mode = (lo >> 8) & 7, sh = (lo >> 18) & 3;
-	bool level = (lo >> 14) & 1, trig = (lo >> 15) & 1, logical = (lo >> 11) & 1;
+	struct apic_state *a = cpu->apic;
+	uint32_t nv = (a->lvt[idx] & LVT_READ_ONLY) | (v & lvt_writable[idx]);
 
-	for (uint32_t i = 0; i < m->cfg.ncpus; i++) {
-		struct emu_cpu *t = &m->cpu[i];
-		bool hit;
+	/* §11.4.7.2: while software-disabled, mask bits cannot be cleared. */
+	if (!(a->svr & APIC_SVR_ENABLE))
+		nv |= APIC_LVT_MASKED;
+	if (idx == APIC_LVT_IDX_TIMER)
+		apic_timer_write_lvt(cpu, nv);
+	else
+		a->lvt[idx] = nv;
+}
 
-		switch (sh) {
-		case 1: hit = t == from; break;
-		case 2: hit = true; break;
-		case 3: hit = t != from; break;
-		default:
-			if (logical)
-				hit = (t->apic->ldr >> 24) & (dest & 0xff);
-			else
-				hit = dest == 0xff || dest == t->apic->id;
-		}
-		if (hit)
-			accept(t, mode, (uint8_t)lo, level, trig);
+static bool in_range(uint32_t off, uint32_t base)
+{
+	return off >= base && off < base + 0x80;
+}
+
+int apic_reg_read(struct emu_cpu *cpu, uint32_t off, bool x2, uint64_t *v)
+{
+	struct apic_state *a = cpu->apic;
+	int lvt = lvt_index(off);
+
+	*v = 0;
+	if (off & 0xf)
+		return x2 ? -1 : 0;
+	if (lvt >= 0) {
+		*v = a->lvt[lvt];
+		return 0;
 	}
+	if (in_range(off, APIC_ISR) || in_range(off, APIC_TMR) || in_range(off, APIC_IRR)) {
+		const uint32_t *set = in_range(off, APIC_ISR) ? a->isr :
+				      in_range(off, APIC_TMR) ? a->tmr : a->irr;
+
+		*v = set[(off & 0x70) / 16];
+		return 0;
+	}
+	switch (off) {
+	case APIC_ID: *v = x2 ? a->initial_id : a->xapic_id << 24; return 0;
+	case APIC_VERSION: *v = APIC_MODEL_VERSION; return 0;
+	case APIC_TPR: *v = a->tpr; return 0;
+	case APIC_PPR: *v = apic_ppr(a); return 0;
+	case APIC_LDR: *v = a->ldr; return 0;
+	case APIC_SVR: *v = a->svr; return 0;
+	case APIC_ESR: *v = a->esr; return 0;
+	case APIC_TIMER_ICR: *v = a->timer_icr; return 0;
+	case APIC_TIMER_CCR: *v = apic_timer_current(cpu); return 0;
+	case APIC_TIMER_DCR: *v = a->timer_dcr; return 0;
+	case APIC_ICR_LOW:
+		/* Delivery is immediate in the model: the xAPIC status bit reads idle. */
+		*v = x2 ? (uint64_t)a->icr_hi << 32 | a->icr_lo : a->icr_lo;
+		return 0;
+	/* Present only in xAPIC mode (§11.12.1.2, table 11-6). */
+	case APIC_DFR: *v = a->dfr; return x2 ? -1 : 0;
+	case APIC_ICR_HIGH: *v = a->icr_hi; return x2 ? -1 : 0;
+	/* APR and RRD (remote read is not supported) read 0 in xAPIC mode. */
+	case APIC_APR: return x2 ? -1 : 0;
+	case APIC_RRD: return x2 ? -1 : 0;
+	/* Write-only: #GP on RDMSR in x2APIC mode. */
+	case APIC_EOI: return x2 ? -1 : 0;
+	case APIC_SELF_IPI: return x2 ? -1 : 0;
+	default:
+		/* Reserved offsets read 0 from the page; their MSRs do not exist. */
+		return x2 ? -1 : 0;
+	}
+}
+
+/* x2APIC: a write that sets a bit outside `allowed` is #GP (§11.12.1.3). */
+static bool reserved(bool x2, uint64_t v, uint64_t allowed)
+{
+	return x2 && (v & ~allowed);
+}
+
+int apic_reg_write(struct emu_cpu *cpu, uint32_t off, uint64_t v, bool x2)
+{
+	struct apic_state *a = cpu->apic;
+	int lvt = lvt_index(off);
+	uint32_t v32 = (uint32_t)v;
+
+	if (off & 0xf)
+		return x2 ? -1 : 0;
+	if (x2 && off != APIC_ICR_LOW && (v >> 32))
+		return -1;
+	if (lvt >= 0) {
+		if (reserved(x2, v, lvt_writable[lvt] | LVT_READ_ONLY))
+			return -1;
+		write_lvt(cpu, lvt, v32);
+		return 0;
+	}
+	switch (off) {
+	case APIC_ID:
+		/* The xAPIC ID is writable on AMD (APM vol. 2 §16.3.3); x2APIC's is not. */
+		if (x2)
+			return -1;
+		a->xapic_id = v32 >> 24;
+		return 0;
+	case APIC_TPR:
+		if (reserved(x2, v, 0xff))
+			return -1;
+		a->tpr = v32 & 0xff;
+		apic_update_intr(cpu);
+		return 0;
+	case APIC_EOI:
+		/* §11.12.1.3: in x2APIC mode a non-zero EOI write is #GP. */
+		if (x2 && v)
+			return -1;
+		eoi(cpu);
+		return 0;
+	case APIC_LDR:
+		/* x2APIC LDR is read-only, derived from the ID (§11.12.10.2). */
+		if (x2)
+			return -1;
+		a->ldr = v32 & 0xff000000u;
+		return 0;
+	case APIC_DFR:
+		if (x2)
+			return -1;
+		a->dfr = v32 | 0x0fffffffu;
+		return 0;
+	case APIC_SVR:
+		if (reserved(x2, v, SVR_WRITABLE))
+			return -1;
+		write_svr(cpu, v32);
+		return 0;
+	case APIC_ESR:
+		/*
+		 * §11.5.3: a write moves the errors seen since the previous write
+		 * into ESR and starts collecting anew; x2APIC allows only 0.
+		 */
+		if (x2 && v)
+			return -1;
+		a->esr = a->esr_latched;
+		a->esr_latched = 0;
+		return 0;
+	case APIC_ICR_HIGH:
+		if (x2)
+			return -1;
+		a->icr_hi = v32 & 0xff000000u;
+		return 0;
+	case APIC_ICR_LOW:
+		if (reserved(x2, v, 0xffffffff00000000ull | ICR_LOW_WRITABLE))
+			return -1;
+		a->icr_lo = v32 & ICR_LOW_WRITABLE;
+		if (x2)
+			a->icr_hi = (uint32_t)(v >> 32);
+		apic_icr_send(cpu, a->icr_lo, x2 ? a->icr_hi : a->icr_hi >> 24);
+		return 0;
+	case APIC_TIMER_ICR:
+		apic_timer_write_icr(cpu, v32);
+		return 0;
+	case APIC_TIMER_DCR:
+		if (reserved(x2, v, APIC_TDCR_MASK))
+			return -1;
+		apic_timer_write_dcr(cpu, v32 & APIC_TDCR_MASK);
+		return 0;
+	case APIC_SELF_IPI:
+		/* x2APIC only: a fixed, edge-triggered IPI to this APIC (§11.12.11). */
+		if (!x2)
+			return 0;
+		if (reserved(x2, v, 0xff))
+			return -1;
+		apic_icr_send(cpu, APIC_DEST_SELF | APIC_INT_ASSERT | APIC_DM_FIXED | (v32 & 0xff),
+			      0);
+		return 0;
+	default:
+		/*
+		 * Read-only registers (version, PPR, ISR, TMR, IRR, TMCCT) and
+		 * reserved offsets: ignored on the page, #GP as MSRs.
+		 */
+		return x2 ? -1 : 0;
+	}
+}
+
+/* The page answers only for an enabled xAPIC at its reset base (see the header). */
+static bool page_responds(const struct apic_state *a)
+{
+	return apic_mode(a) == APIC_MODE_XAPIC &&
+	       (a->base_msr & ~0xfffull) == APIC_DEFAULT_BASE;
 }
 
 uint32_t apic_model_read(struct emu_cpu *cpu, uint32_t off)
 {
-	struct apic_state *a = cpu->apic;
+	uint64_t v;
 
-	switch (off) {
-	case APIC_ID: return a->id << 24;
-	case APIC_VERSION: return APIC_MODEL_VERSION;
-	case APIC_TPR: return a->tpr;
-	case APIC_PPR: return ppr(a);
-	case APIC_LDR: return a->ldr;
-	case APIC_DFR: return a->dfr;
-	case APIC_SVR: return a->svr;
-	case APIC_ESR: return a->esr;
-	case APIC_ICR_LOW: return a->icr_lo;
-	case APIC_ICR_HIGH: return a->icr_hi;
-	case APIC_TIMER_ICR: return a->timer_icr;
-	case APIC_TIMER_CCR: return 0;
-	case APIC_TIMER_DCR: return a->timer_dcr;
+	if (!page_responds(cpu->apic))
+		return 0xffffffffu;
+	apic_reg_read(cpu, off, false, &v);
+	return (uint32_t)v;
+}
+
+void apic_model_write(struct emu_cpu *cpu, uint32_t off, uint32_t value)
+{
+	if (page_responds(cpu->apic))
+		apic_reg_write(cpu, off, value, false);
+}
+
+uint32_t apic_model_arch_read(struct emu_cpu *cpu, uint32_t off)
+{
+	uint64_t v = 0;
+
+	switch (apic_mode(cpu->apic)) {
+	case APIC_MODE_XAPIC:
+		apic_reg_read(cpu, off, false, &v);
+		return (uint32_t)v;
+	case APIC_MODE_X2APIC:
+		/* As arch_rdmsr(800h + offset / 16): a faulting read leaves 0. */
+		if (apic_reg_read(cpu, off, true, &v) != 0)
+			v = 0;
+		return (uint32_t)v;
 	default:
-		if (off & 0xf)
-			return 0;
-		if (off >= APIC_ISR && off < APIC_TMR)
-			return a->isr[(off - APIC_ISR) / 16];
-		if (off >= APIC_TMR && off < APIC_IRR)
-			return a->tmr[(off - APIC_TMR) / 16];
-		if (off >= APIC_IRR && off < APIC_ESR)
-			return a->irr[(off - APIC_IRR) / 16];
-		if (off >= APIC_LVT_CMCI && off <= APIC_LVT_ERROR)
-			return a->lvt[(off - APIC_LVT_CMCI) / 16];
-		return 0;
+		return 0xffffffffu;
 	}
 }
 
-void apic_model_write(struct emu_cpu *cpu, uint32_t off, uint32_t v)
+void apic_model_arch_write(struct emu_cpu *cpu, uint32_t off, uint32_t value)
 {
-	struct apic_state *a = cpu->apic;
-
-	switch (off) {
-	case APIC_TPR:
-		a->tpr = v & 0xff;
-		update_intr_line(cpu);
+	switch (apic_mode(cpu->apic)) {
+	case APIC_MODE_XAPIC:
+		apic_reg_write(cpu, off, value, false);
 		break;
-	case APIC_EOI: {
-		int isr = highest(a->isr);
-
-		if (isr >= 0)
-			a->isr[isr / 32] &= ~(1u << (isr % 32));
-		update_intr_line(cpu);
+	case APIC_MODE_X2APIC:
+		(void)apic_reg_write(cpu, off, value, true);
 		break;
-	}
-	case APIC_LDR: a->ldr = v & 0xff000000u; break;
-	case APIC_DFR: a->dfr = v | 0x0fffffffu; break;
-	case APIC_SVR: a->svr = v & 0x3ff; break;
-	case APIC_ESR: a->esr = 0; break;
-	case APIC_ICR_HIGH: a->icr_hi = v; break;
-	case APIC_ICR_LOW:
-		/* Delivery is immediate in the model: the busy bit never shows. */
-		a->icr_lo = v & ~APIC_ICR_BUSY;
-		apic_model_send_ipi(cpu, a->icr_hi >> 24, v);
-		break;
-	case APIC_TIMER_ICR: a->timer_icr = v; break;
-	case APIC_TIMER_DCR: a->timer_dcr = v & 0xb; break;
 	default:
-		if (!(off & 0xf) && off >= APIC_LVT_CMCI && off <= APIC_LVT_ERROR)
-			a->lvt[(off - APIC_LVT_CMCI) / 16] = v;
 		break;
 	}
 }

@@ -40,8 +40,8 @@ void svm_model_cpuid(struct emu_cpu *cpu, uint32_t leaf, uint32_t subleaf, bool 
 		r->ebx = (cpu->index << 24) | (cpu->m->cfg.ncpus << 16) | 0x0800u;
 		/* FPU TSC MSR PAE CX8 APIC SEP PGE CMOV PAT CLFSH MMX FXSR SSE SSE2 HTT */
 		r->edx = 0x178bfbffu;
-		/* SSE3; no x2APIC (ECX[21]) and no TSC-deadline timer (ECX[24]) yet. */
-		r->ecx = 0x00000001u;
+		/* SSE3, x2APIC (ECX[21]) and the TSC-deadline timer (ECX[24]): apic-model/. */
+		r->ecx = 0x00000001u | (1u << 21) | (1u << 24);
 		break;
 	case 0x80000000u:
 		r->eax = 0x8000000au;

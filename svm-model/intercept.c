@@ -8,6 +8,7 @@
 
 #include <capstone/x86.h>
 
+#include "apic-model/apic_model.h"
 #include "svm-model/svm_model.h"
 #include "x86/cpu.h"
 #include "x86/msr.h"
@@ -229,6 +230,17 @@ static void do_msr(struct emu_cpu *cpu, const struct emu_insn *in, bool write)
 			emu_fatal(cpu, "guest WRMSR to EFER with the MSR intercept clear is not "
 				  "modelled");
 		}
+	} else if (write && apic_model_owns_msr(msr)) {
+		/* Not intercepted: the write reaches the processor's own APIC. */
+		v = (emu_reg_get(cpu, UC_X86_REG_RDX) << 32) |
+		    (emu_reg_get(cpu, UC_X86_REG_RAX) & 0xffffffffull);
+		if (apic_model_wrmsr(cpu, msr, v) != ARCH_OK) {
+			raise_simple(cpu, X86_VEC_GP, true, 0);
+			return;
+		}
+		emu_apic_timer_sync(cpu);
+		advance(cpu, in);
+		return;
 	} else if (write) {
 		emu_fatal(cpu, "guest WRMSR %#x with the MSR intercept clear is not modelled", msr);
 	} else {

@@ -4,6 +4,7 @@
  * (APM vol. 2 §15.30 for the SVM ones). Anything the model does not know is
  * #GP, as on hardware for an unimplemented MSR.
  */
+#include "apic-model/apic_model.h"
 #include "svm-model/svm_model.h"
 #include "x86/cpu.h"
 #include "x86/msr.h"
@@ -13,6 +14,9 @@
 
 arch_fault_t svm_model_rdmsr(struct emu_cpu *cpu, uint32_t msr, uint64_t *v)
 {
+	/* IA32_APIC_BASE, the x2APIC registers and IA32_TSC_DEADLINE. */
+	if (apic_model_owns_msr(msr))
+		return apic_model_rdmsr(cpu, msr, v);
 	switch (msr) {
 	case MSR_EFER:
 		/* The host runs in long mode. */
@@ -75,6 +79,8 @@ static bool canonical(uint64_t v)
 
 arch_fault_t svm_model_wrmsr(struct emu_cpu *cpu, uint32_t msr, uint64_t v)
 {
+	if (apic_model_owns_msr(msr))
+		return apic_model_wrmsr(cpu, msr, v);
 	switch (msr) {
 	case MSR_EFER:
 		if (v & ~(EFER_WRITABLE | X86_EFER_LMA))

@@ -129,8 +129,13 @@ arch_fault_t arch_wrmsr(uint32_t msr, uint64_t value)
 {
 	struct emu_cpu *cpu = self();
 
+	arch_fault_t f;
+
 	host_op(cpu);
-	return svm_model_wrmsr(cpu, msr, value);
+	f = svm_model_wrmsr(cpu, msr, value);
+	/* IA32_APIC_BASE, TSC_DEADLINE and the x2APIC timer registers move it. */
+	emu_apic_timer_sync(cpu);
+	return f;
 }
 
 uint64_t arch_rdtsc(void)
@@ -227,14 +232,15 @@ uint32_t arch_apic_read(uint32_t offset)
 	struct emu_cpu *cpu = self();
 
 	host_op(cpu);
-	return apic_model_read(cpu, offset);
+	return apic_model_arch_read(cpu, offset);
 }
 
 void arch_apic_write(uint32_t offset, uint32_t value)
 {
 	struct emu_cpu *cpu = self();
 
-	apic_model_write(cpu, offset, value);
+	apic_model_arch_write(cpu, offset, value);
+	emu_apic_timer_sync(cpu);
 	host_op(cpu);
 }
 

@@ -337,6 +337,8 @@ static inline void emu_set_deadline(struct emu_cpu *cpu, uint64_t deadline)
 }
 /* Run on_event if a timed event is due (both in guest and in host mode). */
 void emu_timed_events(struct emu_cpu *cpu);
+/* Re-read the APIC timer's deadline after anything that may have moved it. */
+void emu_apic_timer_sync(struct emu_cpu *cpu);
 
 /* Recompute cpu->slow after arming or clearing a watch. */
 static inline void emu_watch_update(struct emu_cpu *cpu)

@@ -53,8 +53,11 @@ static uint64_t apic_mmio_read(uc_engine *uc, uint64_t off, unsigned size, void 
 static void apic_mmio_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t v, void *user)
 {
 	(void)uc;
-	if (size == 4 && !(off & 0xf))
+	if (size == 4 && !(off & 0xf)) {
 		apic_model_write(user, (uint32_t)off, (uint32_t)v);
+		/* A timer armed from inside a block is seen from the next block on. */
+		emu_apic_timer_sync(user);
+	}
 }
 
 static inline uint32_t block_slot(uint64_t addr)

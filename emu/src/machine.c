@@ -89,6 +89,19 @@ static struct emu_cpu *pick(struct emu_machine *m)
 	return best;
 }
 
+void emu_apic_timer_sync(struct emu_cpu *cpu)
+{
+	cpu->event_at = apic_model_timer_deadline(cpu);
+	cpu->stop_at = cpu->deadline < cpu->event_at ? cpu->deadline : cpu->event_at;
+}
+
+/* The local APIC timer is each processor's timed event source. */
+static void apic_timer_event(struct emu_cpu *cpu)
+{
+	apic_model_timer_fire(cpu);
+	emu_apic_timer_sync(cpu);
+}
+
 void emu_timed_events(struct emu_cpu *cpu)
 {
 	/* on_event reschedules (or clears) event_at; a bound keeps a source
@@ -193,6 +206,7 @@ struct emu_machine *emu_machine_create(const struct emu_config *cfg, char *err, 
 		c->index = i;
 		c->state = EMU_CPU_OFF;
 		c->event_at = ~0ull;
+		c->on_event = apic_timer_event;
 		if (!m->costs || svm_model_cpu_init(c) != 0 || apic_model_init(c) != 0 ||
 		    emu_engine_init(c, err, errlen) != 0) {
 			if (!m->costs)

@@ -18,6 +18,8 @@
 #include "emu/src/emu_internal.h"
 #include "guest_util.h"
 #include "svm-model/svm_model.h"
+#include "x86/apic.h"
+#include "x86/cpu.h"
 #include "x86/svm.h"
 
 extern const uint8_t t64_nops[], t64_nops_end[];
@@ -138,6 +140,59 @@ static void test_event_in_host_mode(void **state)
 	assert_true(t.fire_cycle >= t.due);
 }
 
+#define TIMER_VECTOR 0x40u
+#define SEAM_COST 50u /* host-op (docs/cycle-costs.md) */
+
+static struct {
+	uint64_t exit_code, frame_rip, code_pa, ccr_after;
+} a;
+
+static void apic_timer_fn(void *arg)
+{
+	struct tguest g;
+	uint64_t *frame;
+
+	(void)arg;
+	tg_svm_on();
+	tg_long(&g, t64_nops, (size_t)(t64_nops_end - t64_nops));
+	/* Handler: the snippet's closing VMMCALL (after its ten NOPs). */
+	memcpy((uint8_t *)arch_phys_to_virt(g.code_pa) + 0x100, t64_nops + 10, 3);
+	tg_idt_gate(&g, TIMER_VECTOR, g.code_pa + 0x100);
+	g.vmcb->save.rflags |= X86_RFLAGS_IF;
+	arch_apic_write(APIC_SVR, APIC_SVR_ENABLE | 0xffu);
+	arch_apic_write(APIC_LVT_TIMER, TIMER_VECTOR); /* one-shot, unmasked */
+	arch_apic_write(APIC_TIMER_DCR, 0xb);          /* divide by 1 */
+	/*
+	 * Counting starts at the TMICT write; then its seam call, VMRUN, and
+	 * five NOPs: the interrupt is taken right before the sixth.
+	 */
+	arch_apic_write(APIC_TIMER_ICR, SEAM_COST + VMRUN_COST + 5);
+	tg_run(&g);
+	a.exit_code = g.vmcb->control.exit_code;
+	frame = arch_phys_to_virt(g.vmcb->save.rsp);
+	a.frame_rip = frame[0];
+	a.code_pa = g.code_pa;
+	a.ccr_after = arch_apic_read(APIC_TIMER_CCR);
+}
+
+/* The APIC timer (one-shot, divide by 1) interrupts the guest on the cycle. */
+static void test_apic_timer_interrupts_guest_on_time(void **state)
+{
+	struct emu_config cfg;
+	char err[128];
+	struct emu_machine *m;
+
+	(void)state;
+	emu_config_default(&cfg);
+	m = emu_machine_create(&cfg, err, sizeof(err));
+	assert_non_null(m);
+	assert_int_equal(emu_machine_run(m, apic_timer_fn, NULL), 0);
+	emu_machine_destroy(m);
+	assert_int_equal(a.exit_code, SVM_EXIT_VMMCALL);
+	assert_int_equal(a.frame_rip, a.code_pa + 5);
+	assert_int_equal(a.ccr_after, 0); /* one-shot: stays at 0 */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -146,6 +201,7 @@ int main(void)
 		cmocka_unit_test(test_event_at_block_end),
 		cmocka_unit_test(test_every_boundary),
 		cmocka_unit_test(test_event_in_host_mode),
+		cmocka_unit_test(test_apic_timer_interrupts_guest_on_time),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
