@@ -112,8 +112,10 @@ static void deliver(struct emu_cpu *t, uint32_t icr_lo)
 		a->sipi_vector = vector;
 		break;
 	default:
-		break;
+		return;
 	}
+	/* Whatever arrived may end a HLT. */
+	emu_cpu_kick(t);
 }
 
 void apic_icr_send(struct emu_cpu *from, uint32_t icr_lo, uint32_t dest)

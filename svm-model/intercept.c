@@ -371,10 +371,8 @@ void svm_handle_trap(struct emu_cpu *cpu)
 			return;
 		}
 		advance(cpu, &in);
-		if (svm_take_events(cpu))
-			return;
-		emu_fatal(cpu, "guest HLT at %#llx with the HLT intercept clear and no event that "
-			  "could wake it", (unsigned long long)in.addr);
+		svm_model_halt(cpu);
+		return;
 	case EMU_TRAP_IO:
 		do_io(cpu, &in);
 		return;

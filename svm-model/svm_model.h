@@ -58,6 +58,8 @@ void svm_model_cpuid(struct emu_cpu *cpu, uint32_t leaf, uint32_t subleaf, bool 
 arch_fault_t svm_model_rdmsr(struct emu_cpu *cpu, uint32_t msr, uint64_t *value);
 arch_fault_t svm_model_wrmsr(struct emu_cpu *cpu, uint32_t msr, uint64_t value);
 
+/* The guest executed HLT (not intercepted): wait for what wakes it. */
+void svm_model_halt(struct emu_cpu *cpu);
 /* Events taken at a host-mode instruction boundary (an NMI once GIF is set). */
 void svm_model_host_events(struct emu_cpu *cpu);
 

@@ -240,6 +240,30 @@ arch_fault_t svm_model_stgi(struct emu_cpu *cpu)
 }
 
 /*
+ * HLT in the guest: the processor stops until an interrupt, NMI or INIT can
+ * be taken (APM "HLT"). While halted it does nothing: its clock skips to
+ * its next timed event when it is the processor furthest behind, and an
+ * IPI from another processor wakes it at the sender's cycle. With neither,
+ * the run ends with an error rather than hang.
+ */
+void svm_model_halt(struct emu_cpu *cpu)
+{
+	struct svm_cpu *s = cpu->svm;
+
+	for (;;) {
+		emu_timed_events(cpu);
+		if (svm_take_events(cpu) || s->exit_pending)
+			return;
+		if (cpu->event_at == ~0ull && cpu->m->cfg.ncpus == 1)
+			emu_fatal(cpu, "guest HLT at rip %#llx with the HLT intercept clear and "
+				  "nothing that could wake it",
+				  (unsigned long long)emu_reg_get(cpu, UC_X86_REG_RIP));
+		cpu->state = EMU_CPU_BLOCKED;
+		emu_coro_yield();
+	}
+}
+
+/*
  * The model's host runs with RFLAGS.IF clear, as the hardware image does, so
  * the only event it takes is an NMI, and only while GIF is set. Its handler
  * is the count behind arch_host_nmis().

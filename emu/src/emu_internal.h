@@ -314,6 +314,9 @@ void emu_emit(struct emu_cpu *cpu, uint32_t type, uint64_t a, uint64_t b, uint64
 	      uint64_t d, const char *text);
 /* Let the scheduler run whichever processor is furthest behind. */
 void emu_schedule_point(struct emu_cpu *cpu);
+/* Make a processor blocked in HLT runnable again (an event for it arrived),
+ * no earlier on the clock than the processor that sent it. */
+void emu_cpu_kick(struct emu_cpu *target);
 /* Start fn(arg) on a processor that is off or done; -1 if it is busy. */
 int emu_cpu_launch(struct emu_cpu *cpu, void (*fn)(void *), void *arg);
 

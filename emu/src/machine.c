@@ -76,17 +76,47 @@ void emu_fatal(struct emu_cpu *cpu, const char *fmt, ...)
 		emu_coro_yield();
 }
 
+/*
+ * The processor furthest behind runs next. A processor halted with a timed
+ * event pending counts as being at that event's cycle: when it is the one
+ * furthest behind, its clock skips the idle time and it wakes.
+ */
 static struct emu_cpu *pick(struct emu_machine *m)
 {
 	struct emu_cpu *best = NULL;
+	uint64_t best_t = 0;
 
 	for (uint32_t i = 0; i < m->cfg.ncpus; i++) {
 		struct emu_cpu *c = &m->cpu[i];
+		uint64_t t;
 
-		if (c->state == EMU_CPU_READY && (!best || c->cycle < best->cycle))
+		if (c->state == EMU_CPU_READY)
+			t = c->cycle;
+		else if (c->state == EMU_CPU_BLOCKED && c->event_at != ~0ull)
+			t = c->event_at > c->cycle ? c->event_at : c->cycle;
+		else
+			continue;
+		if (!best || t < best_t) {
 			best = c;
+			best_t = t;
+		}
+	}
+	if (best && best->state == EMU_CPU_BLOCKED) {
+		best->cycle = best_t;
+		best->state = EMU_CPU_READY;
 	}
 	return best;
+}
+
+void emu_cpu_kick(struct emu_cpu *target)
+{
+	struct emu_cpu *from = emu_current_cpu();
+
+	if (target->state != EMU_CPU_BLOCKED)
+		return;
+	if (from && from->cycle > target->cycle)
+		target->cycle = from->cycle;
+	target->state = EMU_CPU_READY;
 }
 
 void emu_apic_timer_sync(struct emu_cpu *cpu)

@@ -18,6 +18,13 @@ t64_nops:
 	vmmcall
 t64_nops_end:
 
+	snippet	t64_sti_hlt
+t64_sti_hlt:
+	sti
+	hlt
+	vmmcall
+t64_sti_hlt_end:
+
 	snippet	t64_ud2
 t64_ud2:
 	ud2

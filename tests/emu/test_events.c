@@ -23,6 +23,7 @@
 #include "x86/svm.h"
 
 extern const uint8_t t64_nops[], t64_nops_end[];
+extern const uint8_t t64_sti_hlt[], t64_sti_hlt_end[];
 
 #define VMRUN_COST 1000u /* the default table (docs/cycle-costs.md) */
 
@@ -193,6 +194,144 @@ static void test_apic_timer_interrupts_guest_on_time(void **state)
 	assert_int_equal(a.ccr_after, 0); /* one-shot: stays at 0 */
 }
 
+#define DELIVERY_COST 60u
+#define VMEXIT_COST 800u
+#define HLT_TIMER 5000u
+
+static struct {
+	uint64_t t0, t1, exit_code, frame_rip, code_pa;
+} h;
+
+static void hlt_fn(void *arg)
+{
+	struct tguest g;
+
+	(void)arg;
+	tg_svm_on();
+	tg_long(&g, t64_sti_hlt, (size_t)(t64_sti_hlt_end - t64_sti_hlt));
+	memcpy((uint8_t *)arch_phys_to_virt(g.code_pa) + 0x100, t64_nops + 10, 3);
+	tg_idt_gate(&g, TIMER_VECTOR, g.code_pa + 0x100);
+	arch_apic_write(APIC_SVR, APIC_SVR_ENABLE | 0xffu);
+	arch_apic_write(APIC_LVT_TIMER, TIMER_VECTOR);
+	arch_apic_write(APIC_TIMER_DCR, 0xb);
+	h.t0 = arch_rdtsc();
+	arch_apic_write(APIC_TIMER_ICR, HLT_TIMER); /* counts from h.t0 */
+	tg_run(&g);
+	h.t1 = arch_rdtsc();
+	h.exit_code = g.vmcb->control.exit_code;
+	h.frame_rip = ((uint64_t *)arch_phys_to_virt(g.vmcb->save.rsp))[0];
+	h.code_pa = g.code_pa;
+}
+
+static void hlt_alone_fn(void *arg)
+{
+	struct tguest g;
+
+	(void)arg;
+	tg_svm_on();
+	tg_long(&g, t64_sti_hlt, (size_t)(t64_sti_hlt_end - t64_sti_hlt));
+	tg_run(&g);
+}
+
+/*
+ * STI; HLT with the timer armed: the processor idles until the expiry, is
+ * woken by the interrupt there (the frame's RIP is after the HLT), and the
+ * clock shows exactly the idle time plus delivery and #VMEXIT.
+ */
+static void test_hlt_wakes_on_timer(void **state)
+{
+	struct emu_config cfg;
+	char err[128];
+	struct emu_machine *m;
+
+	(void)state;
+	emu_config_default(&cfg);
+	m = emu_machine_create(&cfg, err, sizeof(err));
+	assert_non_null(m);
+	assert_int_equal(emu_machine_run(m, hlt_fn, NULL), 0);
+	emu_machine_destroy(m);
+	assert_int_equal(h.exit_code, SVM_EXIT_VMMCALL);
+	assert_int_equal(h.frame_rip, h.code_pa + 2);
+	assert_int_equal(h.t1 - h.t0, HLT_TIMER + DELIVERY_COST + VMEXIT_COST + SEAM_COST);
+}
+
+/* HLT with nothing that could ever wake the processor: a clear error, no hang. */
+static void test_hlt_forever_is_an_error(void **state)
+{
+	struct emu_config cfg;
+	char err[128];
+	struct emu_machine *m;
+
+	(void)state;
+	emu_config_default(&cfg);
+	m = emu_machine_create(&cfg, err, sizeof(err));
+	assert_non_null(m);
+	assert_int_equal(emu_machine_run(m, hlt_alone_fn, NULL), -1);
+	assert_non_null(strstr(emu_machine_error(m), "HLT"));
+	emu_machine_destroy(m);
+}
+
+static struct {
+	uint64_t sent, woke_t1, exit_code, frame_rip, code_pa;
+	bool done_seen;
+} k;
+
+static void ap_halts(void *arg)
+{
+	struct tguest g;
+
+	(void)arg;
+	tg_svm_on();
+	tg_long(&g, t64_sti_hlt, (size_t)(t64_sti_hlt_end - t64_sti_hlt));
+	memcpy((uint8_t *)arch_phys_to_virt(g.code_pa) + 0x100, t64_nops + 10, 3);
+	tg_idt_gate(&g, TIMER_VECTOR, g.code_pa + 0x100);
+	arch_apic_write(APIC_SVR, APIC_SVR_ENABLE | 0xffu);
+	tg_run(&g);
+	k.woke_t1 = arch_rdtsc();
+	k.exit_code = g.vmcb->control.exit_code;
+	k.frame_rip = ((uint64_t *)arch_phys_to_virt(g.vmcb->save.rsp))[0];
+	k.code_pa = g.code_pa;
+}
+
+static void bsp_kicks(void *arg)
+{
+	(void)arg;
+	if (arch_cpu_start(1, ap_halts, NULL) != 0)
+		return;
+	/* Let the other processor reach its HLT: far more time than it needs. */
+	for (int i = 0; i < 2000; i++)
+		arch_cpu_pause();
+	k.sent = arch_rdtsc();
+	arch_apic_send_ipi(1, APIC_DM_FIXED | APIC_INT_ASSERT | TIMER_VECTOR);
+	for (int i = 0; i < 100000 && !arch_cpu_done(1); i++)
+		arch_cpu_pause();
+	k.done_seen = arch_cpu_done(1);
+}
+
+/*
+ * A processor halted in its guest is woken by a fixed IPI from another
+ * processor: it takes the interrupt (RIP after the HLT in the frame) at
+ * the sender's cycle — delivery and #VMEXIT come on top, nothing else.
+ */
+static void test_hlt_woken_by_ipi(void **state)
+{
+	struct emu_config cfg;
+	char err[128];
+	struct emu_machine *m;
+
+	(void)state;
+	emu_config_default(&cfg);
+	cfg.ncpus = 2;
+	m = emu_machine_create(&cfg, err, sizeof(err));
+	assert_non_null(m);
+	assert_int_equal(emu_machine_run(m, bsp_kicks, NULL), 0);
+	emu_machine_destroy(m);
+	assert_true(k.done_seen);
+	assert_int_equal(k.exit_code, SVM_EXIT_VMMCALL);
+	assert_int_equal(k.frame_rip, k.code_pa + 2);
+	assert_int_equal(k.woke_t1 - k.sent, DELIVERY_COST + VMEXIT_COST + SEAM_COST);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -202,6 +341,9 @@ int main(void)
 		cmocka_unit_test(test_every_boundary),
 		cmocka_unit_test(test_event_in_host_mode),
 		cmocka_unit_test(test_apic_timer_interrupts_guest_on_time),
+		cmocka_unit_test(test_hlt_wakes_on_timer),
+		cmocka_unit_test(test_hlt_forever_is_an_error),
+		cmocka_unit_test(test_hlt_woken_by_ipi),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
