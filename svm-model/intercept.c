@@ -109,6 +109,12 @@ bool svm_model_trap_wanted(struct emu_cpu *cpu, const struct emu_insn *in)
 			uc_x86_msr efer = { .rid = 0xc0000080u };
 
 			uc_reg_read(cpu->uc, UC_X86_REG_MSR, &efer);
+			/* Paging on with EFER.LME set is what activates long mode
+			 * (APM vol. 2 §14.6.1): judge the tables as it will see them. */
+			if ((cr0 & X86_CR0_PG) && (efer.value & X86_EFER_LME))
+				efer.value |= X86_EFER_LMA;
+			else if (!(cr0 & X86_CR0_PG))
+				efer.value &= ~X86_EFER_LMA;
 			emu_engine_check_paging(cpu, cr0, cr3, cr4, efer.value);
 		}
 		return svm_intercepted(s, VMCB_INTERCEPT_CR,
@@ -218,17 +224,32 @@ static void do_msr(struct emu_cpu *cpu, const struct emu_insn *in, bool write)
 	if (msr == MSR_IA32_TSC && !write) {
 		v = cpu->cycle + cpu->svm->vmcb->control.tsc_offset;
 	} else if (msr == MSR_EFER) {
-		if (!write) {
-			v = emu_reg_get(cpu, UC_X86_REG_RAX) & 0; /* placeholder overwritten */
-			{
-				uc_x86_msr m = { .rid = MSR_EFER };
+		struct emu_regs r;
 
-				uc_reg_read(cpu->uc, UC_X86_REG_MSR, &m);
-				v = m.value | X86_EFER_SVME;
-			}
+		emu_cpustate_store(cpu, &r);
+		if (!write) {
+			/* The engine never holds SVME; the guest's EFER has it (§15.5.1). */
+			v = r.efer | X86_EFER_SVME;
 		} else {
-			emu_fatal(cpu, "guest WRMSR to EFER with the MSR intercept clear is not "
-				  "modelled");
+			v = (emu_reg_get(cpu, UC_X86_REG_RDX) << 32) |
+			    (emu_reg_get(cpu, UC_X86_REG_RAX) & 0xffffffffull);
+			/*
+			 * APM vol. 2 §3.1.7: reserved bits #GP, and LME may not change
+			 * while paging is on; LMA is read-only.
+			 */
+			if ((v & ~(X86_EFER_SCE | X86_EFER_LME | X86_EFER_LMA | X86_EFER_NXE |
+				   X86_EFER_SVME | X86_EFER_LMSLE | X86_EFER_FFXSR |
+				   X86_EFER_TCE)) ||
+			    ((r.cr0 & X86_CR0_PG) && ((v ^ r.efer) & X86_EFER_LME))) {
+				raise_simple(cpu, X86_VEC_GP, true, 0);
+				return;
+			}
+			r.efer = (v & ~X86_EFER_LMA) | (r.efer & X86_EFER_LMA);
+			/* NXE changes what the page tables mean. */
+			emu_engine_sync_tlb(cpu, &r, cpu->svm->vmcb->control.asid, false);
+			emu_cpustate_load(cpu, &r);
+			advance(cpu, in);
+			return;
 		}
 	} else if (write && apic_model_owns_msr(msr)) {
 		/* Not intercepted: the write reaches the processor's own APIC. */
