@@ -3,7 +3,8 @@
  * The hypervisor core, in one include: the freestanding library (hv/lib.h),
  * SVM bring-up and VMCB helpers (hv/svm.h), the guest builder (hv/guest.h),
  * the backend operations (hv/ops.h) and vCPUs with their run loop
- * (hv/vcpu.h). Compiled unmodified for the model platform and for the
+ * (hv/vcpu.h), VMs of several vCPUs with a virtual x2APIC each (hv/vm.h,
+ * hv/vlapic.h). Compiled unmodified for the model platform and for the
  * hardware image; reaches the processor only through hv/arch.h.
  *
  * Who may include it: hv/, conformance/, cli/, hw/, tests/.
@@ -20,6 +21,8 @@
 #include "hv/ops.h"
 #include "hv/svm.h"
 #include "hv/vcpu.h"
+#include "hv/vlapic.h"
+#include "hv/vm.h"
 
 /*
  * World-switch benchmark: enables SVM, builds a guest whose whole program is

@@ -42,6 +42,16 @@ struct hv_exit;
 	OP(void, enable_nmi_window, (struct hv_vcpu *vcpu))                           \
 	OP(bool, is_vnmi_pending, (struct hv_vcpu *vcpu))                             \
 	OP(bool, set_vnmi_pending, (struct hv_vcpu *vcpu))                            \
+	/* A vCPU of a VM (hv/vm.h): intercepts for the virtual APIC, HLT, PAUSE, CPUID. */ \
+	OP(void, setup_mp, (struct hv_vcpu *vcpu))                                    \
+	/* The architectural state after INIT (SDM vol. 3 §9.1.1, table 9-1). */      \
+	OP(void, reset_init, (struct hv_vcpu *vcpu))                                  \
+	/* Request a virtual interrupt for the next entry (-1: none), and whether */  \
+	/* the guest has not yet taken the one requested (APM §15.21.4). */           \
+	OP(void, set_irq_request, (struct hv_vcpu *vcpu, int vector))                 \
+	OP(bool, irq_request_pending, (struct hv_vcpu *vcpu))                         \
+	/* The guest's RFLAGS.IF: may a fixed interrupt end its HLT? */               \
+	OP(bool, interrupts_enabled, (struct hv_vcpu *vcpu))                          \
 	/* INIT/SIPI: CS:IP from a SIPI vector. */                                   \
 	OP_OPTIONAL(void, deliver_sipi_vector, (struct hv_vcpu *vcpu, uint8_t vector))
 

@@ -19,9 +19,11 @@
 
 #include "hv/arch.h"
 #include "hv/ops.h"
+#include "hv/vlapic.h"
 #include "x86/vmcb.h"
 
 struct hv_guest;
+struct hv_vm;
 
 /* KVM_MP_STATE_* values (include/uapi/linux/kvm.h). */
 enum hv_mp_state {
@@ -42,6 +44,8 @@ enum hv_exit_reason {
 	HV_EXIT_HLT = 5,
 	HV_EXIT_SHUTDOWN = 8,
 	HV_EXIT_FAIL_ENTRY = 9,
+	/* KVM_EXIT_INTR: the run was stopped from outside (hv_vm_stop). */
+	HV_EXIT_INTR = 10,
 	HV_EXIT_INTERNAL_ERROR = 17,
 };
 
@@ -151,7 +155,29 @@ struct hv_vcpu {
 	uint32_t internal_exits;   /* consecutive, for the loop guard */
 	struct hv_svm_vcpu svm;
 	struct hv_vcpu_stats stats;
+	/* An exception the core raises in the guest (#GP from the virtual APIC). */
+	struct {
+		bool valid;
+		uint32_t info, error_code;
+	} exception;
+	/* The VM this vCPU belongs to (hv/vm.h), or NULL for a standalone vCPU. */
+	struct hv_vm *vm;
+	struct hv_vlapic apic;
+	/*
+	 * What other processors send this vCPU (hv/src/core/mp.c). Written with
+	 * __atomic builtins by senders, taken by the vCPU's own processor
+	 * before every entry and while it waits.
+	 */
+	struct {
+		uint32_t events;      /* HV_MP_EVENT_* */
+		uint32_t sipi_vector; /* of the latest SIPI */
+		uint32_t nmis;        /* NMI IPIs not yet queued */
+	} mailbox;
 };
+
+/* Bits of hv_vcpu.mailbox.events. */
+#define HV_MP_EVENT_INIT 1u
+#define HV_MP_EVENT_SIPI 2u
 
 /* Consecutive internal exits after which hv_vcpu_run gives up (HV_INTERNAL_LOOP). */
 #define HV_VCPU_MAX_INTERNAL_EXITS 100000u
@@ -178,7 +204,16 @@ void hv_vcpu_set_nmi_mask(struct hv_vcpu *vcpu, bool masked);
 void hv_vcpu_complete_io_in(struct hv_vcpu *vcpu, const struct hv_exit *exit, uint32_t data);
 /* SIPI: HV_ENOTSUP when the backend has no deliver_sipi_vector. */
 int hv_vcpu_deliver_sipi(struct hv_vcpu *vcpu, uint8_t vector);
-void hv_vcpu_set_mp_state(struct hv_vcpu *vcpu, uint32_t mp_state);
+
+/*
+ * The MP state, as KVM_GET_MP_STATE / KVM_SET_MP_STATE. Any processor may
+ * read it; set it from the processor that runs the vCPU, or while its VM
+ * is not running. Every change emits HV_EV_MP_STATE (a = vCPU id, b = the
+ * new state). Setting a state the core does not implement (SIPI_RECEIVED,
+ * AP_RESET_HOLD, anything above) gives HV_EINVAL.
+ */
+uint32_t hv_vcpu_get_mp_state(const struct hv_vcpu *vcpu);
+int hv_vcpu_set_mp_state(struct hv_vcpu *vcpu, uint32_t mp_state);
 
 /* Name of an hv_exit_reason: "HYPERCALL", "HLT"... */
 const char *hv_exit_reason_name(uint32_t reason);

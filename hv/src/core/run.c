@@ -8,6 +8,8 @@
 #include "hv/arch.h"
 #include "hv/lib.h"
 #include "hv/vcpu.h"
+#include "hv/vlapic.h"
+#include "mp.h"
 
 /* Move queued NMIs to pending, honouring the limit, and hand one to vNMI. */
 static void process_nmi(struct hv_vcpu *vcpu)
@@ -45,6 +47,15 @@ static void inject_events(struct hv_vcpu *vcpu)
 		vcpu->reinject.valid = false;
 		can_inject = false;
 	}
+	/* Then a fault the core raised on the last exit (#GP from the virtual APIC). */
+	if (can_inject && vcpu->exception.valid) {
+		ops->inject_event(vcpu, vcpu->exception.info, vcpu->exception.error_code);
+		vcpu->exception.valid = false;
+		can_inject = false;
+	}
+	/* Fixed interrupts of the virtual APIC wait in V_IRQ, beside EVENTINJ. */
+	if (vcpu->vm)
+		hv_vlapic_prepare_entry(vcpu);
 	process_nmi(vcpu);
 	if (!vcpu->nmi.pending)
 		return;
@@ -68,14 +79,21 @@ int hv_vcpu_run(struct hv_vcpu *vcpu, struct hv_exit *exit)
 	if (!vcpu->ops)
 		return HV_EINVAL;
 	hv_memset(exit, 0, sizeof(*exit));
-	/* The caller runs a halted vCPU when it has something for it. */
-	if (vcpu->mp_state == HV_MP_STATE_HALTED)
+	/*
+	 * A standalone vCPU: the caller runs a halted vCPU when it has something
+	 * for it. A vCPU of a VM waits here instead until it is RUNNABLE.
+	 */
+	if (!vcpu->vm && vcpu->mp_state == HV_MP_STATE_HALTED)
 		hv_vcpu_set_mp_state(vcpu, HV_MP_STATE_RUNNABLE);
 	vcpu->internal_exits = 0;
 	for (;;) {
 		arch_fault_t fault;
 		int r;
 
+		if (vcpu->vm && !hv_mp_wait_runnable(vcpu)) {
+			exit->reason = HV_EXIT_INTR;
+			return HV_OK;
+		}
 		inject_events(vcpu);
 		fault = hv_vcpu_enter(vcpu);
 		if (fault != ARCH_OK) {
@@ -84,6 +102,8 @@ int hv_vcpu_run(struct hv_vcpu *vcpu, struct hv_exit *exit)
 			exit->internal.fault = fault;
 			return HV_OK;
 		}
+		if (vcpu->vm)
+			hv_vlapic_sync_after_exit(vcpu);
 		r = vcpu->ops->handle_exit(vcpu, exit);
 		if (r == 0)
 			return HV_OK;

@@ -8,6 +8,7 @@
 #include "hv/lib.h"
 #include "hv/svm.h"
 #include "hv/vcpu.h"
+#include "hv/vm.h"
 
 const struct hv_vcpu_ops *hv_backend_probe(void)
 {
@@ -34,17 +35,37 @@ int hv_vcpu_create(struct hv_vcpu *vcpu, const struct hv_vcpu_config *cfg,
 	if (!vcpu->vmcb_pa)
 		return HV_ENOMEM;
 	vcpu->vmcb = arch_phys_to_virt(vcpu->vmcb_pa);
+	hv_vlapic_reset(vcpu, true);
 	return ops->vcpu_setup(vcpu);
 }
 
-void hv_vcpu_set_mp_state(struct hv_vcpu *vcpu, uint32_t mp_state)
+uint32_t hv_vcpu_get_mp_state(const struct hv_vcpu *vcpu)
+{
+	return __atomic_load_n(&vcpu->mp_state, __ATOMIC_ACQUIRE);
+}
+
+int hv_vcpu_set_mp_state(struct hv_vcpu *vcpu, uint32_t mp_state)
 {
 	struct hv_event ev = { .type = HV_EV_MP_STATE, .a = vcpu->id, .b = mp_state };
+	uint32_t old = vcpu->mp_state;
 
-	if (vcpu->mp_state == mp_state)
-		return;
-	vcpu->mp_state = mp_state;
+	switch (mp_state) {
+	case HV_MP_STATE_RUNNABLE:
+	case HV_MP_STATE_UNINITIALIZED:
+	case HV_MP_STATE_INIT_RECEIVED:
+	case HV_MP_STATE_HALTED:
+		break;
+	default:
+		return HV_EINVAL;
+	}
+	if (old == mp_state)
+		return HV_OK;
+	/* Release: what the vCPU did before is visible to whoever reads the new state. */
+	__atomic_store_n(&vcpu->mp_state, mp_state, __ATOMIC_RELEASE);
 	arch_event(&ev);
+	if (vcpu->vm && vcpu->vm->config.on_mp_state)
+		vcpu->vm->config.on_mp_state(vcpu, old, mp_state, vcpu->vm->config.arg);
+	return HV_OK;
 }
 
 void hv_vcpu_queue_nmi(struct hv_vcpu *vcpu)

@@ -9,8 +9,14 @@
 #include "hv/guest.h"
 #include "hv/lib.h"
 #include "hv/svm.h"
+#include "hv/vlapic.h"
 #include "svm_backend.h"
 #include "x86/cpu.h"
+#include "x86/msr.h"
+
+/* CPUID Fn0000_0001: EDX[9] APIC, ECX[21] x2APIC, EBX[31:24] initial APIC ID. */
+#define CPUID_1_EDX_APIC (1u << 9)
+#define CPUID_1_ECX_X2APIC (1u << 21)
 
 static int exit_internal(struct hv_exit *exit, uint32_t suberror)
 {
@@ -88,10 +94,81 @@ static int handle_cpuid(struct hv_vcpu *vcpu)
 	struct arch_cpuid r;
 
 	arch_cpuid((uint32_t)s->rax, (uint32_t)vcpu->gprs.rcx, &r);
+	/* A vCPU of a VM has the virtual x2APIC (hv/vlapic.h), whatever the host has. */
+	if (vcpu->vm && (uint32_t)s->rax == 1) {
+		r.edx |= CPUID_1_EDX_APIC;
+		r.ecx |= CPUID_1_ECX_X2APIC;
+		r.ebx = (r.ebx & 0x00ffffffu) | (vcpu->apic.id << 24);
+	}
 	s->rax = r.eax;
 	vcpu->gprs.rbx = r.ebx;
 	vcpu->gprs.rcx = r.ecx;
 	vcpu->gprs.rdx = r.edx;
+	svm_skip_instruction(vcpu, 2);
+	return 1;
+}
+
+/* #GP(0) on the next entry, for an access the virtual APIC refuses. */
+static void queue_gp(struct hv_vcpu *vcpu)
+{
+	vcpu->exception.valid = true;
+	vcpu->exception.info = SVM_EVTINJ_TYPE_EXEPT | SVM_EVTINJ_VALID_ERR | X86_VEC_GP;
+	vcpu->exception.error_code = 0;
+}
+
+/* EFER bits a guest may write (APM vol. 2 §3.1.7); LMA is the processor's. */
+#define EFER_GUEST_BITS (X86_EFER_SCE | X86_EFER_LME | X86_EFER_NXE | X86_EFER_FFXSR | X86_EFER_TCE)
+
+/*
+ * EFER, intercepted for VM vCPUs as KVM intercepts it: the guest sees and
+ * sets its own bits, while SVME stays set in the VMCB (VMRUN requires it,
+ * APM §15.5.1) and is hidden from the guest, which has no SVM of its own.
+ */
+static bool efer_access(struct hv_vcpu *vcpu, bool write, uint64_t *value)
+{
+	struct vmcb_save_area *s = &vcpu->vmcb->save;
+
+	if (!write) {
+		*value = s->efer & ~X86_EFER_SVME;
+		return true;
+	}
+	if (*value & ~(EFER_GUEST_BITS | X86_EFER_LMA))
+		return false;
+	/* LME may not change while paging is on (APM §14.6.1). */
+	if ((s->cr0 & X86_CR0_PG) && ((*value ^ s->efer) & X86_EFER_LME))
+		return false;
+	s->efer = (*value & EFER_GUEST_BITS) | (s->efer & X86_EFER_LMA) | X86_EFER_SVME;
+	return true;
+}
+
+/* RDMSR/WRMSR intercepts (APM §15.11): EXITINFO1 = 0 read, 1 write; MSR in ECX. */
+static int handle_msr(struct hv_vcpu *vcpu, struct hv_exit *exit)
+{
+	struct vmcb_save_area *s = &vcpu->vmcb->save;
+	uint32_t msr = (uint32_t)vcpu->gprs.rcx;
+	bool write = (vcpu->vmcb->control.exit_info_1 & 1) != 0;
+	uint64_t value = 0;
+	bool ok;
+
+	if (!vcpu->vm || (msr != MSR_EFER && !hv_vlapic_owns_msr(msr)))
+		return exit_internal(exit, HV_INTERNAL_UNEXPECTED_EXIT);
+	if (write) {
+		value = (s->rax & 0xffffffffull) | (vcpu->gprs.rdx << 32);
+		ok = msr == MSR_EFER ? efer_access(vcpu, true, &value)
+				     : hv_vlapic_wrmsr(vcpu, msr, value);
+	} else {
+		ok = msr == MSR_EFER ? efer_access(vcpu, false, &value)
+				     : hv_vlapic_rdmsr(vcpu, msr, &value);
+		if (ok) {
+			s->rax = value & 0xffffffffull;
+			vcpu->gprs.rdx = value >> 32;
+		}
+	}
+	if (!ok) {
+		/* A fault: RIP stays at the instruction. */
+		queue_gp(vcpu);
+		return 1;
+	}
 	svm_skip_instruction(vcpu, 2);
 	return 1;
 }
@@ -145,8 +222,24 @@ int svm_handle_exit(struct hv_vcpu *vcpu, struct hv_exit *exit)
 	case SVM_EXIT_HLT:
 		svm_skip_instruction(vcpu, 1);
 		hv_vcpu_set_mp_state(vcpu, HV_MP_STATE_HALTED);
+		/* In a VM the core waits for the wake-up itself (hv/vm.h). */
+		if (vcpu->vm)
+			return 1;
 		exit->reason = HV_EXIT_HLT;
 		return 0;
+	case SVM_EXIT_PAUSE:
+		if (!vcpu->vm)
+			break;
+		/*
+		 * The guest is waiting for another vCPU: let the other processors
+		 * run, and do not count it towards the internal-exit loop guard.
+		 */
+		svm_skip_instruction(vcpu, 2);
+		vcpu->internal_exits = 0;
+		arch_cpu_pause();
+		return 1;
+	case SVM_EXIT_MSR:
+		return handle_msr(vcpu, exit);
 	case SVM_EXIT_IOIO:
 		return handle_ioio(vcpu, exit);
 	case SVM_EXIT_CPUID:

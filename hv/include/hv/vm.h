@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A VM: up to HV_VM_MAX_VCPUS vCPUs sharing one guest (memory, page
+ * tables, GDT, IDT), one vCPU per physical processor. vCPU i runs on
+ * processor i: hv_vm_run starts processors 1..n-1 with arch_cpu_start and
+ * runs vCPU 0, the bootstrap vCPU, on the calling processor (which must be
+ * processor 0). Each processor runs its own vCPU loop.
+ *
+ * Like KVM with an in-kernel irqchip, the core keeps inside the loop what a
+ * multiprocessor guest needs: the virtual x2APIC (hv/vlapic.h), INIT and
+ * SIPI, HLT (the vCPU becomes HALTED until an interrupt, NMI, INIT or SIPI
+ * arrives), PAUSE. vCPU 0 is the bootstrap vCPU and starts RUNNABLE at
+ * the guest's entry; the others start UNINITIALIZED and wait for INIT and
+ * SIPI (or for hv_vcpu_set_mp_state).
+ *
+ * Signalling between processors goes through memory only: an IPI sets
+ * bits in the target's IRR or mailbox (hv_vcpu.mailbox) with __atomic
+ * builtins. A vCPU that is not RUNNABLE does not enter the guest; its
+ * processor polls the mailbox with arch_cpu_pause(). A RUNNABLE vCPU
+ * takes its mailbox before every VMRUN, that is after every #VMEXIT; no
+ * IPI is sent to make a running guest exit (an NMI would reach the guest).
+ * Guests that wait for another vCPU must therefore exit now and then: spin
+ * with PAUSE (intercepted for VM vCPUs) or HLT.
+ *
+ * Who may include it: hv/, conformance/.
+ */
+#ifndef HV_VM_H
+#define HV_VM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hv/vcpu.h"
+
+#define HV_VM_MAX_VCPUS 16u
+
+struct hv_vm;
+
+/*
+ * An exit the caller must see, on the processor that runs vcpu: true to
+ * run the vCPU on, false to end that vCPU's loop (call hv_vm_stop to end
+ * them all).
+ */
+typedef bool (*hv_vm_exit_fn)(struct hv_vm *vm, struct hv_vcpu *vcpu, struct hv_exit *exit,
+			      void *arg);
+/* Every MP-state change, on the processor that made it. */
+typedef void (*hv_vm_mp_state_fn)(struct hv_vcpu *vcpu, uint32_t old_state, uint32_t new_state,
+				  void *arg);
+
+struct hv_vm_config {
+	uint32_t nr_vcpus;          /* 1..HV_VM_MAX_VCPUS */
+	bool use_vnmi;              /* as in struct hv_vcpu_config */
+	hv_vm_exit_fn on_exit;      /* NULL: any such exit ends the vCPU's loop */
+	hv_vm_mp_state_fn on_mp_state; /* may be NULL */
+	void *arg;
+};
+
+struct hv_vm {
+	struct hv_vm_config config;
+	const struct hv_guest *guest;
+	uint32_t nr_vcpus;
+	/* Each in pages from arch_pages_alloc, shared by all processors. */
+	struct hv_vcpu *vcpus[HV_VM_MAX_VCPUS];
+	uint32_t stop;      /* set by hv_vm_stop; every vCPU loop polls it */
+	int cpu_error;      /* the first hv_svm_enable failure on a processor */
+};
+
+/*
+ * Creates the vCPUs for a guest built by hv_guest_build (on any processor;
+ * nothing is entered yet). Returns HV_OK, HV_EINVAL (vCPU count),
+ * HV_ENOMEM, HV_ENOSVM.
+ */
+int hv_vm_create(struct hv_vm *vm, const struct hv_vm_config *cfg, const struct hv_guest *guest);
+
+/*
+ * Runs every vCPU on its processor until all their loops end, then returns.
+ * HV_EINVAL when the platform has fewer processors than vCPUs, the caller
+ * is not processor 0, or a processor could not be started; otherwise
+ * HV_OK or the first error a processor met enabling SVM.
+ */
+int hv_vm_run(struct hv_vm *vm);
+
+/* Ends every vCPU loop at its next #VMEXIT or wait (any processor may call it). */
+void hv_vm_stop(struct hv_vm *vm);
+bool hv_vm_stopped(const struct hv_vm *vm);
+
+/* vCPU id, or NULL. */
+struct hv_vcpu *hv_vm_vcpu(struct hv_vm *vm, uint32_t id);
+
+#endif

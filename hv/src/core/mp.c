@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * INIT, SIPI, NMI and fixed interrupts between the vCPUs of a VM, and the
+ * MP-state machine they drive (facts §(e) "INIT / SIPI delivery", SDM vol. 3
+ * §8.4, §10.6.1):
+ *
+ *   UNINITIALIZED / RUNNABLE / HALTED --INIT--> INIT_RECEIVED
+ *   INIT_RECEIVED --SIPI--> RUNNABLE, at the SIPI vector's real-mode CS:IP
+ *   a SIPI in any other state is dropped
+ *   HALTED --fixed interrupt (guest IF = 1), NMI--> RUNNABLE
+ *
+ * The sender only writes the target's mailbox or IRR; the target's own
+ * processor does everything else, so a VMCB is only ever touched by the
+ * processor that runs it. An INIT replaces a SIPI still in the mailbox, and
+ * the target handles INIT before SIPI, as KVM's kvm_apic_accept_events
+ * does: INIT-SIPI sent back to back still boots the vCPU.
+ */
+#include "hv/arch.h"
+#include "hv/vcpu.h"
+#include "hv/vlapic.h"
+#include "hv/vm.h"
+#include "mp.h"
+#include "x86/apic.h"
+
+void hv_mp_deliver(struct hv_vcpu *target, uint32_t dm, uint8_t vector)
+{
+	uint32_t old, new;
+
+	switch (dm) {
+	case APIC_DM_FIXED:
+	case APIC_DM_LOWEST:
+		hv_vlapic_set_irr(target, vector);
+		break;
+	case APIC_DM_NMI:
+		__atomic_fetch_add(&target->mailbox.nmis, 1, __ATOMIC_RELEASE);
+		break;
+	case APIC_DM_INIT:
+		old = __atomic_load_n(&target->mailbox.events, __ATOMIC_RELAXED);
+		do {
+			new = (old | HV_MP_EVENT_INIT) & ~HV_MP_EVENT_SIPI;
+		} while (!__atomic_compare_exchange_n(&target->mailbox.events, &old, new, true,
+						      __ATOMIC_RELEASE, __ATOMIC_RELAXED));
+		break;
+	case APIC_DM_STARTUP:
+		__atomic_store_n(&target->mailbox.sipi_vector, vector, __ATOMIC_RELAXED);
+		/* Release: the vector is visible to whoever sees the bit. */
+		__atomic_fetch_or(&target->mailbox.events, HV_MP_EVENT_SIPI, __ATOMIC_RELEASE);
+		break;
+	default:
+		/* SMI and ExtINT have no meaning for these guests: not delivered. */
+		break;
+	}
+}
+
+/*
+ * INIT: the processor state of table 9-1 (the backend), the local APIC
+ * reset except ID and APIC_BASE (SDM §10.4.7.3), no event or NMI in
+ * flight. The bootstrap vCPU too waits for a SIPI: there is no firmware at
+ * the reset vector to run.
+ */
+static void do_init(struct hv_vcpu *vcpu)
+{
+	vcpu->ops->reset_init(vcpu);
+	hv_vlapic_reset(vcpu, false);
+	vcpu->nmi.queued = 0;
+	vcpu->nmi.pending = 0;
+	vcpu->nmi.injected = false;
+	vcpu->reinject.valid = false;
+	vcpu->exception.valid = false;
+	hv_vcpu_set_mp_state(vcpu, HV_MP_STATE_INIT_RECEIVED);
+}
+
+static void accept_events(struct hv_vcpu *vcpu)
+{
+	uint32_t ev = __atomic_exchange_n(&vcpu->mailbox.events, 0, __ATOMIC_ACQUIRE);
+	uint32_t nmis = __atomic_exchange_n(&vcpu->mailbox.nmis, 0, __ATOMIC_ACQUIRE);
+
+	if (ev & HV_MP_EVENT_INIT)
+		do_init(vcpu);
+	if (ev & HV_MP_EVENT_SIPI) {
+		uint8_t vector = (uint8_t)__atomic_load_n(&vcpu->mailbox.sipi_vector,
+							  __ATOMIC_RELAXED);
+
+		/* Consumed only in INIT_RECEIVED; otherwise dropped (facts §(e)). */
+		if (hv_vcpu_get_mp_state(vcpu) == HV_MP_STATE_INIT_RECEIVED)
+			hv_vcpu_deliver_sipi(vcpu, vector);
+	}
+	/* A vCPU waiting for SIPI takes no NMI; one sent then is dropped. */
+	if (nmis && hv_vcpu_get_mp_state(vcpu) != HV_MP_STATE_INIT_RECEIVED &&
+	    hv_vcpu_get_mp_state(vcpu) != HV_MP_STATE_UNINITIALIZED)
+		vcpu->nmi.queued += nmis;
+}
+
+/* What ends HLT (SDM vol. 3 §8.4 / "HLT"): an NMI, or an interrupt the guest accepts. */
+static bool halt_ends(struct hv_vcpu *vcpu)
+{
+	if (vcpu->nmi.queued || vcpu->nmi.pending)
+		return true;
+	return vcpu->ops->interrupts_enabled(vcpu) && hv_vlapic_deliverable(vcpu) >= 0;
+}
+
+bool hv_mp_wait_runnable(struct hv_vcpu *vcpu)
+{
+	for (;;) {
+		accept_events(vcpu);
+		if (hv_vm_stopped(vcpu->vm))
+			return false;
+		switch (hv_vcpu_get_mp_state(vcpu)) {
+		case HV_MP_STATE_RUNNABLE:
+			return true;
+		case HV_MP_STATE_HALTED:
+			if (halt_ends(vcpu)) {
+				hv_vcpu_set_mp_state(vcpu, HV_MP_STATE_RUNNABLE);
+				return true;
+			}
+			break;
+		default:
+			break;
+		}
+		arch_cpu_pause();
+	}
+}
