@@ -22,4 +22,7 @@ int vx_usage_error(void (*usage)(FILE *f), const char *message);
 
 const char *vx_version(void);
 
+/* Model processors for `vxemu conformance` when --cpus is not given. */
+#define VX_CONFORMANCE_CPUS 4u
+
 #endif

@@ -42,8 +42,9 @@ static int run_on_model(const struct vx_conf_opts *o, const struct conf_scenario
 	emu_config_default(&cfg);
 	cfg.vnmi = o->vnmi;
 	cfg.nrips = o->nrips;
-	if (o->cpus)
-		cfg.ncpus = o->cpus;
+	/* Four processors unless asked: the multi-processor scenarios need them,
+	 * and the hardware image is compared under QEMU with -smp 4. */
+	cfg.ncpus = o->cpus ? o->cpus : VX_CONFORMANCE_CPUS;
 	if (o->costs) {
 		costs = emu_costs_new();
 		if (!costs) {

@@ -47,7 +47,7 @@ void vx_usage_conformance(FILE *f)
 		"                     (default: the one this build made)\n"
 		"  --no-vnmi          model without vNMI (CPUID Fn8000_000A EDX[25] clear)\n"
 		"  --no-nrips         model without NRIP save (CPUID Fn8000_000A EDX[3] clear)\n"
-		"  --cpus N           model processors, 1 to %d\n"
+		"  --cpus N           model processors, 1 to %d (default 4)\n"
 		"  --costs FILE       override cycle costs with \"name cost\" lines\n"
 		"  -h, --help         print this help\n"
 		"\n"

@@ -3,7 +3,9 @@
  * The suite, in a fixed order: results line up between runs and platforms.
  * Order: the hv core's run loop, VMRUN consistency checks, intercepts,
  * physical and virtual interrupts and GIF, event injection, NMIs without
- * vNMI, vNMI.
+ * vNMI, vNMI, then MP states. The scenarios that need several processors
+ * (conformance/src/mp/boot.c, wake.c) join the list once every runner of
+ * the suite gives them 4 processors, so that they run instead of skipping.
  */
 #include <stddef.h>
 
@@ -97,6 +99,13 @@
 	X(svm_vnmi_vmrun_sets_gif) \
 	X(svm_vnmi_core_mask_roundtrip) \
 	X(svm_vnmi_core_queue_limit) \
+	X(svm_mp_state_get_set) \
+	X(svm_mp_ap_boot) \
+	X(svm_mp_sipi_without_init) \
+	X(svm_mp_second_sipi_ignored) \
+	X(svm_mp_init_deassert_ignored) \
+	X(svm_mp_init_running_ap) \
+	X(svm_mp_hlt_wake_fixed_ipi) \
 
 #define CONF_SUITE_DECLARE(id) extern const struct conf_scenario conf_sc_##id;
 #define CONF_SUITE_ENTRY(id) &conf_sc_##id,

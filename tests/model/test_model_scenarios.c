@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "conf/conf.h"
+#include "cli.h"
 #include "emu/emu.h"
 #include "model_run.h"
 
@@ -26,6 +27,8 @@ static void run_scenario(void **state)
 	struct conf_result r;
 
 	emu_config_default(&cfg);
+	/* As `vxemu conformance` runs them: the mp scenarios need processors. */
+	cfg.ncpus = VX_CONFORMANCE_CPUS;
 	vx_model_run_scenario(&cfg, sc, &r);
 	if (r.status != CONF_PASS)
 		fail_msg("%s: %s: %s (%s; %s)", sc->name,

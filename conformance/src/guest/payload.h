@@ -20,6 +20,8 @@
 #define MARK_AFTER 0x41465452u  /* "AFTR": after an instruction under test */
 #define MARK_IRQ   0x00495251u  /* "IRQ": an interrupt handler, before its EOI */
 #define MARK_EOI   0x00454f49u  /* "EOI": the same handler, after its EOI */
+#define MARK_SYNC  0x53594e43u  /* "SYNC": let the host look at other vCPUs */
+#define MARK_TIMEOUT 0x54494d45u /* "TIME": a bounded guest wait ran out */
 
 /* Assembler side. */
 #define PAYLOAD_BEGIN(name)          \
