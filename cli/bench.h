@@ -37,6 +37,31 @@ void vx_bench_suite(struct vx_bench_rate *out, uint32_t *failed);
 /* QEMU TCG round trips from two boots with bench=N; out->ok false if absent. */
 void vx_bench_qemu_roundtrips(double seconds, struct vx_bench_rate *out);
 
+/* IPI round trips between processors 0 and 1 of a two-processor model. */
+struct vx_bench_ipi {
+	bool ok;
+	uint32_t fixed_trips;     /* the batch the cycle figure comes from */
+	uint64_t cycles_per_trip; /* processor 0's TSC over that batch */
+	uint64_t trips;           /* the batch sized to the wall-clock target */
+	double seconds;           /* its wall time */
+	char why[256];
+};
+void vx_bench_model_ipi(double seconds, struct vx_bench_ipi *out);
+
+/* Runs of svm_mp_ap_boot; odd, so the median is one of them. */
+#define VX_BENCH_APBOOT_RUNS 11u
+struct vx_bench_apboot {
+	bool ok;
+	uint32_t runs;
+	double median_seconds; /* fresh machine to destroyed machine, as conformance runs it */
+	double median_run_seconds; /* the scenario alone, on a machine already built */
+	uint64_t cycles;       /* processor 0's clock at the end of the run */
+	bool cycles_agree;     /* every run took the same cycles, as a deterministic model must */
+	char why[256];
+};
+/* The 4-vCPU AP-boot scenario on a four-processor model. */
+void vx_bench_apboot(struct vx_bench_apboot *out);
+
 struct vx_bench_rss {
 	bool ok;
 	uint64_t trips;

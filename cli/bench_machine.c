@@ -5,18 +5,14 @@
 
 #include "emu/emu.h"
 
-int vx_bench_on_model(void (*fn)(void *arg), void *arg, struct emu_stats *stats, char *why,
-		      size_t whylen)
+int vx_bench_on_machine(const struct emu_config *cfg, void (*fn)(void *arg), void *arg,
+			struct emu_stats *stats, char *why, size_t whylen)
 {
-	struct emu_config cfg;
 	struct emu_machine *m;
 	int r;
 
-	emu_config_default(&cfg);
-	/* A benchmark runs as long as it was sized to, not to a cycle budget. */
-	cfg.max_cycles = 0;
 	why[0] = '\0';
-	m = emu_machine_create(&cfg, why, whylen);
+	m = emu_machine_create(cfg, why, whylen);
 	if (!m)
 		return -1;
 	r = emu_machine_run(m, fn, arg);
@@ -26,4 +22,15 @@ int vx_bench_on_model(void (*fn)(void *arg), void *arg, struct emu_stats *stats,
 		snprintf(why, whylen, "model stopped the run: %s", emu_machine_error(m));
 	emu_machine_destroy(m);
 	return r == 0 ? 0 : -1;
+}
+
+int vx_bench_on_model(void (*fn)(void *arg), void *arg, struct emu_stats *stats, char *why,
+		      size_t whylen)
+{
+	struct emu_config cfg;
+
+	emu_config_default(&cfg);
+	/* A benchmark runs as long as it was sized to, not to a cycle budget. */
+	cfg.max_cycles = 0;
+	return vx_bench_on_machine(&cfg, fn, arg, stats, why, whylen);
 }

@@ -11,10 +11,15 @@
 
 #include <stddef.h>
 
+struct emu_config;
 struct emu_stats;
 
 /* 0, or -1 with the model's message in why. stats (may be NULL) gets the
  * machine's counters at the end of the run. */
+int vx_bench_on_machine(const struct emu_config *cfg, void (*fn)(void *arg), void *arg,
+			struct emu_stats *stats, char *why, size_t whylen);
+
+/* vx_bench_on_machine on the default machine with no cycle limit. */
 int vx_bench_on_model(void (*fn)(void *arg), void *arg, struct emu_stats *stats, char *why,
 		      size_t whylen);
 

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "bench.h"
+#include "cli.h"
 #include "model_run.h"
 #include "monotonic.h"
 
@@ -12,6 +13,8 @@ void vx_bench_suite(struct vx_bench_rate *out, uint32_t *failed)
 	double t0;
 
 	emu_config_default(&cfg);
+	/* The processors `vxemu conformance` gives it, or the mp scenarios skip. */
+	cfg.ncpus = VX_CONFORMANCE_CPUS;
 	*failed = 0;
 	t0 = vx_monotonic();
 	for (size_t i = 0; i < conf_suite_len; i++) {
