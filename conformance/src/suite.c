@@ -106,6 +106,31 @@
 	X(svm_mp_init_deassert_ignored) \
 	X(svm_mp_init_running_ap) \
 	X(svm_mp_hlt_wake_fixed_ipi) \
+	X(apic_version) \
+	X(apic_id_per_processor) \
+	X(apic_svr_disable_masks_lvt) \
+	X(apic_tpr_ppr) \
+	X(apic_esr_send_illegal_vector) \
+	X(svm_apic_fixed_irr_isr_eoi) \
+	X(svm_apic_icr_idle_after_delivery) \
+	X(svm_apic_svr_disabled_drops_fixed) \
+	X(svm_apic_irr_priority_order) \
+	X(svm_apic_tpr_holds_fixed) \
+	X(svm_apic_ppr_follows_isr) \
+	X(svm_apic_nmi_held_by_gif) \
+	X(svm_apic_ipi_fixed_physical) \
+	X(svm_apic_ipi_all_but_self) \
+	X(svm_apic_ipi_logical_flat) \
+	X(apic_ipi_nmi_other_processor) \
+	X(apic_timer_oneshot_counts_down) \
+	X(svm_apic_timer_oneshot_fires) \
+	X(svm_apic_timer_periodic_reloads) \
+	X(apic_timer_divide_rate) \
+	X(apic_timer_mode_change_keeps_count) \
+	X(apic_timer_expired_to_periodic_stays_zero) \
+	X(apic_tsc_deadline_msr_outside_mode) \
+	X(svm_apic_tsc_deadline_past_fires) \
+	X(svm_apic_tsc_deadline_zero_disarms) \
 
 #define CONF_SUITE_DECLARE(id) extern const struct conf_scenario conf_sc_##id;
 #define CONF_SUITE_ENTRY(id) &conf_sc_##id,
