@@ -93,10 +93,23 @@ bool svm_vmcb_valid(struct emu_cpu *cpu, const struct vmcb *vmcb)
 	if ((c->intercepts[VMCB_INTERCEPT_MISC1] & INTERCEPT_IOIO_PROT) &&
 	    !map_below_maxphyaddr(c->iopm_base_pa, SVM_IOPM_SIZE))
 		return false;
-	/* Nested paging and SEV are not modelled yet: asking for them is illegal. */
-	if (c->nested_ctl & (SVM_NESTED_CTL_NP_ENABLE | SVM_NESTED_CTL_SEV_ENABLE |
-			     SVM_NESTED_CTL_SEV_ES_ENABLE))
+	/* SEV is not modelled: asking for it is illegal, like NP where NP is off. */
+	if (c->nested_ctl & (SVM_NESTED_CTL_SEV_ENABLE | SVM_NESTED_CTL_SEV_ES_ENABLE))
 		return false;
+	if (c->nested_ctl & SVM_NESTED_CTL_NP_ENABLE) {
+		if (!cpu->svm->has_np)
+			return false;
+		/* nested_cr3 must name memory below MAXPHYADDR, and g_pat hold
+		 * only defined memory types (§15.25.4, §15.25.8). */
+		if (c->nested_cr3 >> MAXPHYADDR)
+			return false;
+		for (int i = 0; i < 8; i++) {
+			uint8_t t = (uint8_t)(s->g_pat >> (8 * i));
+
+			if (t == 2 || t == 3 || t > 7)
+				return false;
+		}
+	}
 	if (cpu->svm->has_vnmi && (c->int_ctl & V_NMI_ENABLE_MASK) &&
 	    !(c->intercepts[VMCB_INTERCEPT_MISC1] & INTERCEPT_NMI))
 		return false;

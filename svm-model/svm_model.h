@@ -37,7 +37,10 @@ struct svm_cpu {
 	uint8_t intr_vector;
 	uint8_t tpr;             /* host CR8 */
 	/* Features this machine models (CPUID Fn8000_000A EDX). */
-	bool has_vnmi, has_nrips;
+	bool has_vnmi, has_nrips, has_np;
+	/* Nested paging in effect for this run, and its root. */
+	bool npt;
+	uint64_t ncr3;
 };
 
 int svm_model_cpu_init(struct emu_cpu *cpu);
@@ -62,6 +65,24 @@ arch_fault_t svm_model_wrmsr(struct emu_cpu *cpu, uint32_t msr, uint64_t value);
 void svm_model_halt(struct emu_cpu *cpu);
 /* Events taken at a host-mode instruction boundary (an NMI once GIF is set). */
 void svm_model_host_events(struct emu_cpu *cpu);
+
+/* npt.c: nested paging (§15.25). */
+#define SVM_NPF_P     (1ull << 0)
+#define SVM_NPF_RW    (1ull << 1)
+#define SVM_NPF_US    (1ull << 2)
+#define SVM_NPF_RSV   (1ull << 3)
+#define SVM_NPF_ID    (1ull << 4)
+#define SVM_NPF_FINAL (1ull << 32) /* the fault was on the final guest-physical access */
+#define SVM_NPF_TABLE (1ull << 33) /* ... on an access of the guest's page tables */
+struct svm_npt_leaf {
+	uint64_t page_gpa, hpa;   /* the 4 KiB page, both sides */
+	bool writable, executable, dirty;
+};
+/* 0 and the leaf, or -1 with the #NPF exit_info_1 for this access. */
+int svm_npt_walk(struct emu_cpu *cpu, uint64_t gpa, enum emu_access acc, bool set_ad,
+		 struct svm_npt_leaf *leaf, uint64_t *exit_info_1);
+/* Host pointer for [gpa, gpa+len) within one page, for the model's own accesses. */
+void *svm_npt_ptr(struct emu_cpu *cpu, uint64_t gpa, uint64_t len);
 
 /* checks.c: VMRUN consistency checks (APM §15.5.1); false → VMEXIT_INVALID. */
 bool svm_vmcb_valid(struct emu_cpu *cpu, const struct vmcb *vmcb);

@@ -18,6 +18,7 @@ int svm_model_cpu_init(struct emu_cpu *cpu)
 		return -1;
 	cpu->svm->has_vnmi = cpu->m->cfg.vnmi;
 	cpu->svm->has_nrips = cpu->m->cfg.nrips;
+	cpu->svm->has_np = cpu->m->cfg.npt;
 	/* GIF is set at reset (APM §15.17). */
 	cpu->gif = true;
 	return 0;
@@ -115,6 +116,10 @@ static void guest_loop(struct emu_cpu *cpu)
 		case EMU_STOP_EXCEPTION:
 			svm_handle_exception(cpu);
 			break;
+		case EMU_STOP_NPF:
+			/* exit_info_1: the fault's kind; exit_info_2: the GPA (§15.25.6). */
+			svm_vmexit(cpu, SVM_EXIT_NPF, cpu->npf_info, cpu->fault_la);
+			break;
 		case EMU_STOP_UNMAPPED:
 			emu_fatal(cpu, "guest access to %#llx is beyond the physical address space "
 				  "(rip %#llx)", (unsigned long long)cpu->fault_la,
@@ -159,6 +164,10 @@ arch_fault_t svm_model_vmrun(struct emu_cpu *cpu, uint64_t vmcb_pa, struct arch_
 		v->control.int_ctl &= ~(V_NMI_PENDING_MASK | V_NMI_BLOCKING_MASK);
 	s->guest_nmi_blocked = false;
 	s->cr2 = v->save.cr2;
+	s->npt = (v->control.nested_ctl & SVM_NESTED_CTL_NP_ENABLE) != 0;
+	s->ncr3 = v->control.nested_cr3;
+	if (emu_engine_set_gpa_mode(cpu, s->npt) != 0)
+		emu_fatal(cpu, "cannot switch the engine's address space for nested paging");
 	load_guest(cpu, v, gprs);
 	cpu->watch_iret_rip = 0;
 	cpu->watch_popf = false;

@@ -234,7 +234,7 @@ static bool decoded_hit(struct emu_cpu *cpu, const struct emu_decoded *e, uint64
 
 	if (!e->valid || e->la != la || e->cr3 != cr3 || e->mode != cpu->mode)
 		return false;
-	p = emu_ram_ptr(cpu->m, e->pa, e->insn.len);
+	p = emu_gpa_ptr(cpu, e->pa, e->insn.len);
 	return p && memcmp(p, e->insn.bytes, e->insn.len) == 0;
 }
 

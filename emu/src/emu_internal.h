@@ -125,6 +125,9 @@ void emu_block_cache_flush(struct emu_cpu *cpu);
 /* --- guest-physical memory (mem.c) ---------------------------------------- */
 /* Bounds-checked pointer to [pa, pa+len) in guest RAM, or NULL. */
 void *emu_ram_ptr(struct emu_machine *m, uint64_t pa, uint64_t len);
+/* The same for a guest-physical address: through the nested page tables
+ * when nested paging is in effect (within one page then). */
+void *emu_gpa_ptr(struct emu_cpu *cpu, uint64_t gpa, uint64_t len);
 uint64_t emu_ram_size(const struct emu_machine *m);
 
 /* --- guest paging (paging.c) ---------------------------------------------- */
@@ -200,6 +203,7 @@ enum emu_stop {
 	EMU_STOP_EXCEPTION,   /* any other exception */
 	EMU_STOP_EVENT,       /* an event may have become deliverable */
 	EMU_STOP_UNMAPPED,    /* access outside every mapping */
+	EMU_STOP_NPF,         /* a nested page fault: npf_info, fault_la = the GPA */
 };
 
 #define EMU_BLOCK_CACHE 4096
@@ -224,7 +228,7 @@ struct emu_cpu {
 	uint64_t mode_cr0;
 	int mode;              /* 16, 32 or 64; 0 = unknown */
 	uint64_t cs_base;      /* CS.base for that mode (0 in 64-bit mode) */
-	uc_hook hook_block, hook_invalid, hook_intr, hook_unmapped;
+	uc_hook hook_block, hook_invalid, hook_intr, hook_unmapped, hook_prot;
 	void *cs_handle;       /* capstone handle (csh stored as pointer-size) */
 	uint64_t cs_handle_raw;
 
@@ -267,6 +271,18 @@ struct emu_cpu {
 	enum emu_trap_class stop_trap;
 	int32_t cur_block;     /* cache slot of the block now running, -1 if none */
 	uint64_t fault_la;     /* linear address of an unmapped access */
+	uint64_t npf_info;     /* #NPF exit_info_1 for EMU_STOP_NPF */
+
+	/*
+	 * Under nested paging the engine's address space is guest-physical:
+	 * pages are mapped as the guest touches them (a software TLB over the
+	 * nested page tables) and dropped whenever the TLB would be flushed.
+	 */
+	bool gpa_mode;
+	bool mem_hook;         /* the RIP-syncing memory hook exact #NPF needs is in */
+	uint64_t *gpa_pages;
+	uint32_t ngpa_pages, cap_gpa_pages;
+	uint64_t tlb_ncr3;
 
 	/* Paging state the engine's TLB was filled under. */
 	bool tlb_valid;
@@ -351,6 +367,10 @@ static inline void emu_watch_update(struct emu_cpu *cpu)
 }
 /* Correct the clock for the part of the current block that did not retire. */
 void emu_engine_unretire(struct emu_cpu *cpu, uint64_t rip);
+/* Map a guest page-table page (the guest's walker reads it unseen). */
+void emu_engine_gpa_touch(struct emu_cpu *cpu, uint64_t gpa);
+/* Make the engine's address space system-physical (off) or guest-physical (on). */
+int emu_engine_set_gpa_mode(struct emu_cpu *cpu, bool on);
 /* Zero guest-physical memory and drop the engine's translations of it. */
 void emu_engine_zero_phys(struct emu_cpu *cpu, uint64_t pa, uint64_t len);
 /* Put a code hook on la (once); 1 if added now, 0 if there already, -1 if full. */

@@ -259,12 +259,23 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *user)
 	uc_emu_stop(uc);
 }
 
+static bool gpa_fill(uc_engine *uc, struct emu_cpu *cpu, uint64_t gpa, enum emu_access acc);
+static enum emu_access access_of(uc_mem_type type);
+static void gpa_flush(struct emu_cpu *cpu);
+static void track_page(struct emu_cpu *cpu, uint64_t page);
+static bool bus_page(struct emu_cpu *cpu, uint64_t addr);
+static uint32_t leaf_prot(const struct svm_npt_leaf *l, bool write);
+
 static bool hook_unmapped(uc_engine *uc, uc_mem_type type, uint64_t address, int size,
 			  int64_t value, void *user)
 {
 	struct emu_cpu *cpu = user;
 
-	(void)type, (void)size, (void)value;
+	(void)size, (void)value;
+	if (cpu->gpa_mode)
+		return gpa_fill(uc, cpu, address & ~0xfffull, access_of(type));
+	if (bus_page(cpu, address))
+		return true;
 	cpu->fault_la = address;
 	cpu->stop_rip = emu_reg_get(cpu, UC_X86_REG_RIP);
 	cpu->stop = EMU_STOP_UNMAPPED;
@@ -373,9 +384,15 @@ void emu_engine_check_paging(struct emu_cpu *cpu, uint64_t cr0, uint64_t cr3, ui
  */
 void emu_engine_sync_tlb(struct emu_cpu *cpu, const struct emu_regs *r, uint32_t asid, bool force)
 {
+	uint64_t ncr3 = cpu->gpa_mode ? cpu->svm->ncr3 : 0;
+
 	if (!force && cpu->tlb_valid && cpu->tlb_cr0 == r->cr0 && cpu->tlb_cr3 == r->cr3 &&
-	    cpu->tlb_cr4 == r->cr4 && cpu->tlb_efer == r->efer && cpu->tlb_asid == asid)
+	    cpu->tlb_cr4 == r->cr4 && cpu->tlb_efer == r->efer && cpu->tlb_asid == asid &&
+	    cpu->tlb_ncr3 == ncr3)
 		return;
+	if (cpu->gpa_mode)
+		gpa_flush(cpu);
+	cpu->tlb_ncr3 = ncr3;
 	emu_engine_check_paging(cpu, r->cr0, r->cr3, r->cr4, r->efer);
 	uc_mem_map(cpu->uc, EMU_FLUSH_PAGE, 4096, UC_PROT_READ);
 	uc_mem_unmap(cpu->uc, EMU_FLUSH_PAGE, 4096);
@@ -455,30 +472,233 @@ static int bootstrap(struct emu_cpu *cpu, char *err, size_t errlen)
 	return 0;
 }
 
-int emu_engine_init(struct emu_cpu *cpu, char *err, size_t errlen)
+/*
+ * The system-physical address space: RAM and the xAPIC page. Everything
+ * else is open bus, mapped a page at a time where something touches it
+ * (bus_page()), so that switching to a guest-physical space under nested
+ * paging unmaps little (Unicorn unmaps page by page).
+ */
+static uc_err map_system_physical(struct emu_cpu *cpu)
 {
 	struct emu_machine *m = cpu->m;
+	uc_err e;
+
+	if ((e = uc_mem_map_ptr(cpu->uc, 0, m->ram_size, UC_PROT_ALL, m->ram)) != UC_ERR_OK)
+		return e;
+	return uc_mmio_map(cpu->uc, APIC_MMIO_BASE, 4096, apic_mmio_read, cpu, apic_mmio_write,
+			   cpu);
+}
+
+static void track_page(struct emu_cpu *cpu, uint64_t page)
+{
+	if (cpu->ngpa_pages == cpu->cap_gpa_pages) {
+		uint32_t cap = cpu->cap_gpa_pages ? 2 * cpu->cap_gpa_pages : 256;
+		uint64_t *p = realloc(cpu->gpa_pages, cap * sizeof(*p));
+
+		if (!p)
+			emu_fatal(cpu, "out of memory for the engine's page mappings");
+		cpu->gpa_pages = p;
+		cpu->cap_gpa_pages = cap;
+	}
+	cpu->gpa_pages[cpu->ngpa_pages++] = page;
+}
+
+/*
+ * An open-bus page: reads all ones, writes are dropped. Unicorn looks up
+ * its memory map by linear address before QEMU walks the page tables, so
+ * this also lets a not-present guest mapping anywhere raise #PF from the
+ * walk instead of surfacing as "unmapped".
+ */
+static bool bus_page(struct emu_cpu *cpu, uint64_t addr)
+{
+	uint64_t page = addr & ~0xfffull;
+
+	if (page >= EMU_FLUSH_PAGE ||
+	    uc_mmio_map(cpu->uc, page, 4096, open_bus_read, NULL, open_bus_write, NULL) !=
+		    UC_ERR_OK)
+		return false;
+	track_page(cpu, page);
+	return true;
+}
+
+static void unmap_system_physical(struct emu_cpu *cpu)
+{
+	uc_mem_unmap(cpu->uc, 0, cpu->m->ram_size);
+	uc_mem_unmap(cpu->uc, APIC_MMIO_BASE, 4096);
+}
+
+/* Drop every page mapped one at a time (guest-physical or open bus). */
+static void gpa_flush(struct emu_cpu *cpu)
+{
+	for (uint32_t i = 0; i < cpu->ngpa_pages; i++)
+		uc_mem_unmap(cpu->uc, cpu->gpa_pages[i], 4096);
+	cpu->ngpa_pages = 0;
+}
+
+static void mem_sync_hook(uc_engine *uc, uc_mem_type type, uint64_t a, int size, int64_t v,
+			  void *user)
+{
+	(void)uc, (void)type, (void)a, (void)size, (void)v, (void)user;
+}
+
+int emu_engine_set_gpa_mode(struct emu_cpu *cpu, bool on)
+{
+	if (on == cpu->gpa_mode)
+		return 0;
+	if (on) {
+		if (!cpu->mem_hook) {
+			uc_hook h;
+
+			/*
+			 * With a read/write memory hook present Unicorn stores RIP
+			 * before every access, so a nested page fault stops the
+			 * engine at its own instruction. The hook costs loads dearly,
+			 * so only processors that run nested-paging guests get it;
+			 * translations made without it are dropped.
+			 */
+			if (uc_hook_add(cpu->uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
+					(void *)mem_sync_hook, NULL, EMU_FLUSH_PAGE,
+					EMU_FLUSH_PAGE) != UC_ERR_OK)
+				return -1;
+			/* (2.0.1 names its translation-cache flush "flush_tlb".) */
+			uc_ctl_flush_tlb(cpu->uc);
+			cpu->mem_hook = true;
+		}
+		gpa_flush(cpu);
+		unmap_system_physical(cpu);
+	} else {
+		gpa_flush(cpu);
+		if (map_system_physical(cpu) != UC_ERR_OK)
+			return -1;
+	}
+	cpu->gpa_mode = on;
+	emu_block_cache_flush(cpu);
+	cpu->tlb_valid = false;
+	return 0;
+}
+
+static void npf_stop(uc_engine *uc, struct emu_cpu *cpu, uint64_t gpa, uint64_t info)
+{
+	cpu->fault_la = gpa;
+	cpu->npf_info = info;
+	cpu->stop_rip = emu_reg_get(cpu, UC_X86_REG_RIP);
+	emu_engine_unretire(cpu, emu_linear(cpu, cpu->stop_rip));
+	cpu->stop = EMU_STOP_NPF;
+	cpu->slow = true;
+	uc_emu_stop(uc);
+}
+
+static uint32_t leaf_prot(const struct svm_npt_leaf *l, bool write)
+{
+	/* Writable only once dirty, so the first write comes back to set D. */
+	return UC_PROT_READ | (l->executable ? UC_PROT_EXEC : 0) |
+	       (l->writable && (l->dirty || write) ? UC_PROT_WRITE : 0);
+}
+
+/* Map the guest-physical page at gpa as the nested page tables say. */
+static bool gpa_fill(uc_engine *uc, struct emu_cpu *cpu, uint64_t gpa, enum emu_access acc)
+{
+	struct svm_npt_leaf leaf;
+	uint64_t info;
+	void *host;
+	uc_err e;
+
+	uint64_t pa;
+	uint32_t pfe;
+
+	/* The guest's own walk comes first: let QEMU raise its #PF. */
+	if (emu_translate(cpu, gpa, acc, false, &pa, &pfe) != 0)
+		return bus_page(cpu, gpa);
+	if (svm_npt_walk(cpu, gpa, acc, true, &leaf, &info) != 0) {
+		npf_stop(uc, cpu, gpa, info);
+		return false;
+	}
+	host = emu_ram_ptr(cpu->m, leaf.hpa, 4096);
+	if (host)
+		e = uc_mem_map_ptr(uc, leaf.page_gpa, 4096, leaf_prot(&leaf, acc == EMU_ACC_WRITE),
+				   host);
+	else
+		e = uc_mmio_map(uc, leaf.page_gpa, 4096, open_bus_read, NULL, open_bus_write, NULL);
+	if (e != UC_ERR_OK)
+		emu_fatal(cpu, "mapping guest-physical page %#llx: %s",
+			  (unsigned long long)leaf.page_gpa, uc_strerror(e));
+	track_page(cpu, leaf.page_gpa);
+	return true;
+}
+
+void emu_engine_gpa_touch(struct emu_cpu *cpu, uint64_t gpa)
+{
+	struct svm_npt_leaf leaf;
+	uint64_t info;
+	void *host;
+
+	if (!cpu->gpa_mode)
+		return;
+	for (uint32_t i = 0; i < cpu->ngpa_pages; i++) {
+		if (cpu->gpa_pages[i] == (gpa & ~0xfffull))
+			return;
+	}
+	/* QEMU reads the guest's page tables without any hook seeing it. */
+	if (svm_npt_walk(cpu, gpa, EMU_ACC_READ, true, &leaf, &info) != 0 ||
+	    !(host = emu_ram_ptr(cpu->m, leaf.hpa, 4096)))
+		emu_fatal(cpu, "a guest page table at guest-physical %#llx is not in RAM through "
+			  "the nested page tables; #NPF on the guest's own table walk is not "
+			  "modelled", (unsigned long long)gpa);
+	if (uc_mem_map_ptr(cpu->uc, leaf.page_gpa, 4096, leaf_prot(&leaf, false), host) !=
+	    UC_ERR_OK)
+		emu_fatal(cpu, "mapping guest page table %#llx", (unsigned long long)gpa);
+	track_page(cpu, leaf.page_gpa);
+}
+
+static enum emu_access access_of(uc_mem_type type)
+{
+	switch (type) {
+	case UC_MEM_WRITE_UNMAPPED:
+	case UC_MEM_WRITE_PROT:
+		return EMU_ACC_WRITE;
+	case UC_MEM_FETCH_UNMAPPED:
+	case UC_MEM_FETCH_PROT:
+		return EMU_ACC_FETCH;
+	default:
+		return EMU_ACC_READ;
+	}
+}
+
+/* A write or fetch the page's current protection refused. */
+static bool hook_prot(uc_engine *uc, uc_mem_type type, uint64_t address, int size,
+		      int64_t value, void *user)
+{
+	struct emu_cpu *cpu = user;
+	enum emu_access acc = access_of(type);
+	struct svm_npt_leaf leaf;
+	uint64_t info;
+
+	(void)size, (void)value;
+	if (!cpu->gpa_mode) {
+		cpu->fault_la = address;
+		cpu->stop = EMU_STOP_UNMAPPED;
+		cpu->slow = true;
+		uc_emu_stop(uc);
+		return false;
+	}
+	if (svm_npt_walk(cpu, address, acc, true, &leaf, &info) != 0) {
+		npf_stop(uc, cpu, address, info);
+		return false;
+	}
+	/* The first write to a page whose entry was clean: D is now set. */
+	uc_mem_protect(uc, leaf.page_gpa, 4096, leaf_prot(&leaf, true));
+	return true;
+}
+
+int emu_engine_init(struct emu_cpu *cpu, char *err, size_t errlen)
+{
 	uc_err e;
 
 	if ((e = uc_open(UC_ARCH_X86, UC_MODE_64, &cpu->uc)) != UC_ERR_OK) {
 		snprintf(err, errlen, "uc_open: %s", uc_strerror(e));
 		return -1;
 	}
-	if ((e = uc_mem_map_ptr(cpu->uc, 0, m->ram_size, UC_PROT_ALL, m->ram)) != UC_ERR_OK ||
-	    (e = uc_mmio_map(cpu->uc, m->ram_size, APIC_MMIO_BASE - m->ram_size, open_bus_read,
-			     NULL, open_bus_write, NULL)) != UC_ERR_OK ||
-	    (e = uc_mmio_map(cpu->uc, APIC_MMIO_BASE, 4096, apic_mmio_read, cpu, apic_mmio_write,
-			     cpu)) != UC_ERR_OK ||
-	    /*
-	     * Up to the last page, which is kept free for TLB flushes. Unicorn
-	     * looks up its memory map by linear address before QEMU walks the
-	     * page tables, so linear addresses above the physical limit need a
-	     * mapping too, or a not-present page there would surface as
-	     * "unmapped" instead of #PF. The walk never yields a physical
-	     * address above the limit (reserved bits), so nothing is read there.
-	     */
-	    (e = uc_mmio_map(cpu->uc, APIC_MMIO_BASE + 4096, EMU_FLUSH_PAGE - APIC_MMIO_BASE - 4096,
-			     open_bus_read, NULL, open_bus_write, NULL)) != UC_ERR_OK) {
+	if ((e = map_system_physical(cpu)) != UC_ERR_OK) {
 		snprintf(err, errlen, "mapping guest memory: %s", uc_strerror(e));
 		return -1;
 	}
@@ -511,7 +731,9 @@ int emu_engine_init(struct emu_cpu *cpu, char *err, size_t errlen)
 			cpu, 1, 0) ||
 	    uc_hook_add(cpu->uc, &cpu->hook_intr, UC_HOOK_INTR, (void *)hook_intr, cpu, 1, 0) ||
 	    uc_hook_add(cpu->uc, &cpu->hook_unmapped, UC_HOOK_MEM_UNMAPPED, (void *)hook_unmapped,
-			cpu, 1, 0)) {
+			cpu, 1, 0) ||
+	    uc_hook_add(cpu->uc, &cpu->hook_prot, UC_HOOK_MEM_PROT, (void *)hook_prot, cpu, 1,
+			0)) {
 		snprintf(err, errlen, "uc_hook_add failed");
 		return -1;
 	}
@@ -527,6 +749,7 @@ void emu_engine_fini(struct emu_cpu *cpu)
 		uc_close(cpu->uc);
 	free(cpu->blocks);
 	free(cpu->bhot);
+	free(cpu->gpa_pages);
 	free(cpu->trap_sites);
 	cpu->ctx = NULL;
 	cpu->uc = NULL;

@@ -29,6 +29,7 @@ void emu_config_default(struct emu_config *cfg)
 	cfg->ram_size = EMU_RAM_DEFAULT;
 	cfg->vnmi = true;
 	cfg->nrips = true;
+	cfg->npt = true;
 	cfg->quantum = 100000;
 	cfg->max_cycles = 4000000000ull;
 }

@@ -13,7 +13,7 @@
 
 static bool read_pte(struct emu_cpu *cpu, uint64_t pa, unsigned size, uint64_t *v)
 {
-	void *p = emu_ram_ptr(cpu->m, pa, size);
+	void *p = emu_gpa_ptr(cpu, pa, size);
 
 	if (!p) {
 		/* Non-existent memory reads as all ones (no device answers). */
@@ -27,7 +27,7 @@ static bool read_pte(struct emu_cpu *cpu, uint64_t pa, unsigned size, uint64_t *
 
 static void write_pte(struct emu_cpu *cpu, uint64_t pa, unsigned size, uint64_t v)
 {
-	void *p = emu_ram_ptr(cpu->m, pa, size);
+	void *p = emu_gpa_ptr(cpu, pa, size);
 
 	if (p)
 		memcpy(p, &v, size);
@@ -159,7 +159,7 @@ static int lin_copy(struct emu_cpu *cpu, uint64_t la, void *buf, size_t n, bool 
 			*fault_la = la;
 			return -1;
 		}
-		p = emu_ram_ptr(cpu->m, pa, chunk);
+		p = emu_gpa_ptr(cpu, pa, chunk);
 		if (!p) {
 			/* Outside RAM: reads see all ones, writes go nowhere. */
 			if (!write)
@@ -214,7 +214,9 @@ static bool walk64(struct idcheck *c, uint64_t table, int level, uint64_t la_bas
 {
 	unsigned shift = 12 + 9 * (unsigned)(level - 1);
 	unsigned n = 512;
-	const uint64_t *t = emu_ram_ptr(c->cpu->m, table, (uint64_t)n * 8);
+	const uint64_t *t = emu_gpa_ptr(c->cpu, table, (uint64_t)n * 8);
+
+	emu_engine_gpa_touch(c->cpu, table);
 
 	if (!t)
 		return true; /* tables outside RAM read as all ones: reserved bits, #PF */
@@ -240,7 +242,9 @@ static bool walk64(struct idcheck *c, uint64_t table, int level, uint64_t la_bas
 /* PAE: four PDPTEs of 1 GiB each, then page directories as in long mode. */
 static bool walk_pae(struct idcheck *c, uint64_t pdpt)
 {
-	const uint64_t *t = emu_ram_ptr(c->cpu->m, pdpt, 32);
+	const uint64_t *t = emu_gpa_ptr(c->cpu, pdpt, 32);
+
+	emu_engine_gpa_touch(c->cpu, pdpt);
 
 	if (!t)
 		return true;
@@ -254,7 +258,7 @@ static bool walk_pae(struct idcheck *c, uint64_t pdpt)
 
 static bool walk32(struct idcheck *c, uint64_t cr3, bool pse)
 {
-	const uint32_t *pd = emu_ram_ptr(c->cpu->m, cr3 & 0xfffff000u, 4096);
+	const uint32_t *pd = emu_gpa_ptr(c->cpu, cr3 & 0xfffff000u, 4096);
 
 	if (!pd)
 		return true;
@@ -271,7 +275,7 @@ static bool walk32(struct idcheck *c, uint64_t cr3, bool pse)
 				return false;
 			continue;
 		}
-		const uint32_t *pt = emu_ram_ptr(c->cpu->m, e & 0xfffff000u, 4096);
+		const uint32_t *pt = emu_gpa_ptr(c->cpu, e & 0xfffff000u, 4096);
 
 		if (!pt)
 			continue;

@@ -42,6 +42,20 @@ t64_load:
 	vmmcall
 t64_load_end:
 
+	snippet	t64_store
+t64_store:
+	mov	%rax, (%rbx)		/* rbx: the address to write */
+	vmmcall
+t64_store_end:
+
+	snippet	t64_incload
+t64_incload:
+	inc	%rcx
+	inc	%rcx
+	mov	(%rbx), %rax		/* faults here: RCX must read 2 */
+	vmmcall
+t64_incload_end:
+
 	snippet	t32_mov
 	.code32
 t32_mov:

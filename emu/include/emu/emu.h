@@ -26,6 +26,7 @@ struct emu_config {
 	uint64_t ram_size;     /* bytes of guest-physical memory, 4 KiB multiple */
 	bool vnmi;             /* advertise and model vNMI (Fn8000_000A EDX[25]) */
 	bool nrips;            /* advertise and model NRIP save (EDX[3]) */
+	bool npt;              /* advertise and model nested paging (EDX[0]) */
 	uint64_t quantum;      /* cycles a processor runs before the scheduler looks */
 	uint64_t max_cycles;   /* a run stops with an error past this (0 = no limit) */
 	const struct emu_costs *costs; /* NULL: the built-in table (docs/cycle-costs.md) */

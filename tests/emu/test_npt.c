@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Nested paging on the model (APM vol. 2 §15.25): a guest-physical page the
+ * nested tables send elsewhere, #NPF with its exit information for a
+ * not-present page and for a write to a read-only one, exact RIP for a
+ * fault in the middle of a block, the A/D bits, and the VMRUN checks.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "emu/emu.h"
+#include "guest_util.h"
+#include "x86/cpu.h"
+#include "x86/svm.h"
+
+#define SNIPPET(name) extern const uint8_t name[], name##_end[]
+#define CODE(name) name, (size_t)(name##_end - name)
+#define SPAN(name) name, name##_end
+SNIPPET(t64_load);
+SNIPPET(t64_store);
+SNIPPET(t64_incload);
+
+/* Guest-physical pages under test, inside the guest's identity map. */
+#define GPA_REMAP  0x40000000ull /* -> a data page elsewhere, writable */
+#define GPA_ABSENT 0x40001000ull /* not present */
+#define GPA_RO     0x40002000ull /* -> another data page, read-only */
+#define NPT_RWU (X86_PTE_P | X86_PTE_W | X86_PTE_U)
+
+/* #NPF exit_info_1 bits (§15.25.6). */
+#define NPF_P     (1ull << 0)
+#define NPF_RW    (1ull << 1)
+#define NPF_US    (1ull << 2)
+#define NPF_FINAL (1ull << 32)
+
+static struct {
+	uint64_t exit_code, info1, info2, rip, rax, rcx, code_pa;
+	uint64_t leaf_remap, leaf_ro;
+} r;
+
+struct npt {
+	uint64_t root, pt;
+	uint64_t data, data_ro;
+};
+
+/* Identity nested tables for the first 4 GiB (2 MiB leaves), but for the
+ * 2 MiB at GPA_REMAP, which get a page table of their own. */
+static void build_npt(struct tguest *g, struct npt *n)
+{
+	uint64_t pdpt = arch_page_alloc(), *p3 = arch_phys_to_virt(pdpt), *pt;
+
+	n->root = arch_page_alloc();
+	((uint64_t *)arch_phys_to_virt(n->root))[0] = pdpt | NPT_RWU;
+	for (int i = 0; i < 4; i++) {
+		uint64_t pd = arch_page_alloc(), *p2 = arch_phys_to_virt(pd);
+
+		p3[i] = pd | NPT_RWU;
+		for (int j = 0; j < 512; j++)
+			p2[j] = ((uint64_t)(i * 512 + j) << 21) | NPT_RWU | X86_PTE_PS;
+		if (i == 1) {
+			n->pt = arch_page_alloc();
+			p2[0] = n->pt | NPT_RWU;
+		}
+	}
+	n->data = arch_page_alloc();
+	n->data_ro = arch_page_alloc();
+	*(uint64_t *)arch_phys_to_virt(n->data) = 0x5a5a5a5a12345678ull;
+	*(uint64_t *)arch_phys_to_virt(n->data_ro) = 0x0123456789abcdefull;
+	pt = arch_phys_to_virt(n->pt);
+	pt[0] = n->data | NPT_RWU;
+	pt[2] = n->data_ro | X86_PTE_P | X86_PTE_U;
+	g->vmcb->control.nested_ctl |= SVM_NESTED_CTL_NP_ENABLE;
+	g->vmcb->control.nested_cr3 = n->root;
+	g->vmcb->save.g_pat = 0x0007040600070406ull;
+}
+
+static void record(struct tguest *g, struct npt *n)
+{
+	r.exit_code = g->vmcb->control.exit_code;
+	r.info1 = g->vmcb->control.exit_info_1;
+	r.info2 = g->vmcb->control.exit_info_2;
+	r.rip = g->vmcb->save.rip;
+	r.rax = g->vmcb->save.rax;
+	r.rcx = g->gprs.rcx;
+	r.code_pa = g->code_pa;
+	r.leaf_remap = ((uint64_t *)arch_phys_to_virt(n->pt))[0];
+	r.leaf_ro = ((uint64_t *)arch_phys_to_virt(n->pt))[2];
+}
+
+static uint64_t target;
+static const uint8_t *code_start, *code_end;
+
+static void npt_fn(void *arg)
+{
+	struct tguest g;
+	struct npt n;
+
+	(void)arg;
+	tg_svm_on();
+	tg_long(&g, code_start, (size_t)(code_end - code_start));
+	build_npt(&g, &n);
+	g.gprs.rbx = target;
+	g.vmcb->save.rax = 0x1111;
+	tg_run(&g);
+	record(&g, &n);
+}
+
+static void run(const uint8_t *start, const uint8_t *end, uint64_t gpa)
+{
+	struct emu_config cfg;
+	char err[256];
+	struct emu_machine *m;
+
+	memset(&r, 0, sizeof(r));
+	code_start = start;
+	code_end = end;
+	target = gpa;
+	emu_config_default(&cfg);
+	m = emu_machine_create(&cfg, err, sizeof(err));
+	assert_non_null(m);
+	if (emu_machine_run(m, npt_fn, NULL) != 0)
+		fail_msg("model run failed: %s", emu_machine_error(m));
+	emu_machine_destroy(m);
+}
+
+/* A read through a nested mapping to another page reads that page; the
+ * walk sets the leaf's A bit and leaves D clear. */
+static void test_npt_remap_read(void **state)
+{
+	(void)state;
+	run(SPAN(t64_load), GPA_REMAP);
+	assert_int_equal(r.exit_code, SVM_EXIT_VMMCALL);
+	assert_int_equal(r.rax, 0x5a5a5a5a12345678ull);
+	assert_true(r.leaf_remap & X86_PTE_A);
+	assert_false(r.leaf_remap & X86_PTE_D);
+}
+
+/* A write through a writable nested mapping sets D. */
+static void test_npt_write_sets_dirty(void **state)
+{
+	(void)state;
+	run(SPAN(t64_store), GPA_REMAP);
+	assert_int_equal(r.exit_code, SVM_EXIT_VMMCALL);
+	assert_true(r.leaf_remap & X86_PTE_A);
+	assert_true(r.leaf_remap & X86_PTE_D);
+}
+
+/* A read of a not-present guest-physical page: #NPF, not present, user,
+ * final translation; the GPA in exit_info_2; RIP at the load. */
+static void test_npf_not_present(void **state)
+{
+	(void)state;
+	run(SPAN(t64_load), GPA_ABSENT);
+	assert_int_equal(r.exit_code, SVM_EXIT_NPF);
+	assert_int_equal(r.info1, NPF_US | NPF_FINAL);
+	assert_int_equal(r.info2, GPA_ABSENT);
+	assert_int_equal(r.rip, r.code_pa);
+	assert_int_equal(r.rax, 0x1111);
+}
+
+/* A write to a read-only nested mapping: #NPF with P and RW set; the page
+ * keeps its value. */
+static void test_npf_write_read_only(void **state)
+{
+	(void)state;
+	run(SPAN(t64_store), GPA_RO);
+	assert_int_equal(r.exit_code, SVM_EXIT_NPF);
+	assert_int_equal(r.info1, NPF_P | NPF_RW | NPF_US | NPF_FINAL);
+	assert_int_equal(r.info2, GPA_RO);
+	assert_false(r.leaf_ro & X86_PTE_D);
+}
+
+/* A fault in the middle of a block: RIP is the faulting instruction and
+ * the instructions before it have retired (RCX = 2), the load has not. */
+static void test_npf_exact_rip(void **state)
+{
+	(void)state;
+	run(SPAN(t64_incload), GPA_ABSENT);
+	assert_int_equal(r.exit_code, SVM_EXIT_NPF);
+	assert_int_equal(r.rip, r.code_pa + 6);
+	assert_int_equal(r.rcx, 2);
+	assert_int_equal(r.rax, 0x1111);
+}
+
+static int check_mode;
+
+static void checks_fn(void *arg)
+{
+	struct tguest g;
+	struct npt n;
+
+	(void)arg;
+	tg_svm_on();
+	tg_long(&g, CODE(t64_load));
+	build_npt(&g, &n);
+	g.gprs.rbx = GPA_REMAP;
+	if (check_mode == 1)
+		g.vmcb->control.nested_cr3 = 1ull << 40; /* beyond MAXPHYADDR */
+	else if (check_mode == 2)
+		g.vmcb->save.g_pat = 0x0007040600070402ull; /* type 2 is reserved */
+	tg_run(&g);
+	r.exit_code = g.vmcb->control.exit_code;
+}
+
+static uint64_t run_checks(int mode, bool npt)
+{
+	struct emu_config cfg;
+	char err[256];
+	struct emu_machine *m;
+
+	check_mode = mode;
+	emu_config_default(&cfg);
+	cfg.npt = npt;
+	m = emu_machine_create(&cfg, err, sizeof(err));
+	assert_non_null(m);
+	assert_int_equal(emu_machine_run(m, checks_fn, NULL), 0);
+	emu_machine_destroy(m);
+	return r.exit_code;
+}
+
+/* VMRUN with nested paging: a nested_cr3 beyond MAXPHYADDR, a reserved
+ * g_pat type, or NP where the processor has none — VMEXIT_INVALID. */
+static void test_npt_vmrun_checks(void **state)
+{
+	(void)state;
+	assert_int_equal(run_checks(0, true), SVM_EXIT_VMMCALL);
+	assert_int_equal(run_checks(1, true), SVM_EXIT_ERR);
+	assert_int_equal(run_checks(2, true), SVM_EXIT_ERR);
+	assert_int_equal(run_checks(0, false), SVM_EXIT_ERR);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_npt_remap_read),
+		cmocka_unit_test(test_npt_write_sets_dirty),
+		cmocka_unit_test(test_npf_not_present),
+		cmocka_unit_test(test_npf_write_read_only),
+		cmocka_unit_test(test_npf_exact_rip),
+		cmocka_unit_test(test_npt_vmrun_checks),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
