@@ -55,6 +55,10 @@
 	X(svm_intercept_exception_de) \
 	X(svm_intercept_exception_bp) \
 	X(svm_nrip_save) \
+	X(svm_npt_translates) \
+	X(svm_npt_store_sets_dirty) \
+	X(svm_npt_fault_not_present) \
+	X(svm_npt_fault_write_protect) \
 	X(svm_intercept_intr) \
 	X(svm_intr_to_guest_idt) \
 	X(svm_intr_held_by_guest_if) \

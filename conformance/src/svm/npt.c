@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Nested paging (APM vol. 2 §15.25): the guest's physical addresses go
+ * through the nested page tables. The scenarios build nested tables that
+ * map the first 4 GiB of guest-physical space onto the same system-physical
+ * addresses (2 MiB leaves), except for three 4 KiB pages at 1 GiB: one sent
+ * to a data page elsewhere, one not present, one read-only.
+ */
+#include "svm_util.h"
+#include "x86/cpu.h"
+
+CONF_PAYLOAD_DECLARE(npt_guest);
+CONF_PAYLOAD_LABEL(npt_guest, load);
+CONF_PAYLOAD_LABEL(npt_guest, store);
+
+#define GPA_REMAP  0x40000000ull
+#define GPA_ABSENT 0x40001000ull
+#define GPA_RO     0x40002000ull
+#define DATA_VALUE 0x5a5a5a5a12345678ull
+#define NPT_RWU (X86_PTE_P | X86_PTE_W | X86_PTE_U)
+
+/* #NPF exit_info_1 (§15.25.6): P, RW, US, and bit 32 for a fault on the
+ * final guest-physical address (not on the guest's page tables). */
+#define NPF_P     (1ull << 0)
+#define NPF_RW    (1ull << 1)
+#define NPF_US    (1ull << 2)
+#define NPF_FINAL (1ull << 32)
+
+static const char *np_unsupported(void)
+{
+	struct hv_svm_caps caps;
+
+	hv_svm_caps(&caps);
+	if (!caps.svm)
+		return "CPUID Fn8000_0001 ECX[2] (SVM) = 0";
+	return caps.np ? NULL : "CPUID Fn8000_000A EDX[0] (NP) = 0";
+}
+
+struct npt {
+	uint64_t pt, data, data_ro;
+};
+
+static bool setup(struct conf_ctx *ctx, struct conf_svm *s, struct npt *n)
+{
+	uint64_t root, pdpt, *p3, *pt;
+
+	if (!conf_svm_setup(ctx, s, CONF_PAYLOAD(npt_guest), false))
+		return false;
+	root = arch_page_alloc();
+	pdpt = arch_page_alloc();
+	n->pt = arch_page_alloc();
+	n->data = arch_page_alloc();
+	n->data_ro = arch_page_alloc();
+	if (!root || !pdpt || !n->pt || !n->data || !n->data_ro) {
+		conf_error(ctx, "out of pages for the nested page tables");
+		return false;
+	}
+	((uint64_t *)arch_phys_to_virt(root))[0] = pdpt | NPT_RWU;
+	p3 = arch_phys_to_virt(pdpt);
+	for (unsigned i = 0; i < 4; i++) {
+		uint64_t pd = arch_page_alloc(), *p2;
+
+		if (!pd) {
+			conf_error(ctx, "out of pages for the nested page tables");
+			return false;
+		}
+		p2 = arch_phys_to_virt(pd);
+		p3[i] = pd | NPT_RWU;
+		for (unsigned j = 0; j < 512; j++)
+			p2[j] = ((uint64_t)(i * 512 + j) << 21) | NPT_RWU | X86_PTE_PS;
+		if (i == 1)
+			p2[0] = n->pt | NPT_RWU;
+	}
+	*(volatile uint64_t *)arch_phys_to_virt(n->data) = DATA_VALUE;
+	pt = arch_phys_to_virt(n->pt);
+	pt[0] = n->data | NPT_RWU;
+	pt[2] = n->data_ro | X86_PTE_P | X86_PTE_U;
+	s->vmcb->control.nested_ctl |= SVM_NESTED_CTL_NP_ENABLE;
+	s->vmcb->control.nested_cr3 = root;
+	return true;
+}
+
+static uint64_t leaf(const struct npt *n, unsigned i)
+{
+	return ((volatile uint64_t *)arch_phys_to_virt(n->pt))[i];
+}
+
+/* A load through a nested mapping to another page — Expect: that page's value; A set, D clear */
+CONF_SCENARIO(svm_npt_translates, "svm npt",
+	      "Expect: a guest load at a guest-physical page the nested tables send to another "
+	      "system-physical page reads that page; the leaf's A bit is set and D is not",
+	      "APM vol. 2 §15.25.1, §15.25.5", np_unsupported)
+{
+	struct conf_svm s;
+	struct npt n;
+
+	if (!setup(ctx, &s, &n))
+		return;
+	s.vcpu.gprs.rbx = GPA_REMAP;
+	conf_svm_start_at(&s, npt_guest_load);
+	if (!conf_svm_run_expect(ctx, &s, SVM_EXIT_VMMCALL, "the guest's load"))
+		return;
+	conf_check_u64(ctx, "value read (RAX)", s.vmcb->save.rax, DATA_VALUE);
+	conf_check_bit(ctx, "nested leaf A", leaf(&n, 0), X86_PTE_A, true);
+	conf_check_bit(ctx, "nested leaf D", leaf(&n, 0), X86_PTE_D, false);
+}
+
+/* A store through a writable nested mapping — Expect: the data page written, D set */
+CONF_SCENARIO(svm_npt_store_sets_dirty, "svm npt",
+	      "Expect: a guest store through a writable nested mapping writes the system-physical "
+	      "page and sets the leaf's D bit",
+	      "APM vol. 2 §15.25.5", np_unsupported)
+{
+	struct conf_svm s;
+	struct npt n;
+
+	if (!setup(ctx, &s, &n))
+		return;
+	s.vcpu.gprs.rbx = GPA_REMAP;
+	s.vmcb->save.rax = 0x1122334455667788ull;
+	conf_svm_start_at(&s, npt_guest_store);
+	if (!conf_svm_run_expect(ctx, &s, SVM_EXIT_VMMCALL, "the guest's store"))
+		return;
+	conf_check_u64(ctx, "data page", *(volatile uint64_t *)arch_phys_to_virt(n.data),
+		       0x1122334455667788ull);
+	conf_check_bit(ctx, "nested leaf D", leaf(&n, 0), X86_PTE_D, true);
+}
+
+/* A load of a guest-physical page the nested tables leave not present — Expect: #NPF(US|final), GPA */
+CONF_SCENARIO(svm_npt_fault_not_present, "svm npt",
+	      "Expect: #VMEXIT(NPF) with exit_info_1 = US | final-address (bit 32), exit_info_2 = "
+	      "the GPA, and RIP at the load, which did not complete",
+	      "APM vol. 2 §15.25.6", np_unsupported)
+{
+	struct conf_svm s;
+	struct npt n;
+
+	if (!setup(ctx, &s, &n))
+		return;
+	s.vcpu.gprs.rbx = GPA_ABSENT;
+	s.vmcb->save.rax = 0x1111;
+	conf_svm_start_at(&s, npt_guest_load);
+	if (!conf_svm_run_expect(ctx, &s, SVM_EXIT_NPF, "a load of a not-present page"))
+		return;
+	conf_check_u64(ctx, "exit_info_1", s.vmcb->control.exit_info_1, NPF_US | NPF_FINAL);
+	conf_check_u64(ctx, "exit_info_2 (GPA)", s.vmcb->control.exit_info_2, GPA_ABSENT);
+	conf_check_u64(ctx, "RIP", s.vmcb->save.rip, conf_svm_addr(&s, npt_guest_load));
+	conf_check_u64(ctx, "RAX (the load did not complete)", s.vmcb->save.rax, 0x1111);
+}
+
+/* A store to a read-only nested mapping — Expect: #NPF(P|RW|US|final), page unchanged */
+CONF_SCENARIO(svm_npt_fault_write_protect, "svm npt",
+	      "Expect: #VMEXIT(NPF) with exit_info_1 = P | RW | US | final-address, exit_info_2 = "
+	      "the GPA; the page keeps its value",
+	      "APM vol. 2 §15.25.6", np_unsupported)
+{
+	struct conf_svm s;
+	struct npt n;
+
+	if (!setup(ctx, &s, &n))
+		return;
+	s.vcpu.gprs.rbx = GPA_RO;
+	s.vmcb->save.rax = 0x99;
+	conf_svm_start_at(&s, npt_guest_store);
+	if (!conf_svm_run_expect(ctx, &s, SVM_EXIT_NPF, "a store to a read-only page"))
+		return;
+	conf_check_u64(ctx, "exit_info_1", s.vmcb->control.exit_info_1,
+		       NPF_P | NPF_RW | NPF_US | NPF_FINAL);
+	conf_check_u64(ctx, "exit_info_2 (GPA)", s.vmcb->control.exit_info_2, GPA_RO);
+	conf_check_u64(ctx, "page", *(volatile uint64_t *)arch_phys_to_virt(n.data_ro), 0);
+}
