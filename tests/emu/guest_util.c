@@ -1,6 +1,13 @@
 /* SPDX-License-Identifier: MIT */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
+#include <cmocka.h>
+
+#include "emu/emu.h"
 #include "guest_util.h"
 #include "x86/cpu.h"
 #include "x86/msr.h"
@@ -109,4 +116,27 @@ void tg_idt_gate(struct tguest *g, uint8_t vector, uint64_t handler)
 arch_fault_t tg_run(struct tguest *g)
 {
 	return arch_vmrun(g->vmcb_pa, &g->gprs);
+}
+
+int tg_machine_run(const struct emu_config *cfg, void (*fn)(void *), char *err, size_t errlen)
+{
+	struct emu_config def;
+	char cerr[256];
+	struct emu_machine *m;
+	int rc;
+
+	if (!cfg) {
+		emu_config_default(&def);
+		cfg = &def;
+	}
+	m = emu_machine_create(cfg, cerr, sizeof(cerr));
+	if (!m)
+		fail_msg("machine create failed: %s", cerr);
+	rc = emu_machine_run(m, fn, NULL);
+	if (err)
+		snprintf(err, errlen, "%s", emu_machine_error(m));
+	else if (rc != 0)
+		print_error("model run failed: %s\n", emu_machine_error(m));
+	emu_machine_destroy(m);
+	return rc;
 }

@@ -32,4 +32,13 @@ void tg_real(struct tguest *g, const void *code, size_t len);
 void tg_idt_gate(struct tguest *g, uint8_t vector, uint64_t handler);
 arch_fault_t tg_run(struct tguest *g);
 
+struct emu_config;
+/*
+ * Runs fn as host code on a fresh machine built from cfg (the default
+ * configuration when cfg is NULL) and returns emu_machine_run's result.
+ * The machine's error message goes to err when given, else to the test log
+ * on failure. A machine that cannot be built fails the test outright.
+ */
+int tg_machine_run(const struct emu_config *cfg, void (*fn)(void *), char *err, size_t errlen);
+
 #endif

@@ -8,7 +8,6 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -39,19 +38,8 @@ static struct result res;
 
 static int run_model(const struct emu_config *cfg, void (*fn)(void *), char *err, size_t errlen)
 {
-	char cerr[256];
-	struct emu_machine *m = emu_machine_create(cfg, cerr, sizeof(cerr));
-	int rc;
-
-	assert_non_null(m);
 	memset(&res, 0, sizeof(res));
-	rc = emu_machine_run(m, fn, NULL);
-	if (rc != 0 && !err)
-		print_error("model run failed: %s\n", emu_machine_error(m));
-	if (err)
-		snprintf(err, errlen, "%s", emu_machine_error(m));
-	emu_machine_destroy(m);
-	return rc;
+	return tg_machine_run(cfg, fn, err, errlen);
 }
 
 static void record(struct tguest *g)

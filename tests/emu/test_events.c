@@ -70,18 +70,10 @@ static void guest_fn(void *arg)
 
 static void run(int64_t offset, bool host)
 {
-	struct emu_config cfg;
-	char err[128];
-	struct emu_machine *m;
-
 	memset(&t, 0, sizeof(t));
 	t.offset = offset;
 	t.host = host;
-	emu_config_default(&cfg);
-	m = emu_machine_create(&cfg, err, sizeof(err));
-	assert_non_null(m);
-	assert_int_equal(emu_machine_run(m, guest_fn, NULL), 0);
-	emu_machine_destroy(m);
+	assert_int_equal(tg_machine_run(NULL, guest_fn, NULL, 0), 0);
 }
 
 /* Due after the fifth of ten NOPs in one block: taken before the sixth. */
@@ -179,16 +171,8 @@ static void apic_timer_fn(void *arg)
 /* The APIC timer (one-shot, divide by 1) interrupts the guest on the cycle. */
 static void test_apic_timer_interrupts_guest_on_time(void **state)
 {
-	struct emu_config cfg;
-	char err[128];
-	struct emu_machine *m;
-
 	(void)state;
-	emu_config_default(&cfg);
-	m = emu_machine_create(&cfg, err, sizeof(err));
-	assert_non_null(m);
-	assert_int_equal(emu_machine_run(m, apic_timer_fn, NULL), 0);
-	emu_machine_destroy(m);
+	assert_int_equal(tg_machine_run(NULL, apic_timer_fn, NULL, 0), 0);
 	assert_int_equal(a.exit_code, SVM_EXIT_VMMCALL);
 	assert_int_equal(a.frame_rip, a.code_pa + 5);
 	assert_int_equal(a.ccr_after, 0); /* one-shot: stays at 0 */
@@ -240,16 +224,8 @@ static void hlt_alone_fn(void *arg)
  */
 static void test_hlt_wakes_on_timer(void **state)
 {
-	struct emu_config cfg;
-	char err[128];
-	struct emu_machine *m;
-
 	(void)state;
-	emu_config_default(&cfg);
-	m = emu_machine_create(&cfg, err, sizeof(err));
-	assert_non_null(m);
-	assert_int_equal(emu_machine_run(m, hlt_fn, NULL), 0);
-	emu_machine_destroy(m);
+	assert_int_equal(tg_machine_run(NULL, hlt_fn, NULL, 0), 0);
 	assert_int_equal(h.exit_code, SVM_EXIT_VMMCALL);
 	assert_int_equal(h.frame_rip, h.code_pa + 2);
 	assert_int_equal(h.t1 - h.t0, HLT_TIMER + DELIVERY_COST + VMEXIT_COST + SEAM_COST);
@@ -258,17 +234,11 @@ static void test_hlt_wakes_on_timer(void **state)
 /* HLT with nothing that could ever wake the processor: a clear error, no hang. */
 static void test_hlt_forever_is_an_error(void **state)
 {
-	struct emu_config cfg;
 	char err[128];
-	struct emu_machine *m;
 
 	(void)state;
-	emu_config_default(&cfg);
-	m = emu_machine_create(&cfg, err, sizeof(err));
-	assert_non_null(m);
-	assert_int_equal(emu_machine_run(m, hlt_alone_fn, NULL), -1);
-	assert_non_null(strstr(emu_machine_error(m), "HLT"));
-	emu_machine_destroy(m);
+	assert_int_equal(tg_machine_run(NULL, hlt_alone_fn, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "HLT"));
 }
 
 static struct {
@@ -316,16 +286,11 @@ static void bsp_kicks(void *arg)
 static void test_hlt_woken_by_ipi(void **state)
 {
 	struct emu_config cfg;
-	char err[128];
-	struct emu_machine *m;
 
 	(void)state;
 	emu_config_default(&cfg);
 	cfg.ncpus = 2;
-	m = emu_machine_create(&cfg, err, sizeof(err));
-	assert_non_null(m);
-	assert_int_equal(emu_machine_run(m, bsp_kicks, NULL), 0);
-	emu_machine_destroy(m);
+	assert_int_equal(tg_machine_run(&cfg, bsp_kicks, NULL, 0), 0);
 	assert_true(k.done_seen);
 	assert_int_equal(k.exit_code, SVM_EXIT_VMMCALL);
 	assert_int_equal(k.frame_rip, k.code_pa + 2);

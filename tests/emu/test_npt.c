@@ -111,20 +111,11 @@ static void npt_fn(void *arg)
 
 static void run(const uint8_t *start, const uint8_t *end, uint64_t gpa)
 {
-	struct emu_config cfg;
-	char err[256];
-	struct emu_machine *m;
-
 	memset(&r, 0, sizeof(r));
 	code_start = start;
 	code_end = end;
 	target = gpa;
-	emu_config_default(&cfg);
-	m = emu_machine_create(&cfg, err, sizeof(err));
-	assert_non_null(m);
-	if (emu_machine_run(m, npt_fn, NULL) != 0)
-		fail_msg("model run failed: %s", emu_machine_error(m));
-	emu_machine_destroy(m);
+	assert_int_equal(tg_machine_run(NULL, npt_fn, NULL, 0), 0);
 }
 
 /* A read through a nested mapping to another page reads that page; the
@@ -209,16 +200,11 @@ static void checks_fn(void *arg)
 static uint64_t run_checks(int mode, bool npt)
 {
 	struct emu_config cfg;
-	char err[256];
-	struct emu_machine *m;
 
 	check_mode = mode;
 	emu_config_default(&cfg);
 	cfg.npt = npt;
-	m = emu_machine_create(&cfg, err, sizeof(err));
-	assert_non_null(m);
-	assert_int_equal(emu_machine_run(m, checks_fn, NULL), 0);
-	emu_machine_destroy(m);
+	assert_int_equal(tg_machine_run(&cfg, checks_fn, NULL, 0), 0);
 	return r.exit_code;
 }
 
