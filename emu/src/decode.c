@@ -81,6 +81,8 @@ static void sync_mode(struct emu_cpu *cpu)
 	if (!cpu->mode || cs != cpu->mode_cs || cr0 != cpu->mode_cr0) {
 		struct emu_regs r;
 
+		/* Inside a run, a blob saved by an earlier hook is out of date. */
+		cpu->ctx_fresh = false;
 		emu_cpustate_store(cpu, &r);
 		emu_cpustate_note_mode(cpu, &r);
 	}

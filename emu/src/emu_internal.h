@@ -265,6 +265,7 @@ struct emu_cpu {
 	/* Engine stop bookkeeping. */
 	enum emu_stop stop;
 	uint64_t stop_rip;       /* RIP (CS-relative) where the engine stopped */
+	bool stop_rip_fixup;     /* the engine's RIP is linear: write stop_rip back */
 	uint32_t stop_intno;
 	uint32_t stop_error;    /* error code of the exception that stopped the engine */
 	uint64_t stop_cr2;      /* and its faulting address, for a #PF */
@@ -298,6 +299,14 @@ struct emu_cpu {
 	struct emu_decoded *decoded; /* decoded trapped instructions, EMU_DECODE_CACHE */
 	uint64_t *trap_sites;      /* addresses with a code hook, sorted */
 	uint32_t ntrap_sites, cap_trap_sites;
+
+	/*
+	 * What INIT and start-up IPIs left (svm-model/reset.c): the processor
+	 * waits for a start-up IPI, or runs the code one started, outside any
+	 * host code. Neither keeps a machine's run going.
+	 */
+	bool wait_for_sipi;
+	bool bare;
 
 	struct svm_cpu *svm;
 	struct apic_state *apic;

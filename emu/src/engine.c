@@ -209,6 +209,24 @@ static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 	cpu->cur_block = (int32_t)slot;
 }
 
+/*
+ * RIP at a code hook on the instruction at linear address la. Unicorn
+ * 2.0.1 puts the *linear* address in EIP before it calls a code hook
+ * (measured: real mode with CS.base 72000h reads 72032h at IP 32h). Where
+ * CS.base is not 0 the CS-relative value is worked out here and written
+ * back once the engine has stopped: a RIP write inside the hook would make
+ * Unicorn run on from there instead of stopping.
+ */
+static uint64_t code_hook_rip(struct emu_cpu *cpu, uint64_t la)
+{
+	uint64_t base = emu_linear(cpu, 0);
+
+	if (cpu->mode == 64 || base == 0)
+		return emu_reg_get(cpu, UC_X86_REG_RIP);
+	cpu->stop_rip_fixup = true;
+	return (la - base) & 0xffffffffull;
+}
+
 static void hook_trap(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 {
 	struct emu_cpu *cpu = user;
@@ -223,7 +241,7 @@ static void hook_trap(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 	cpu->stop = EMU_STOP_TRAP;
 	cpu->slow = true;
 	cpu->stop_trap = in.trap;
-	cpu->stop_rip = emu_reg_get(cpu, UC_X86_REG_RIP);
+	cpu->stop_rip = code_hook_rip(cpu, addr);
 	uc_emu_stop(uc);
 }
 
@@ -344,6 +362,10 @@ enum emu_stop emu_engine_run(struct emu_cpu *cpu)
 		cpu->ctx_fresh = false;
 		e = uc_emu_start(cpu->uc, rip, 0, 0, 0);
 		cpu->ctx_fresh = false;
+		if (cpu->stop_rip_fixup) {
+			cpu->stop_rip_fixup = false;
+			emu_reg_set(cpu, UC_X86_REG_RIP, cpu->stop_rip);
+		}
 		if (cpu->stop == EMU_STOP_RESTART)
 			continue;
 		if (cpu->stop == EMU_STOP_NONE && cpu->exit_armed && e == UC_ERR_OK &&
