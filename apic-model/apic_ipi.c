@@ -106,11 +106,14 @@ static void deliver(struct emu_cpu *t, uint32_t icr_lo)
 		/* An INIT replaces a start-up IPI not yet taken (facts §(e)). */
 		a->init_pending = true;
 		a->sipi_pending = false;
-		break;
+		/* The processor decides what it means now (svm-model/reset.c). */
+		svm_model_signal(t);
+		return;
 	case APIC_DM_STARTUP:
 		a->sipi_pending = true;
 		a->sipi_vector = vector;
-		break;
+		svm_model_signal(t);
+		return;
 	default:
 		return;
 	}

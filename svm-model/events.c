@@ -56,6 +56,8 @@ static void shutdown(struct emu_cpu *cpu)
 		svm_vmexit(cpu, SVM_EXIT_SHUTDOWN, 0, 0);
 		return;
 	}
+	if (cpu->bare)
+		svm_model_bare_shutdown(cpu);
 	emu_emit(cpu, HV_EV_SHUTDOWN, 0, 0, 0, 0, "triple fault");
 	emu_fatal(cpu, "guest triple fault with the SHUTDOWN intercept clear: the processor "
 		  "shut down (APM vol. 2 §15.12)");
@@ -207,12 +209,20 @@ bool svm_take_events(struct emu_cpu *cpu)
 		svm_vmexit(cpu, SVM_EXIT_NMI, 0, 0);
 		return true;
 	}
-	/* INIT with the INIT intercept set exits (§15.21.3). */
+	/*
+	 * INIT with the INIT intercept set exits (§15.21.3) and stays pending:
+	 * GIF is clear after the exit, so it waits for STGI (§15.17.1), where
+	 * the processor takes it unless VM_CR.R_INIT turns it into #SX — the
+	 * reason R_INIT exists. KVM leaves it pending the same way.
+	 */
 	if (cpu->apic->init_pending && svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_INIT)) {
-		cpu->apic->init_pending = false;
+		emu_emit(cpu, HV_EV_INIT, HV_INIT_VMEXIT, 0, 0, 0, "INIT: #VMEXIT");
 		svm_vmexit(cpu, SVM_EXIT_INIT, 0, 0);
 		return true;
 	}
+	/* Not intercepted: the processor takes it, guest and host alike (reset.c). */
+	if (cpu->apic->init_pending)
+		svm_model_init(cpu);
 	rflags = emu_reg_get(cpu, UC_X86_REG_RFLAGS);
 	if (s->nmi_line && !s->guest_nmi_blocked && !in_shadow(cpu)) {
 		struct emu_pending_event ev = { .kind = EMU_EVT_NMI, .vector = X86_VEC_NMI };

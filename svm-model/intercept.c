@@ -228,8 +228,9 @@ static void do_msr(struct emu_cpu *cpu, const struct emu_insn *in, bool write)
 
 		emu_cpustate_store(cpu, &r);
 		if (!write) {
-			/* The engine never holds SVME; the guest's EFER has it (§15.5.1). */
-			v = r.efer | X86_EFER_SVME;
+			/* The engine never holds SVME; the guest's EFER has it (§15.5.1),
+			 * and code started by SIPI has what it wrote. */
+			v = r.efer | (cpu->bare ? cpu->efer & X86_EFER_SVME : X86_EFER_SVME);
 		} else {
 			v = (emu_reg_get(cpu, UC_X86_REG_RDX) << 32) |
 			    (emu_reg_get(cpu, UC_X86_REG_RAX) & 0xffffffffull);
@@ -245,6 +246,8 @@ static void do_msr(struct emu_cpu *cpu, const struct emu_insn *in, bool write)
 				return;
 			}
 			r.efer = (v & ~X86_EFER_LMA) | (r.efer & X86_EFER_LMA);
+			if (cpu->bare)
+				cpu->efer = (cpu->efer & ~X86_EFER_SVME) | (v & X86_EFER_SVME);
 			/* NXE changes what the page tables mean. */
 			emu_engine_sync_tlb(cpu, &r, cpu->svm->vmcb->control.asid, false);
 			emu_cpustate_load(cpu, &r);
@@ -362,6 +365,19 @@ static uint64_t effective_address(struct emu_cpu *cpu, const struct emu_insn *in
 	return ea;
 }
 
+/*
+ * An SVM instruction in code started by SIPI: #UD while EFER.SVME is clear
+ * (the caller raises it); with SVME set it would run host code in the
+ * engine, which the model does not do.
+ */
+static void bare_svm_insn(struct emu_cpu *cpu)
+{
+	if (cpu->efer & X86_EFER_SVME)
+		emu_fatal(cpu, "SVM instruction at %#llx in code started by SIPI with EFER.SVME "
+			  "set: the model runs SVM host code only as the hypervisor's native code",
+			  (unsigned long long)cpu->stop_rip);
+}
+
 void svm_handle_trap(struct emu_cpu *cpu)
 {
 	struct svm_cpu *s = cpu->svm;
@@ -377,8 +393,9 @@ void svm_handle_trap(struct emu_cpu *cpu)
 		} else {
 			struct arch_cpuid r;
 
+			/* Code started by SIPI sees the processor as it is. */
 			svm_model_cpuid(cpu, (uint32_t)emu_reg_get(cpu, UC_X86_REG_RAX),
-					(uint32_t)emu_reg_get(cpu, UC_X86_REG_RCX), true, &r);
+					(uint32_t)emu_reg_get(cpu, UC_X86_REG_RCX), !cpu->bare, &r);
 			emu_reg_set(cpu, UC_X86_REG_RAX, r.eax);
 			emu_reg_set(cpu, UC_X86_REG_RBX, r.ebx);
 			emu_reg_set(cpu, UC_X86_REG_RCX, r.ecx);
@@ -429,6 +446,8 @@ void svm_handle_trap(struct emu_cpu *cpu)
 			return;
 		}
 		/* GIF is already set in guest mode; nested SVM is not modelled. */
+		if (cpu->bare)
+			bare_svm_insn(cpu);
 		raise_simple(cpu, X86_VEC_UD, false, 0);
 		return;
 	case EMU_TRAP_RDTSC:
@@ -497,6 +516,9 @@ void svm_handle_invalid(struct emu_cpu *cpu)
 		svm_vmexit_insn(cpu, code, 0, 0, in.len);
 		return;
 	}
+	/* VMMCALL is #UD outside a guest that intercepts it, SVME or not. */
+	if (code && code != SVM_EXIT_VMMCALL && cpu->bare)
+		bare_svm_insn(cpu);
 	/* Not intercepted (nested SVM is not modelled) or not an SVM instruction. */
 	emu_cpustate_clear_exception(cpu);
 	raise_simple(cpu, X86_VEC_UD, false, 0);

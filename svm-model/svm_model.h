@@ -41,6 +41,11 @@ struct svm_cpu {
 	/* Nested paging in effect for this run, and its root. */
 	bool npt;
 	uint64_t ncr3;
+	/* reset.c: what the next start-up runs, and the VMCB that stands in
+	 * for "no hypervisor" while code started by a start-up IPI runs. */
+	uint8_t sipi_vector;
+	uint64_t init_cr0;
+	struct vmcb own_vmcb;
 };
 
 int svm_model_cpu_init(struct emu_cpu *cpu);
@@ -65,6 +70,18 @@ arch_fault_t svm_model_wrmsr(struct emu_cpu *cpu, uint32_t msr, uint64_t value);
 void svm_model_halt(struct emu_cpu *cpu);
 /* Events taken at a host-mode instruction boundary (an NMI once GIF is set). */
 void svm_model_host_events(struct emu_cpu *cpu);
+
+/* reset.c: INIT and start-up IPIs (SDM vol. 3 §9.1, §8.4; APM vol. 2 §15.17). */
+/* The APIC delivered INIT or a start-up IPI to cpu (from any processor). */
+void svm_model_signal(struct emu_cpu *cpu);
+/* cpu takes the INIT pending in its APIC now: resets, waits for a start-up IPI. */
+void svm_model_init(struct emu_cpu *cpu);
+/* Code started by a start-up IPI shut down: it stays stopped until INIT. */
+_Noreturn void svm_model_bare_shutdown(struct emu_cpu *cpu);
+/* The platform takes back a processor that INIT took from it. */
+void svm_model_reclaim(struct emu_cpu *cpu);
+/* vmrun.c: run guest code (or code started by SIPI) until #VMEXIT. */
+void svm_run_loop(struct emu_cpu *cpu);
 
 /* npt.c: nested paging (§15.25). */
 #define SVM_NPF_P     (1ull << 0)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apic-model/apic_model.h"
 #include "svm-model/svm_model.h"
 #include "x86/cpu.h"
 #include "x86/msr.h"
@@ -79,7 +80,7 @@ static void load_guest(struct emu_cpu *cpu, const struct vmcb *v, const struct a
 	emu_cpustate_load(cpu, &r);
 }
 
-static void guest_loop(struct emu_cpu *cpu)
+void svm_run_loop(struct emu_cpu *cpu)
 {
 	struct svm_cpu *s = cpu->svm;
 	struct emu_machine *m = cpu->m;
@@ -92,8 +93,9 @@ static void guest_loop(struct emu_cpu *cpu)
 		if (svm_take_events(cpu))
 			continue;
 		if (cpu->cycle >= limit)
-			emu_fatal(cpu, "cycle limit %llu reached in guest mode at rip %#llx",
+			emu_fatal(cpu, "cycle limit %llu reached %s at rip %#llx",
 				  (unsigned long long)limit,
+				  cpu->bare ? "in code started by SIPI" : "in guest mode",
 				  (unsigned long long)emu_reg_get(cpu, UC_X86_REG_RIP));
 		deadline = cpu->cycle + m->cfg.quantum;
 		if (deadline > limit || deadline < cpu->cycle)
@@ -178,7 +180,7 @@ arch_fault_t svm_model_vmrun(struct emu_cpu *cpu, uint64_t vmcb_pa, struct arch_
 	v->control.exit_int_info_err = 0;
 	if (v->control.event_inj & SVM_EVTINJ_VALID)
 		svm_inject_eventinj(cpu);
-	guest_loop(cpu);
+	svm_run_loop(cpu);
 	return ARCH_OK;
 }
 
@@ -274,15 +276,19 @@ void svm_model_halt(struct emu_cpu *cpu)
 
 /*
  * The model's host runs with RFLAGS.IF clear, as the hardware image does, so
- * the only event it takes is an NMI, and only while GIF is set. Its handler
- * is the count behind arch_host_nmis().
+ * the events it takes are INIT (reset.c) and NMI, and only while GIF is set.
+ * The NMI handler is the count behind arch_host_nmis().
  */
 void svm_model_host_events(struct emu_cpu *cpu)
 {
 	struct svm_cpu *s = cpu->svm;
 
 	emu_timed_events(cpu);
-	if (s->guest || !cpu->gif || !s->nmi_line)
+	if (s->guest || !cpu->gif)
+		return;
+	if (cpu->apic->init_pending)
+		svm_model_init(cpu);
+	if (!s->nmi_line)
 		return;
 	s->nmi_line = false;
 	s->host_nmis++;

@@ -110,6 +110,13 @@
 	X(svm_mp_init_deassert_ignored) \
 	X(svm_mp_init_running_ap) \
 	X(svm_mp_hlt_wake_fixed_ipi) \
+	X(mp_host_init_sipi_start) \
+	X(mp_host_sipi_without_init_ignored) \
+	X(mp_host_second_sipi_ignored) \
+	X(mp_host_init_deassert_ignored) \
+	X(svm_init_held_while_gif_clear) \
+	X(svm_init_intercept_vmexit) \
+	X(svm_init_not_intercepted_resets) \
 	X(apic_version) \
 	X(apic_id_per_processor) \
 	X(apic_svr_disable_masks_lvt) \

@@ -48,8 +48,16 @@ int arch_cpu_start(uint32_t idx, void (*fn)(void *arg), void *arg)
 	if (idx >= cpu->m->cfg.ncpus || idx == cpu->index)
 		return -1;
 	t = &cpu->m->cpu[idx];
+	/* One that INIT took from the platform: start it again, as the
+	 * hardware image does with its own INIT-SIPI-SIPI. */
+	svm_model_reclaim(t);
 	if (emu_cpu_launch(t, fn, arg) != 0)
 		return -1;
+	/* fn starts with SVM off and GIF set, as the hardware image leaves a
+	 * processor between functions (hw_cpu_reset). */
+	t->gif = true;
+	t->efer &= ~X86_EFER_SVME;
+	t->vm_hsave_pa = 0;
 	/* The started processor begins now on the shared clock. */
 	if (t->cycle < cpu->cycle)
 		t->cycle = cpu->cycle;
@@ -70,6 +78,8 @@ void arch_cpu_pause(void)
 
 	cpu->cycle += emu_costs_insn(cpu->m->costs, 0) + 9;
 	emu_schedule_point(cpu);
+	/* The boundary after it: an INIT or NMI that arrived meanwhile. */
+	svm_model_host_events(cpu);
 }
 
 uint64_t arch_pages_alloc(uint32_t npages)

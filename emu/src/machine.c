@@ -91,6 +91,8 @@ static struct emu_cpu *pick(struct emu_machine *m)
 		struct emu_cpu *c = &m->cpu[i];
 		uint64_t t;
 
+		if (c->wait_for_sipi)
+			continue;
 		if (c->state == EMU_CPU_READY)
 			t = c->cycle;
 		else if (c->state == EMU_CPU_BLOCKED && c->event_at != ~0ull)
@@ -113,7 +115,8 @@ void emu_cpu_kick(struct emu_cpu *target)
 {
 	struct emu_cpu *from = emu_current_cpu();
 
-	if (target->state != EMU_CPU_BLOCKED)
+	/* Waiting for SIPI is not HLT: only a start-up IPI ends it (reset.c). */
+	if (target->state != EMU_CPU_BLOCKED || target->wait_for_sipi)
 		return;
 	if (from && from->cycle > target->cycle)
 		target->cycle = from->cycle;
@@ -268,6 +271,24 @@ void emu_machine_destroy(struct emu_machine *m)
 	free(m);
 }
 
+/*
+ * Host code keeps a run going; a processor that waits for a start-up IPI,
+ * or runs the code one started, has no end of its own and does not.
+ */
+static bool runs_host_code(const struct emu_cpu *c)
+{
+	return (c->state == EMU_CPU_READY || c->state == EMU_CPU_BLOCKED) && !c->wait_for_sipi &&
+	       !c->bare;
+}
+
+static bool host_code_left(const struct emu_machine *m)
+{
+	for (uint32_t i = 0; i < m->cfg.ncpus; i++)
+		if (runs_host_code(&m->cpu[i]))
+			return true;
+	return false;
+}
+
 int emu_machine_run(struct emu_machine *m, void (*fn)(void *), void *arg)
 {
 	struct emu_machine *outer = emu_current_machine;
@@ -279,7 +300,7 @@ int emu_machine_run(struct emu_machine *m, void (*fn)(void *), void *arg)
 		return -1;
 	}
 	emu_current_machine = m;
-	for (;;) {
+	while (host_code_left(m)) {
 		struct emu_cpu *c = pick(m);
 
 		if (!c)
@@ -293,7 +314,7 @@ int emu_machine_run(struct emu_machine *m, void (*fn)(void *), void *arg)
 	emu_current_machine = outer;
 	if (!m->failed) {
 		for (uint32_t i = 0; i < m->cfg.ncpus; i++) {
-			if (m->cpu[i].state == EMU_CPU_BLOCKED) {
+			if (m->cpu[i].state == EMU_CPU_BLOCKED && runs_host_code(&m->cpu[i])) {
 				snprintf(m->error, sizeof(m->error),
 					 "cpu %u: blocked with nothing left to wake it", i);
 				m->failed = true;

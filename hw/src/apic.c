@@ -7,6 +7,7 @@
  * 800h + offset / 16 (§11.12.1) and the ICR is one 64-bit MSR (§11.12.9).
  */
 #include "hv/arch.h"
+#include "percpu.h"
 #include "x86/apic.h"
 #include "x86/msr.h"
 
@@ -52,7 +53,7 @@ void arch_apic_write(uint32_t offset, uint32_t value)
 		(void)arch_wrmsr(MSR_IA32_X2APIC_BASE + (offset >> 4), value);
 }
 
-void arch_apic_send_ipi(uint32_t dest, uint32_t icr_low)
+void hw_apic_send(uint32_t dest, uint32_t icr_low)
 {
 	uint64_t base = apic_base();
 
@@ -68,4 +69,12 @@ void arch_apic_send_ipi(uint32_t dest, uint32_t icr_low)
 	 * wedged APIC cannot hang the run. */
 	for (uint32_t i = 0; i < APIC_ICR_SPINS && (*mmio(base, APIC_ICR_LOW) & APIC_ICR_BUSY); i++)
 		arch_cpu_pause();
+}
+
+void arch_apic_send_ipi(uint32_t dest, uint32_t icr_low)
+{
+	hw_apic_send(dest, icr_low);
+	/* An INIT may take processors away from the platform (smp.c). */
+	if ((icr_low & APIC_DM_MASK) == APIC_DM_INIT)
+		hw_smp_note_init(dest, icr_low);
 }

@@ -34,6 +34,7 @@ enum hw_cpu_state {
 	HW_CPU_CLAIMED,   /* a caller is filling in fn and arg */
 	HW_CPU_PENDING,   /* fn and arg are published; the processor may take them */
 	HW_CPU_RUNNING,   /* the processor is in fn */
+	HW_CPU_RESET,     /* an INIT may have taken it: start it again before use */
 };
 
 struct hw_cpu {
@@ -93,6 +94,11 @@ uint16_t hw_cpu_tss_selector(void);
 /* smp.c: starts the application processors; want = cpus= or 0 to ask the
  * processor how many there are. */
 void hw_smp_init(uint32_t want);
+/* smp.c: an INIT (ICR low icr_low) went to dest through arch_apic_send_ipi. */
+void hw_smp_note_init(uint32_t dest, uint32_t icr_low);
+
+/* apic.c: an IPI with nothing else attached (arch_apic_send_ipi notes INITs). */
+void hw_apic_send(uint32_t dest, uint32_t icr_low);
 
 /* selftest.c: selftest=smp. */
 __attribute__((noreturn)) void hw_selftest_smp(void);

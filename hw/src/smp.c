@@ -84,14 +84,14 @@ static enum start_outcome start_one(uint32_t apic_id, uint32_t area, uint32_t in
 	 * ICR write (WRMSR) is not ordered with them (SDM §11.12.3). */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 
-	arch_apic_send_ipi(apic_id, APIC_DM_INIT | APIC_INT_ASSERT);
-	arch_apic_send_ipi(apic_id, APIC_DM_INIT | APIC_INT_LEVELTRIG);
+	hw_apic_send(apic_id, APIC_DM_INIT | APIC_INT_ASSERT);
+	hw_apic_send(apic_id, APIC_DM_INIT | APIC_INT_LEVELTRIG);
 	wait_ticks(INIT_WAIT_TICKS);
 	t_sipi = arch_rdtsc();
-	arch_apic_send_ipi(apic_id, APIC_DM_STARTUP | HW_SIPI_VECTOR);
+	hw_apic_send(apic_id, APIC_DM_STARTUP | HW_SIPI_VECTOR);
 	wait_ticks(SIPI_WAIT_TICKS);
 	/* Ignored by a processor that already left wait-for-SIPI. */
-	arch_apic_send_ipi(apic_id, APIC_DM_STARTUP | HW_SIPI_VECTOR);
+	hw_apic_send(apic_id, APIC_DM_STARTUP | HW_SIPI_VECTOR);
 
 	if (!wait_online(c, t_sipi, REPORT_TICKS)) {
 		if (__atomic_exchange_n(&hw_ap_stacks[apic_id], 0, __ATOMIC_ACQ_REL) != 0)
@@ -171,6 +171,57 @@ void hw_ap_main(void)
 	}
 }
 
+/*
+ * Which processors an INIT reaches (SDM vol. 3 §11.6.1): the shorthands,
+ * a physical APIC ID or the broadcast ID. A logical destination is not
+ * resolved: every other processor is counted in, which costs at most a
+ * needless restart.
+ */
+static bool init_reaches(const struct hw_cpu *c, uint32_t dest, uint32_t icr_low, bool self)
+{
+	switch (icr_low & APIC_DEST_SHORTHAND_MASK) {
+	case APIC_DEST_SELF:
+		return self;
+	case APIC_DEST_ALLINC:
+		return true;
+	case APIC_DEST_ALLBUT:
+		return !self;
+	default:
+		break;
+	}
+	if (icr_low & APIC_DEST_LOGICAL)
+		return !self;
+	return c->apic_id == dest || dest == 0xff || dest == 0xffffffffu;
+}
+
+void hw_smp_note_init(uint32_t dest, uint32_t icr_low)
+{
+	uint32_t me = arch_cpu_index(), n = __atomic_load_n(&hw_cpu_online, __ATOMIC_ACQUIRE);
+
+	/* The level de-assert resets nothing (§10.6.1). */
+	if ((icr_low & APIC_INT_LEVELTRIG) && !(icr_low & APIC_INT_ASSERT))
+		return;
+	for (uint32_t i = 1; i < n; i++)
+		if (init_reaches(hw_cpus[i], dest, icr_low, i == me))
+			__atomic_store_n(&hw_cpus[i]->state, HW_CPU_RESET, __ATOMIC_RELEASE);
+}
+
+/*
+ * Starts again a processor an INIT may have taken: an INIT first so that it
+ * stops using its area whatever it runs, then the bring-up of hw_smp_init
+ * into the same area and index.
+ */
+static int restart(struct hw_cpu *c)
+{
+	uint32_t apic_id = c->apic_id, area = c->area, index = c->index;
+
+	hw_apic_send(apic_id, APIC_DM_INIT | APIC_INT_ASSERT);
+	wait_ticks(INIT_WAIT_TICKS);
+	memcpy(arch_phys_to_virt(HW_TRAMPOLINE_PA), hw_trampoline_start,
+	       (size_t)(hw_trampoline_end - hw_trampoline_start));
+	return start_one(apic_id, area, index) == AP_UP ? 0 : -1;
+}
+
 int arch_cpu_start(uint32_t idx, void (*fn)(void *arg), void *arg)
 {
 	struct hw_cpu *c;
@@ -180,6 +231,8 @@ int arch_cpu_start(uint32_t idx, void (*fn)(void *arg), void *arg)
 	    !fn)
 		return -1;
 	c = hw_cpus[idx];
+	if (__atomic_load_n(&c->state, __ATOMIC_ACQUIRE) == HW_CPU_RESET && restart(c) != 0)
+		return -1;
 	/* Claim first, so two callers cannot both fill the mailbox. */
 	if (!__atomic_compare_exchange_n(&c->state, &idle, HW_CPU_CLAIMED, false,
 					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))

@@ -23,6 +23,14 @@ enum hv_event_type {
 	HV_EV_MP_STATE = 8,    /* a = vcpu id, b = new mp_state */
 	HV_EV_CHECK = 9,       /* a = 1 pass / 0 fail; text = check name */
 	HV_EV_SHUTDOWN = 10,   /* a = cause */
+	HV_EV_INIT = 11,       /* a = what it did (enum hv_init_outcome) */
+	HV_EV_SIPI = 12,       /* a = vector, b = 1 started / 0 ignored */
+};
+
+/* What an INIT did to the processor that took it. */
+enum hv_init_outcome {
+	HV_INIT_WAIT_FOR_SIPI = 0, /* reset; waits for a start-up IPI */
+	HV_INIT_VMEXIT = 1,        /* #VMEXIT(INIT) from guest mode; no reset */
 };
 
 struct hv_event {
