@@ -49,7 +49,10 @@ uint32_t arch_cpu_index(void);
 uint32_t arch_cpu_count(void);
 /*
  * Start fn(arg) on processor idx (not the caller). fn runs in host mode with
- * SVM not yet enabled. Returns 0, or -1 if idx does not exist or is busy.
+ * SVM not yet enabled and GIF set. Returns 0, or -1 if idx does not exist
+ * or is busy. A processor that an INIT sent with arch_apic_send_ipi took
+ * away (reset, waiting for SIPI or running what a start-up IPI started) is
+ * taken back first, with the platform's own INIT-SIPI-SIPI.
  */
 int arch_cpu_start(uint32_t idx, void (*fn)(void *arg), void *arg);
 /* True once the processor started by arch_cpu_start has returned from fn. */
@@ -109,7 +112,12 @@ uint32_t arch_host_nmis(void);
 
 uint32_t arch_apic_read(uint32_t offset);
 void arch_apic_write(uint32_t offset, uint32_t value);
-/* ICR write: destination APIC ID and the low 32 bits of the ICR. */
+/*
+ * ICR write: destination APIC ID and the low 32 bits of the ICR. An INIT
+ * resets the processors it reaches where GIF lets it in, host code and all
+ * (what it ran never returns); a start-up IPI then runs real-mode code of
+ * the caller's below 1 MiB on them.
+ */
 void arch_apic_send_ipi(uint32_t dest, uint32_t icr_low);
 
 /* --- Console and events --------------------------------------------------- */
