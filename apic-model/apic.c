@@ -197,6 +197,11 @@ static void eoi(struct emu_cpu *cpu)
 	apic_update_intr(cpu);
 }
 
+void apic_model_eoi(struct emu_cpu *cpu)
+{
+	eoi(cpu);
+}
+
 static int lvt_index(uint32_t off)
 {
 	if (off == APIC_LVT_CMCI)

@@ -86,6 +86,8 @@ arch_fault_t apic_model_wrmsr(struct emu_cpu *cpu, uint32_t msr, uint64_t value)
 int apic_model_pending_vector(struct emu_cpu *cpu);
 /* Move the vector from IRR to ISR (interrupt acknowledge). */
 void apic_model_ack(struct emu_cpu *cpu, int vector);
+/* An EOI write, as the host's interrupt handler makes it (§11.8.5). */
+void apic_model_eoi(struct emu_cpu *cpu);
 
 /*
  * Signals for the processor model. Each returns true once per delivered

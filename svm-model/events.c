@@ -232,11 +232,12 @@ bool svm_take_events(struct emu_cpu *cpu)
 		return true;
 	}
 	/*
-	 * A physical interrupt is recognised per the host's RFLAGS.IF when
-	 * V_INTR_MASKING is set and per the guest's otherwise (§15.21.1). The
-	 * host runs with IF clear on both platforms (svm_model_host_events()).
+	 * A physical interrupt is recognised per the host's RFLAGS.IF (as it
+	 * was at VMRUN: host code does not run meanwhile) when V_INTR_MASKING
+	 * is set, and per the guest's otherwise (§15.21.1).
 	 */
-	bool intr_open = !(c->int_ctl & V_INTR_MASKING_MASK) && (rflags & X86_RFLAGS_IF);
+	bool intr_open = (c->int_ctl & V_INTR_MASKING_MASK) ? cpu->host_if
+							    : (rflags & X86_RFLAGS_IF) != 0;
 
 	if (s->intr_line && intr_open && svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_INTR)) {
 		svm_vmexit(cpu, SVM_EXIT_INTR, 0, 0);

@@ -275,25 +275,37 @@ void svm_model_halt(struct emu_cpu *cpu)
 }
 
 /*
- * The model's host runs with RFLAGS.IF clear, as the hardware image does, so
- * the events it takes are INIT (reset.c) and NMI, and only while GIF is set.
- * The NMI handler is the count behind arch_host_nmis().
+ * Events the model's host takes at an instruction boundary, all only while
+ * GIF is set: INIT (reset.c), NMI, and with RFLAGS.IF set (arch_irq_enable)
+ * maskable interrupts. The platform's handlers, as on the hardware image,
+ * only count NMIs (arch_host_nmis) and interrupts (arch_host_irqs), and
+ * signal EOI for an interrupt.
  */
 void svm_model_host_events(struct emu_cpu *cpu)
 {
 	struct svm_cpu *s = cpu->svm;
+	int vec;
 
 	emu_timed_events(cpu);
 	if (s->guest || !cpu->gif)
 		return;
 	if (cpu->apic->init_pending)
 		svm_model_init(cpu);
-	if (!s->nmi_line)
-		return;
-	s->nmi_line = false;
-	s->host_nmis++;
-	cpu->cycle += emu_costs_world(cpu->m->costs, EMU_COST_EVENT_DELIVERY);
-	emu_emit(cpu, HV_EV_DELIVER, X86_VEC_NMI, EMU_EVT_NMI, 0, 0, "host NMI");
+	if (s->nmi_line) {
+		s->nmi_line = false;
+		s->host_nmis++;
+		cpu->cycle += emu_costs_world(cpu->m->costs, EMU_COST_EVENT_DELIVERY);
+		emu_emit(cpu, HV_EV_DELIVER, X86_VEC_NMI, EMU_EVT_NMI, 0, 0, "host NMI");
+	}
+	while (cpu->host_if && (vec = apic_model_pending_vector(cpu)) >= 0) {
+		apic_model_ack(cpu, vec);
+		cpu->host_irqs++;
+		cpu->cycle += emu_costs_world(cpu->m->costs, EMU_COST_EVENT_DELIVERY);
+		emu_emit(cpu, HV_EV_DELIVER, (uint64_t)vec, EMU_EVT_INTR, 0, 0, "host interrupt");
+		/* Like the hardware image's handler: FFh is taken for spurious. */
+		if (vec != 0xff)
+			apic_model_eoi(cpu);
+	}
 }
 
 arch_fault_t svm_model_clgi(struct emu_cpu *cpu)

@@ -63,6 +63,8 @@
 	X(svm_intr_to_guest_idt) \
 	X(svm_intr_held_by_guest_if) \
 	X(svm_intr_held_by_host_if) \
+	X(svm_intr_host_if_set_exits) \
+	X(svm_host_irq_waits_for_gif) \
 	X(svm_intercept_nmi) \
 	X(svm_gif_holds_nmi) \
 	X(svm_gif_insns_need_svme) \
@@ -122,6 +124,7 @@
 	X(apic_svr_disable_masks_lvt) \
 	X(apic_tpr_ppr) \
 	X(apic_esr_send_illegal_vector) \
+	X(apic_host_irq_waits_for_if) \
 	X(svm_apic_fixed_irr_isr_eoi) \
 	X(svm_apic_icr_idle_after_delivery) \
 	X(svm_apic_svr_disabled_drops_fixed) \

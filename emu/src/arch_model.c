@@ -53,9 +53,10 @@ int arch_cpu_start(uint32_t idx, void (*fn)(void *arg), void *arg)
 	svm_model_reclaim(t);
 	if (emu_cpu_launch(t, fn, arg) != 0)
 		return -1;
-	/* fn starts with SVM off and GIF set, as the hardware image leaves a
-	 * processor between functions (hw_cpu_reset). */
+	/* fn starts with SVM off, GIF set and IF clear, as the hardware image
+	 * leaves a processor between functions (hw_cpu_reset). */
 	t->gif = true;
+	t->host_if = false;
 	t->efer &= ~X86_EFER_SVME;
 	t->vm_hsave_pa = 0;
 	/* The started processor begins now on the shared clock. */
@@ -235,6 +236,32 @@ uint32_t arch_host_nmis(void)
 
 	host_op(cpu);
 	return cpu->svm->host_nmis;
+}
+
+void arch_irq_enable(void)
+{
+	struct emu_cpu *cpu = self();
+
+	/* No boundary check: an interrupt waits out the STI shadow, so it is
+	 * taken at the next seam call (APM vol. 3 "STI"). */
+	cpu->cycle += emu_costs_world(cpu->m->costs, EMU_COST_HOST_OP);
+	cpu->host_if = true;
+}
+
+void arch_irq_disable(void)
+{
+	struct emu_cpu *cpu = self();
+
+	host_op(cpu);
+	cpu->host_if = false;
+}
+
+uint32_t arch_host_irqs(void)
+{
+	struct emu_cpu *cpu = self();
+
+	host_op(cpu);
+	return cpu->host_irqs;
 }
 
 uint32_t arch_apic_read(uint32_t offset)

@@ -251,6 +251,8 @@ struct emu_cpu {
 	void (*on_event)(struct emu_cpu *cpu);
 
 	/* Host-mode architectural state (the hypervisor runs natively). */
+	bool host_if;          /* RFLAGS.IF (arch_irq_enable/disable) */
+	uint32_t host_irqs;    /* maskable interrupts taken in host mode */
 	uint64_t efer;
 	uint64_t vm_hsave_pa;
 	uint64_t vm_cr;

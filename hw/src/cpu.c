@@ -148,6 +148,7 @@ void hw_cpu_reset(void)
 {
 	uint64_t efer = 0;
 
+	arch_irq_disable();
 	(void)arch_vmxoff();
 	(void)arch_stgi();
 	(void)arch_wrmsr(MSR_VM_HSAVE_PA, 0);

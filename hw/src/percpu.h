@@ -43,6 +43,7 @@ struct hw_cpu {
 	uint32_t apic_id;        /* initial APIC ID, CPUID Fn0000_0001 EBX[31:24] */
 	uint32_t area;           /* which of hw_cpu_areas, hence which TSS selector */
 	volatile uint32_t host_nmis;
+	volatile uint32_t host_irqs;  /* maskable interrupts taken in host mode */
 	int trap_depth;          /* hw_trap nesting: a fault while describing one */
 	const char *scenario;    /* for crash reports; NULL: none */
 	uint64_t boot_ticks;     /* TSC ticks from the first SIPI to parking; 0 for the BSP */

@@ -13,6 +13,7 @@
  * ends with HW_EXIT_BROKEN.
  */
 #include "hv/arch.h"
+#include "x86/apic.h"
 #include "hw.h"
 #include "percpu.h"
 #include "x86/cpu.h"
@@ -117,6 +118,21 @@ uint32_t arch_host_nmis(void)
 	return hw_cpu_self()->host_nmis;
 }
 
+uint32_t arch_host_irqs(void)
+{
+	return hw_cpu_self()->host_irqs;
+}
+
+void arch_irq_enable(void)
+{
+	__asm__ volatile("sti" ::: "memory");
+}
+
+void arch_irq_disable(void)
+{
+	__asm__ volatile("cli" ::: "memory");
+}
+
 void hw_trap(struct hw_frame *f)
 {
 	struct hw_cpu *c = hw_cpu_self();
@@ -126,6 +142,15 @@ void hw_trap(struct hw_frame *f)
 	 * one a scenario sent while GIF was clear, taken once GIF is set. */
 	if (f->vector == X86_VEC_NMI) {
 		c->host_nmis++;
+		return;
+	}
+	/* Vectors 32-255 come only from the local APIC: host code runs no
+	 * INT n, and the 8259s are masked. FFh is the spurious vector the
+	 * scenarios program, which takes no EOI (SDM vol. 3 §11.9). */
+	if (f->vector >= 32) {
+		c->host_irqs++;
+		if (f->vector != 0xff)
+			arch_apic_write(APIC_EOI, 0);
 		return;
 	}
 	if (fixable(f->vector) && (e = fixup_find(f->rip)) != NULL) {

@@ -4,7 +4,8 @@
  * 256-bit IRR/ISR/TMR sets, saving and restoring the registers a scenario
  * touches, bounded waits, and taking pending fixed interrupts.
  *
- * Host mode runs with RFLAGS.IF clear on both platforms, so an accepted
+ * Host mode runs with RFLAGS.IF clear on both platforms (unless a scenario
+ * sets it: svm/host_irq.c), so an accepted
  * fixed interrupt stays in the IRR. The only way to retire it is to let a
  * processor take it: conf_apic_take_one and conf_apic_drain run the
  * irq_guest payload (guest/irq.S) with IF = 1 and V_INTR_MASKING clear, so the guest's IDT

@@ -5,7 +5,7 @@
  * §15.21.2 "INTR, NMI and SMI Intercepts").
  *
  * The interrupt source is the processor's own local APIC: a self-IPI sent
- * in host mode, where RFLAGS.IF is clear on both platforms, waits in the
+ * in host mode, where RFLAGS.IF is clear (svm/host_irq.c sets it), waits in the
  * IRR (a fixed interrupt) or as a pending NMI (with GIF clear) until the
  * guest runs. Every scenario that raises a fixed interrupt lets the guest
  * take it and EOI it before it ends, so the APIC is clean for the next one.

@@ -108,6 +108,22 @@ arch_fault_t arch_vmresume(struct arch_gprs *gprs);
  */
 uint32_t arch_host_nmis(void);
 
+/*
+ * STI and CLI: RFLAGS.IF in host mode, clear whenever the platform starts
+ * a function. A maskable interrupt reaches the host only with IF and GIF
+ * set (after the one-instruction STI shadow); with V_INTR_MASKING set, the
+ * IF at VMRUN also decides whether physical interrupts reach the guest,
+ * or with the INTR intercept make it exit (APM vol. 2 §15.21.1).
+ */
+void arch_irq_enable(void);
+void arch_irq_disable(void);
+/*
+ * Maskable interrupts the calling processor has taken in host mode since
+ * the platform started. The platform's handler only counts each and
+ * signals EOI to the local APIC (none for the spurious vector FFh).
+ */
+uint32_t arch_host_irqs(void);
+
 /* --- Local APIC (register offsets as in the xAPIC page, SDM §11.4.1) ------ */
 
 uint32_t arch_apic_read(uint32_t offset);
