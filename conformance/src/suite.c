@@ -112,6 +112,7 @@
 	X(svm_mp_init_deassert_ignored) \
 	X(svm_mp_init_running_ap) \
 	X(svm_mp_hlt_wake_fixed_ipi) \
+	X(svm_mp_kick_running_vcpu) \
 	X(mp_host_init_sipi_start) \
 	X(mp_host_sipi_without_init_ignored) \
 	X(mp_host_second_sipi_ignored) \

@@ -33,6 +33,8 @@
 #define ICR_FIXED       0x4000
 
 #define WAIT_LIMIT      200000
+/* A wait with no exit at all: only a kick gets the vCPU out (about a second). */
+#define SPIN_LIMIT      100000000
 
 /* WRMSR ICR: destination in EDX (ICR 63:32), low half in EAX. */
 #define ICR(dest, low) \
@@ -210,7 +212,46 @@ PAYLOAD_LABEL(mp_guest, sleeper)
 1:	hlt
 	jmp 1b
 
-/* Vector 0x50 in (e): count, EOI, return. */
+/* (g) vCPU 1 spins in the guest with IF = 1 and no exit; a fixed IPI reaches it. */
+PAYLOAD_LABEL(mp_guest, kick)
+	mov $WAIT_LIMIT, %r9d
+.Lkick_ready:
+	cmpl $0, .Lready(%rip)
+	jnz 1f
+	pause
+	dec %r9d
+	jnz .Lkick_ready
+	jmp .Ltimeout
+1:	ICR(1, ICR_FIXED | 0x50)
+	mov $WAIT_LIMIT, %r9d
+.Lkick_woke:
+	cmpl $0, .Lwoke(%rip)
+	jnz .Ldone
+	pause
+	dec %r9d
+	jnz .Lkick_woke
+	jmp .Ltimeout
+
+/* vCPU 1 in (g), started in long mode through the API: no PAUSE, no HLT. */
+PAYLOAD_LABEL(mp_guest, spinner)
+	mov $MSR_X2APIC_SVR, %ecx
+	mov $0x1ff, %eax                  /* APIC software-enabled */
+	xor %edx, %edx
+	wrmsr
+	sti
+	movl $1, .Lready(%rip)
+	mov $SPIN_LIMIT, %r9d
+1:	cmpl $0, .Lirq_count(%rip)
+	jnz 2f
+	dec %r9d
+	jnz 1b
+2:	cli
+	mov .Lirq_count(%rip), %eax
+	mov %eax, .Lwoke(%rip)
+3:	hlt
+	jmp 3b
+
+/* Vector 0x50 in (e) and (g): count, EOI, return. */
 PAYLOAD_LABEL(mp_guest, irq_handler)
 	push %rax
 	push %rcx

@@ -80,6 +80,8 @@ CONF_PAYLOAD_LABEL(mp_guest, deassert);
 CONF_PAYLOAD_LABEL(mp_guest, init_running);
 CONF_PAYLOAD_LABEL(mp_guest, wake);
 CONF_PAYLOAD_LABEL(mp_guest, sleeper);
+CONF_PAYLOAD_LABEL(mp_guest, kick);
+CONF_PAYLOAD_LABEL(mp_guest, spinner);
 CONF_PAYLOAD_LABEL(mp_guest, irq_handler);
 CONF_PAYLOAD_LABEL(mp_guest, ap64);
 CONF_PAYLOAD_LABEL(mp_guest, sipi_vector);

@@ -52,6 +52,41 @@ CONF_SCENARIO(svm_mp_hlt_wake_fixed_ipi, "svm mp apic",
 	conf_mp_check_states(&m, 1, want, 5);
 }
 
+/* An AP spinning in the guest and a fixed IPI — Expect: kicked out, the handler runs */
+CONF_SCENARIO(svm_mp_kick_running_vcpu, "svm mp apic",
+	      "Expect: an AP that waits in the guest with IF = 1 and never exits (no PAUSE, no "
+	      "HLT) takes a fixed IPI from the BSP: the hypervisor kicks its processor out of "
+	      "guest mode with a physical IPI (#VMEXIT(INTR)), injects vector 50h, the handler "
+	      "runs once and the AP stays RUNNABLE throughout",
+	      "APM vol. 2 §15.21.1, §15.21.2; SDM vol. 3 §10.6.1; KVM kvm_vcpu_kick", conf_mp_need2)
+{
+	static const uint32_t want[] = { HV_MP_STATE_UNINITIALIZED, HV_MP_STATE_RUNNABLE,
+					 HV_MP_STATE_HALTED };
+	struct conf_mp m;
+	struct hv_vcpu *ap;
+	uint64_t stack = arch_page_alloc();
+
+	if (!stack) {
+		conf_error(ctx, "no memory for the AP's stack");
+		return;
+	}
+	if (!conf_mp_setup(ctx, &m, 2, mp_guest_kick))
+		return;
+	hv_guest_set_gate(&m.guest, WAKE_VECTOR, hv_guest_addr(&m.guest, (size_t)(
+				  mp_guest_irq_handler - mp_guest_start)));
+	ap = m.vm.vcpus[1];
+	ap->vmcb->save.rip = hv_guest_addr(&m.guest, (size_t)(mp_guest_spinner - mp_guest_start));
+	ap->vmcb->save.rsp = stack + 4096;
+	if (!conf_check_u64(ctx, "hv_vcpu_set_mp_state(RUNNABLE)",
+			    (uint64_t)(int64_t)hv_vcpu_set_mp_state(ap, HV_MP_STATE_RUNNABLE), HV_OK))
+		return;
+	if (!conf_mp_run(&m))
+		return;
+	conf_check_u64(ctx, "handler runs", *conf_mp_u32(&m, mp_guest_irq_count), 1);
+	conf_check_u64(ctx, "handler runs seen by the spinning AP", *conf_mp_u32(&m, mp_guest_woke), 1);
+	conf_mp_check_states(&m, 1, want, 3);
+}
+
 static uint32_t seen_old, seen_new, seen_calls;
 
 static void count_change(struct hv_vcpu *vcpu, uint32_t old_state, uint32_t new_state, void *arg)

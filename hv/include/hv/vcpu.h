@@ -172,7 +172,16 @@ struct hv_vcpu {
 		uint32_t events;      /* HV_MP_EVENT_* */
 		uint32_t sipi_vector; /* of the latest SIPI */
 		uint32_t nmis;        /* NMI IPIs not yet queued */
+		uint32_t posts;       /* bumped after every send (the entry's last look) */
 	} mailbox;
+	/*
+	 * Kicks (hv/src/core/mp.c): set by the vCPU's processor from just
+	 * before its last look at the mailbox until the #VMEXIT; a sender that
+	 * sees it sends a physical IPI to host_apic_id, the APIC ID of the
+	 * processor that runs the vCPU.
+	 */
+	uint32_t in_guest;
+	uint32_t host_apic_id;
 };
 
 /* Bits of hv_vcpu.mailbox.events. */

@@ -13,14 +13,18 @@
  * the guest's entry; the others start UNINITIALIZED and wait for INIT and
  * SIPI (or for hv_vcpu_set_mp_state).
  *
- * Signalling between processors goes through memory only: an IPI sets
- * bits in the target's IRR or mailbox (hv_vcpu.mailbox) with __atomic
- * builtins. A vCPU that is not RUNNABLE does not enter the guest; its
- * processor polls the mailbox with arch_cpu_pause(). A RUNNABLE vCPU
- * takes its mailbox before every VMRUN, that is after every #VMEXIT; no
- * IPI is sent to make a running guest exit (an NMI would reach the guest).
- * Guests that wait for another vCPU must therefore exit now and then: spin
- * with PAUSE (intercepted for VM vCPUs) or HLT.
+ * Signalling between processors goes through memory: an IPI sets bits in
+ * the target's IRR or mailbox (hv_vcpu.mailbox) with __atomic builtins. A
+ * vCPU that is not RUNNABLE does not enter the guest; its processor polls
+ * the mailbox with arch_cpu_pause(). A RUNNABLE vCPU takes its mailbox
+ * before every VMRUN; one that is in guest mode is kicked out, as KVM does:
+ * the sender sends a fixed physical IPI with HV_KICK_VECTOR to the
+ * processor that runs it, which enters every guest with the host's IF set
+ * and the INTR intercept on, so the IPI is a #VMEXIT(INTR); after the exit
+ * STGI lets the host take it (the platform's handler EOIs it). So a guest
+ * may wait for another vCPU however it likes; hv_vm_stop kicks every vCPU
+ * too. Each processor that runs a vCPU has its APIC software-enabled for
+ * the kicks (and leaves it so).
  *
  * Who may include it: hv/, conformance/.
  */
@@ -33,6 +37,8 @@
 #include "hv/vcpu.h"
 
 #define HV_VM_MAX_VCPUS 16u
+/* The physical vector of kicks: the highest priority class, so no TPR holds it. */
+#define HV_KICK_VECTOR 0xf2u
 
 struct hv_vm;
 

@@ -14,6 +14,14 @@
  * processor that runs it. An INIT replaces a SIPI still in the mailbox, and
  * the target handles INIT before SIPI, as KVM's kvm_apic_accept_events
  * does: INIT-SIPI sent back to back still boots the vCPU.
+ *
+ * A target in guest mode is kicked out with a physical IPI, as KVM's
+ * kvm_vcpu_kick does. The target publishes in_guest, then looks at
+ * mailbox.posts once more before VMRUN; a sender bumps posts, then looks at
+ * in_guest (both with full fences). So either the target sees the post and
+ * does not enter, or the sender sees in_guest and sends the IPI: the
+ * physical APIC holds it until VMRUN, where with the host's IF set and
+ * V_INTR_MASKING it becomes #VMEXIT(INTR) (APM vol. 2 §15.21.1).
  */
 #include "hv/arch.h"
 #include "hv/vcpu.h"
@@ -21,6 +29,7 @@
 #include "hv/vm.h"
 #include "mp.h"
 #include "x86/apic.h"
+#include "x86/msr.h"
 
 void hv_mp_deliver(struct hv_vcpu *target, uint32_t dm, uint8_t vector)
 {
@@ -48,8 +57,46 @@ void hv_mp_deliver(struct hv_vcpu *target, uint32_t dm, uint8_t vector)
 		break;
 	default:
 		/* SMI and ExtINT have no meaning for these guests: not delivered. */
-		break;
+		return;
 	}
+	__atomic_fetch_add(&target->mailbox.posts, 1, __ATOMIC_SEQ_CST);
+	hv_mp_kick(target);
+}
+
+void hv_mp_kick(struct hv_vcpu *target)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&target->in_guest, __ATOMIC_RELAXED))
+		arch_apic_send_ipi(__atomic_load_n(&target->host_apic_id, __ATOMIC_RELAXED),
+				   APIC_INT_ASSERT | APIC_DM_FIXED | HV_KICK_VECTOR);
+}
+
+void hv_mp_processor_setup(struct hv_vcpu *vcpu)
+{
+	uint64_t base = 0;
+	uint32_t id = arch_apic_read(APIC_ID), svr = arch_apic_read(APIC_SVR);
+
+	(void)arch_rdmsr(MSR_IA32_APIC_BASE, &base);
+	/* The ID register holds the ID in bits 31:24 in xAPIC mode (§11.4.6). */
+	__atomic_store_n(&vcpu->host_apic_id, (base & MSR_APIC_BASE_EXTD) ? id : id >> 24,
+			 __ATOMIC_RELEASE);
+	if (!(svr & APIC_SVR_ENABLE))
+		arch_apic_write(APIC_SVR, svr | APIC_SVR_ENABLE);
+}
+
+bool hv_mp_enter_begin(struct hv_vcpu *vcpu, uint32_t posts_seen)
+{
+	__atomic_store_n(&vcpu->in_guest, 1, __ATOMIC_SEQ_CST);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&vcpu->mailbox.posts, __ATOMIC_ACQUIRE) == posts_seen)
+		return true;
+	__atomic_store_n(&vcpu->in_guest, 0, __ATOMIC_RELEASE);
+	return false;
+}
+
+void hv_mp_enter_end(struct hv_vcpu *vcpu)
+{
+	__atomic_store_n(&vcpu->in_guest, 0, __ATOMIC_RELEASE);
 }
 
 /*

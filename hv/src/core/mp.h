@@ -15,6 +15,23 @@
 /* Delivers one interrupt of ICR delivery mode dm (APIC_DM_*) to target. */
 void hv_mp_deliver(struct hv_vcpu *target, uint32_t dm, uint8_t vector);
 
+/* Sends a vCPU that is in guest mode the kick IPI (HV_KICK_VECTOR). */
+void hv_mp_kick(struct hv_vcpu *target);
+
+/*
+ * On the processor about to run vcpu: its APIC ID for kicks, and its APIC
+ * software-enabled so that kicks are accepted (SDM vol. 3 §11.4.7.2).
+ */
+void hv_mp_processor_setup(struct hv_vcpu *vcpu);
+
+/*
+ * Right before an entry: publishes "in guest", then looks at the mailbox
+ * once more. False (and "in guest" withdrawn) when something was posted
+ * since posts_seen: take it first. hv_mp_enter_end after the #VMEXIT.
+ */
+bool hv_mp_enter_begin(struct hv_vcpu *vcpu, uint32_t posts_seen);
+void hv_mp_enter_end(struct hv_vcpu *vcpu);
+
 /*
  * On the vCPU's own processor: takes the mailbox (INIT, then SIPI, then
  * NMIs), then waits with arch_cpu_pause() while the vCPU is not RUNNABLE.

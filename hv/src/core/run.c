@@ -87,6 +87,7 @@ int hv_vcpu_run(struct hv_vcpu *vcpu, struct hv_exit *exit)
 		hv_vcpu_set_mp_state(vcpu, HV_MP_STATE_RUNNABLE);
 	vcpu->internal_exits = 0;
 	for (;;) {
+		uint32_t seen = __atomic_load_n(&vcpu->mailbox.posts, __ATOMIC_ACQUIRE);
 		arch_fault_t fault;
 		int r;
 
@@ -94,8 +95,13 @@ int hv_vcpu_run(struct hv_vcpu *vcpu, struct hv_exit *exit)
 			exit->reason = HV_EXIT_INTR;
 			return HV_OK;
 		}
+		/* Posted after the look above: take it before entering (mp.c). */
+		if (vcpu->vm && !hv_mp_enter_begin(vcpu, seen))
+			continue;
 		inject_events(vcpu);
 		fault = hv_vcpu_enter(vcpu);
+		if (vcpu->vm)
+			hv_mp_enter_end(vcpu);
 		if (fault != ARCH_OK) {
 			exit->reason = HV_EXIT_INTERNAL_ERROR;
 			exit->internal.suberror = HV_INTERNAL_ENTRY_FAULT;

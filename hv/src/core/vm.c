@@ -7,6 +7,7 @@
 #include "hv/svm.h"
 #include "hv/vcpu.h"
 #include "hv/vm.h"
+#include "mp.h"
 
 #define PAGE_SIZE 4096u
 
@@ -48,7 +49,11 @@ struct hv_vcpu *hv_vm_vcpu(struct hv_vm *vm, uint32_t id)
 
 void hv_vm_stop(struct hv_vm *vm)
 {
-	__atomic_store_n(&vm->stop, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&vm->stop, 1, __ATOMIC_SEQ_CST);
+	/* Out of guest mode now rather than at some later exit (mp.c). */
+	for (uint32_t i = 0; i < vm->nr_vcpus; i++)
+		if (vm->vcpus[i] && vm->vcpus[i]->vm)
+			hv_mp_kick(vm->vcpus[i]);
 }
 
 bool hv_vm_stopped(const struct hv_vm *vm)
@@ -60,6 +65,7 @@ static void vcpu_loop(struct hv_vcpu *vcpu)
 {
 	struct hv_vm *vm = vcpu->vm;
 
+	hv_mp_processor_setup(vcpu);
 	for (;;) {
 		struct hv_exit exit;
 

@@ -38,8 +38,10 @@ void svm_setup_mp(struct hv_vcpu *vcpu)
 	for (uint32_t msr = APIC_X2APIC_MSR_FIRST; msr <= APIC_X2APIC_MSR_LAST; msr++)
 		hv_msrpm_set(vmcb, msr, true, true);
 	hv_vmcb_intercept(vmcb, VMCB_INTERCEPT_MISC1,
-			  INTERCEPT_MSR_PROT | INTERCEPT_CPUID | INTERCEPT_HLT | INTERCEPT_PAUSE, true);
-	/* Physical interrupts follow the host's IF, virtual ones the guest's (§15.21.1). */
+			  INTERCEPT_MSR_PROT | INTERCEPT_CPUID | INTERCEPT_HLT | INTERCEPT_PAUSE |
+			  INTERCEPT_INTR, true);
+	/* Physical interrupts follow the host's IF, virtual ones the guest's
+	 * (§15.21.1): a kick IPI exits (hv/vm.h). */
 	vmcb->control.int_ctl |= V_INTR_MASKING_MASK;
 }
 

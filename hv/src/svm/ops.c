@@ -43,9 +43,24 @@ int svm_vcpu_setup(struct hv_vcpu *vcpu)
 
 arch_fault_t svm_vcpu_enter(struct hv_vcpu *vcpu)
 {
+	arch_fault_t f;
+
 	/* The core edits the VMCB between runs; let nothing be cached (APM §15.15). */
 	vcpu->vmcb->control.clean = 0;
-	return arch_vmrun(vcpu->vmcb_pa, &vcpu->gprs);
+	if (!vcpu->vm)
+		return arch_vmrun(vcpu->vmcb_pa, &vcpu->gprs);
+	/*
+	 * A vCPU of a VM can be kicked (hv/vm.h): GIF clear, then the host's IF
+	 * set for VMRUN, so that a kick IPI, held by GIF until then, makes the
+	 * guest exit (§15.21.1). After the exit STGI lets the host take it
+	 * (the platform's handler EOIs it); CLI leaves the host as it was.
+	 */
+	(void)arch_clgi();
+	arch_irq_enable();
+	f = arch_vmrun(vcpu->vmcb_pa, &vcpu->gprs);
+	(void)arch_stgi();
+	arch_irq_disable();
+	return f;
 }
 
 uint64_t svm_get_rip(struct hv_vcpu *vcpu)
