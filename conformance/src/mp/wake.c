@@ -8,6 +8,34 @@
 
 #define WAKE_VECTOR 0x50u
 
+/*
+ * A VM of two vCPUs: vCPU 0 at the mp_guest label bsp, vCPU 1 made RUNNABLE
+ * in long mode at ap on a stack of its own, vector 50h on irq_handler. Runs
+ * it; false (ERROR or FAIL recorded) unless vCPU 0 reached MARK_DONE.
+ */
+static bool run_bsp_and_ap(struct conf_ctx *ctx, struct conf_mp *m, const uint8_t *bsp,
+			   const uint8_t *ap_code)
+{
+	struct hv_vcpu *ap;
+	uint64_t stack = arch_page_alloc();
+
+	if (!stack) {
+		conf_error(ctx, "no memory for the AP's stack");
+		return false;
+	}
+	if (!conf_mp_setup(ctx, m, 2, bsp))
+		return false;
+	hv_guest_set_gate(&m->guest, WAKE_VECTOR, hv_guest_addr(&m->guest, (size_t)(
+				  mp_guest_irq_handler - mp_guest_start)));
+	ap = m->vm.vcpus[1];
+	ap->vmcb->save.rip = hv_guest_addr(&m->guest, (size_t)(ap_code - mp_guest_start));
+	ap->vmcb->save.rsp = stack + 4096;
+	if (!conf_check_u64(ctx, "hv_vcpu_set_mp_state(RUNNABLE)",
+			    (uint64_t)(int64_t)hv_vcpu_set_mp_state(ap, HV_MP_STATE_RUNNABLE), HV_OK))
+		return false;
+	return conf_mp_run(m);
+}
+
 /* A halted AP and a fixed IPI from the BSP — Expect: woken, the handler runs once, EOI clears ISR */
 CONF_SCENARIO(svm_mp_hlt_wake_fixed_ipi, "svm mp apic",
 	      "Expect: HLT with IF = 1 makes the AP HALTED; a fixed IPI (ICR 4050h) from the BSP "
@@ -20,25 +48,11 @@ CONF_SCENARIO(svm_mp_hlt_wake_fixed_ipi, "svm mp apic",
 					 HV_MP_STATE_HALTED };
 	struct conf_mp m;
 	struct hv_vcpu *ap;
-	uint64_t stack = arch_page_alloc();
 	uint32_t isr = 0, irr = 0;
 
-	if (!stack) {
-		conf_error(ctx, "no memory for the AP's stack");
+	if (!run_bsp_and_ap(ctx, &m, mp_guest_wake, mp_guest_sleeper))
 		return;
-	}
-	if (!conf_mp_setup(ctx, &m, 2, mp_guest_wake))
-		return;
-	hv_guest_set_gate(&m.guest, WAKE_VECTOR, hv_guest_addr(&m.guest, (size_t)(
-				  mp_guest_irq_handler - mp_guest_start)));
 	ap = m.vm.vcpus[1];
-	ap->vmcb->save.rip = hv_guest_addr(&m.guest, (size_t)(mp_guest_sleeper - mp_guest_start));
-	ap->vmcb->save.rsp = stack + 4096;
-	if (!conf_check_u64(ctx, "hv_vcpu_set_mp_state(RUNNABLE)",
-			    (uint64_t)(int64_t)hv_vcpu_set_mp_state(ap, HV_MP_STATE_RUNNABLE), HV_OK))
-		return;
-	if (!conf_mp_run(&m))
-		return;
 	conf_check_u64(ctx, "syncs", m.nsyncs, 1);
 	conf_check_u64(ctx, "AP MP state before the IPI", m.sync_state[0], HV_MP_STATE_HALTED);
 	conf_check_u64(ctx, "handler runs", *conf_mp_u32(&m, mp_guest_irq_count), 1);
@@ -63,24 +77,8 @@ CONF_SCENARIO(svm_mp_kick_running_vcpu, "svm mp apic",
 	static const uint32_t want[] = { HV_MP_STATE_UNINITIALIZED, HV_MP_STATE_RUNNABLE,
 					 HV_MP_STATE_HALTED };
 	struct conf_mp m;
-	struct hv_vcpu *ap;
-	uint64_t stack = arch_page_alloc();
 
-	if (!stack) {
-		conf_error(ctx, "no memory for the AP's stack");
-		return;
-	}
-	if (!conf_mp_setup(ctx, &m, 2, mp_guest_kick))
-		return;
-	hv_guest_set_gate(&m.guest, WAKE_VECTOR, hv_guest_addr(&m.guest, (size_t)(
-				  mp_guest_irq_handler - mp_guest_start)));
-	ap = m.vm.vcpus[1];
-	ap->vmcb->save.rip = hv_guest_addr(&m.guest, (size_t)(mp_guest_spinner - mp_guest_start));
-	ap->vmcb->save.rsp = stack + 4096;
-	if (!conf_check_u64(ctx, "hv_vcpu_set_mp_state(RUNNABLE)",
-			    (uint64_t)(int64_t)hv_vcpu_set_mp_state(ap, HV_MP_STATE_RUNNABLE), HV_OK))
-		return;
-	if (!conf_mp_run(&m))
+	if (!run_bsp_and_ap(ctx, &m, mp_guest_kick, mp_guest_spinner))
 		return;
 	conf_check_u64(ctx, "handler runs", *conf_mp_u32(&m, mp_guest_irq_count), 1);
 	conf_check_u64(ctx, "handler runs seen by the spinning AP", *conf_mp_u32(&m, mp_guest_woke), 1);
