@@ -294,6 +294,34 @@ void svm_model_iret_completed(struct emu_cpu *cpu)
 	s->guest_nmi_blocked = false;
 }
 
+/*
+ * A #PF under nested paging may come from a guest page table the nested
+ * tables do not map: QEMU's walk read it as nothing. The model walks
+ * again; if it meets such an entry first, the fault is #NPF on the guest's
+ * walk (§15.25.6): exit_info_1 bit 33 instead of bit 32, exit_info_2 the
+ * entry's guest-physical address. The walker's accesses are user accesses
+ * and, since they may set A/D bits, writes — as KVM's nested walk and QEMU
+ * treat them.
+ */
+static bool table_walk_npf(struct emu_cpu *cpu)
+{
+	uint32_t err = cpu->stop_error, pfe;
+	enum emu_access acc = (err & X86_PF_W) ? EMU_ACC_WRITE :
+			      (err & X86_PF_ID) ? EMU_ACC_FETCH : EMU_ACC_READ;
+	struct svm_npt_leaf leaf;
+	uint64_t pa, info;
+
+	cpu->walk_gpa_valid = false;
+	if (emu_translate(cpu, cpu->stop_cr2, acc, (err & X86_PF_U) != 0, &pa, &pfe) == 0 ||
+	    !cpu->walk_gpa_valid)
+		return false;
+	cpu->walk_gpa_valid = false;
+	if (svm_npt_walk(cpu, cpu->walk_gpa, EMU_ACC_WRITE, false, &leaf, &info) == 0)
+		return false; /* reachable, but outside RAM: a plain #PF */
+	svm_vmexit(cpu, SVM_EXIT_NPF, (info & ~SVM_NPF_FINAL) | SVM_NPF_TABLE, cpu->walk_gpa);
+	return true;
+}
+
 /* Exceptions that Unicorn reported from a guest instruction. */
 void svm_handle_exception(struct emu_cpu *cpu)
 {
@@ -343,6 +371,8 @@ void svm_handle_exception(struct emu_cpu *cpu)
 		ev.error = cpu->stop_error;
 	}
 	emu_cpustate_clear_exception(cpu);
+	if (vec == X86_VEC_PF && cpu->svm->npt && table_walk_npf(cpu))
+		return;
 	/* The faulting address as QEMU first reported it (see the engine's hook). */
 	if (vec == X86_VEC_PF)
 		emu_reg_set(cpu, UC_X86_REG_CR2, cpu->stop_cr2);

@@ -59,6 +59,7 @@
 	X(svm_npt_store_sets_dirty) \
 	X(svm_npt_fault_not_present) \
 	X(svm_npt_fault_write_protect) \
+	X(svm_npt_fault_guest_table) \
 	X(svm_intercept_intr) \
 	X(svm_intr_to_guest_idt) \
 	X(svm_intr_held_by_guest_if) \

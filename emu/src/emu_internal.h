@@ -135,7 +135,10 @@ enum emu_access { EMU_ACC_READ = 0, EMU_ACC_WRITE = 1, EMU_ACC_FETCH = 2 };
 /*
  * Translate a linear address under the processor's current paging mode.
  * Returns 0 and *pa, or -1 with *pf_error (#PF error code) on a fault.
- * Sets accessed/dirty bits as the walk would.
+ * Sets accessed/dirty bits as the walk would. Under nested paging a table
+ * entry the walk cannot reach reads as all ones, and the first such entry's
+ * guest-physical address is left in cpu->walk_gpa (walk_gpa_valid set;
+ * the caller clears it).
  */
 int emu_translate(struct emu_cpu *cpu, uint64_t la, enum emu_access acc, bool user,
 		  uint64_t *pa, uint32_t *pf_error);
@@ -283,6 +286,8 @@ struct emu_cpu {
 	 */
 	bool gpa_mode;
 	bool mem_hook;         /* the RIP-syncing memory hook exact #NPF needs is in */
+	bool walk_gpa_valid;   /* emu_translate met a table entry it could not reach */
+	uint64_t walk_gpa;     /* ... at this guest-physical address */
 	uint64_t *gpa_pages;
 	uint32_t ngpa_pages, cap_gpa_pages;
 	uint64_t tlb_ncr3;

@@ -660,12 +660,17 @@ void emu_engine_gpa_touch(struct emu_cpu *cpu, uint64_t gpa)
 		if (cpu->gpa_pages[i] == (gpa & ~0xfffull))
 			return;
 	}
-	/* QEMU reads the guest's page tables without any hook seeing it. */
-	if (svm_npt_walk(cpu, gpa, EMU_ACC_READ, true, &leaf, &info) != 0 ||
-	    !(host = emu_ram_ptr(cpu->m, leaf.hpa, 4096)))
-		emu_fatal(cpu, "a guest page table at guest-physical %#llx is not in RAM through "
-			  "the nested page tables; #NPF on the guest's own table walk is not "
-			  "modelled", (unsigned long long)gpa);
+	/*
+	 * QEMU reads the guest's page tables without any hook seeing it. A
+	 * table the nested tables do not map stays unmapped: QEMU's walk then
+	 * raises #PF, which the SVM model turns into the #NPF of the walk.
+	 */
+	if (svm_npt_walk(cpu, gpa, EMU_ACC_READ, true, &leaf, &info) != 0)
+		return;
+	if (!(host = emu_ram_ptr(cpu->m, leaf.hpa, 4096)))
+		emu_fatal(cpu, "a guest page table at guest-physical %#llx is outside RAM "
+			  "(system-physical %#llx)", (unsigned long long)gpa,
+			  (unsigned long long)leaf.hpa);
 	if (uc_mem_map_ptr(cpu->uc, leaf.page_gpa, 4096, leaf_prot(&leaf, false), host) !=
 	    UC_ERR_OK)
 		emu_fatal(cpu, "mapping guest page table %#llx", (unsigned long long)gpa);

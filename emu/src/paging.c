@@ -16,6 +16,12 @@ static bool read_pte(struct emu_cpu *cpu, uint64_t pa, unsigned size, uint64_t *
 	void *p = emu_gpa_ptr(cpu, pa, size);
 
 	if (!p) {
+		/* Under nested paging: the first table entry the walk could not
+		 * reach, for a #NPF on the guest's own walk (svm-model/events.c). */
+		if (cpu->gpa_mode && !cpu->walk_gpa_valid) {
+			cpu->walk_gpa_valid = true;
+			cpu->walk_gpa = pa;
+		}
 		/* Non-existent memory reads as all ones (no device answers). */
 		*v = ~0ull;
 		return false;

@@ -25,6 +25,7 @@ CONF_PAYLOAD_LABEL(npt_guest, store);
 #define NPF_RW    (1ull << 1)
 #define NPF_US    (1ull << 2)
 #define NPF_FINAL (1ull << 32)
+#define NPF_TABLE (1ull << 33)
 
 static const char *np_unsupported(void)
 {
@@ -38,6 +39,7 @@ static const char *np_unsupported(void)
 
 struct npt {
 	uint64_t pt, data, data_ro;
+	uint64_t pd[4];     /* nested page directories, 1 GiB each */
 };
 
 static bool setup(struct conf_ctx *ctx, struct conf_svm *s, struct npt *n)
@@ -65,6 +67,7 @@ static bool setup(struct conf_ctx *ctx, struct conf_svm *s, struct npt *n)
 			return false;
 		}
 		p2 = arch_phys_to_virt(pd);
+		n->pd[i] = pd;
 		p3[i] = pd | NPT_RWU;
 		for (unsigned j = 0; j < 512; j++)
 			p2[j] = ((uint64_t)(i * 512 + j) << 21) | NPT_RWU | X86_PTE_PS;
@@ -168,4 +171,59 @@ CONF_SCENARIO(svm_npt_fault_write_protect, "svm npt",
 		       NPF_P | NPF_RW | NPF_US | NPF_FINAL);
 	conf_check_u64(ctx, "exit_info_2 (GPA)", s.vmcb->control.exit_info_2, GPA_RO);
 	conf_check_u64(ctx, "page", *(volatile uint64_t *)arch_phys_to_virt(n.data_ro), 0);
+}
+
+/*
+ * Leaves the 4 KiB guest-physical page at gpa not present in the nested
+ * tables (the rest of its 2 MiB stays mapped one to one). False when out of
+ * pages or when gpa is not below 4 GiB.
+ */
+static bool unmap_4k(struct npt *n, uint64_t gpa)
+{
+	uint64_t pt = arch_page_alloc(), base = gpa & ~0x1fffffull, *t;
+
+	if (!pt || gpa >= (4ull << 30))
+		return false;
+	t = arch_phys_to_virt(pt);
+	for (unsigned i = 0; i < 512; i++)
+		t[i] = (base + ((uint64_t)i << 12)) | NPT_RWU;
+	t[(gpa >> 12) & 511] = 0;
+	((uint64_t *)arch_phys_to_virt(n->pd[gpa >> 30]))[(gpa >> 21) & 511] = pt | NPT_RWU;
+	return true;
+}
+
+/* A guest page directory the nested tables leave not present — Expect: #NPF on the walk (bit 33) */
+CONF_SCENARIO(svm_npt_fault_guest_table, "svm npt",
+	      "Expect: a guest load whose own page walk reaches a page directory that the nested "
+	      "tables leave not present gives #VMEXIT(NPF) with exit_info_1 = RW | US | "
+	      "guest-table (bit 33, not bit 32: the walk's accesses are user writes), "
+	      "exit_info_2 = the GPA of the directory entry, RIP at the load",
+	      "APM vol. 2 §15.25.6; KVM paging_tmpl.h (nested walk access)", np_unsupported)
+{
+	struct conf_svm s;
+	struct npt n;
+	uint64_t pdpt, pd1;
+
+	if (!setup(ctx, &s, &n))
+		return;
+	/* The guest's directory for 1-2 GiB: PML4[0] -> PDPT[1]. */
+	pdpt = ((uint64_t *)arch_phys_to_virt(s.guest.cr3))[0] & 0x000ffffffffff000ull;
+	pd1 = ((uint64_t *)arch_phys_to_virt(pdpt))[1] & 0x000ffffffffff000ull;
+	if (!unmap_4k(&n, pd1)) {
+		conf_error(ctx, "cannot unmap the guest's page directory at %#llx",
+			   (unsigned long long)pd1);
+		return;
+	}
+	s.vcpu.gprs.rbx = GPA_REMAP;
+	s.vmcb->save.rax = 0x2222;
+	conf_svm_start_at(&s, npt_guest_load);
+	if (!conf_svm_run_expect(ctx, &s, SVM_EXIT_NPF, "a load through an unmapped guest table"))
+		return;
+	conf_check_u64(ctx, "exit_info_1", s.vmcb->control.exit_info_1,
+		       NPF_RW | NPF_US | NPF_TABLE);
+	/* Entry 0 of the directory: 1 GiB is the start of its range. */
+	conf_check_u64(ctx, "exit_info_2 (GPA of the directory entry)",
+		       s.vmcb->control.exit_info_2, pd1);
+	conf_check_u64(ctx, "RIP", s.vmcb->save.rip, conf_svm_addr(&s, npt_guest_load));
+	conf_check_u64(ctx, "RAX (the load did not complete)", s.vmcb->save.rax, 0x2222);
 }
