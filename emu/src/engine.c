@@ -291,7 +291,7 @@ static bool hook_unmapped(uc_engine *uc, uc_mem_type type, uint64_t address, int
 
 	(void)size, (void)value;
 	if (cpu->gpa_mode)
-		return gpa_fill(uc, cpu, address & ~0xfffull, access_of(type));
+		return gpa_fill(uc, cpu, address, access_of(type));
 	if (bus_page(cpu, address))
 		return true;
 	cpu->fault_la = address;
@@ -327,6 +327,14 @@ int emu_engine_add_trap_site(struct emu_cpu *cpu, uint64_t la)
 	cpu->ntrap_sites++;
 	/* Hooks reach only code translated after them: retranslate this one. */
 	uc_ctl_remove_cache(cpu->uc, la, la + 1);
+	/*
+	 * Under nested paging uc_ctl_remove_cache returns success but drops
+	 * nothing (measured: an intercepted CPUID ran natively), so the
+	 * restart flushes the engine's TLB, which makes Unicorn look the block
+	 * up again. Not from inside the hook: Unicorn crashes.
+	 */
+	if (cpu->gpa_mode)
+		cpu->tb_flush_pending = true;
 	return 1;
 }
 
@@ -366,8 +374,13 @@ enum emu_stop emu_engine_run(struct emu_cpu *cpu)
 			cpu->stop_rip_fixup = false;
 			emu_reg_set(cpu, UC_X86_REG_RIP, cpu->stop_rip);
 		}
-		if (cpu->stop == EMU_STOP_RESTART)
+		if (cpu->stop == EMU_STOP_RESTART) {
+			if (cpu->tb_flush_pending) {
+				cpu->tb_flush_pending = false;
+				uc_ctl_flush_tlb(cpu->uc);
+			}
 			continue;
+		}
 		if (cpu->stop == EMU_STOP_NONE && cpu->exit_armed && e == UC_ERR_OK &&
 		    emu_linear(cpu, emu_reg_get(cpu, UC_X86_REG_RIP)) == cpu->exit_armed) {
 			/* Stopped at the armed boundary: the rest of the block did not run. */
@@ -617,7 +630,8 @@ static uint32_t leaf_prot(const struct svm_npt_leaf *l, bool write)
 	       (l->writable && (l->dirty || write) ? UC_PROT_WRITE : 0);
 }
 
-/* Map the guest-physical page at gpa as the nested page tables say. */
+/* Map the guest-physical page of gpa as the nested page tables say; a
+ * #NPF reports gpa itself, not its page (APM vol. 2 §15.25.6). */
 static bool gpa_fill(uc_engine *uc, struct emu_cpu *cpu, uint64_t gpa, enum emu_access acc)
 {
 	struct svm_npt_leaf leaf;
