@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * #VMEXIT (APM vol. 2 §15.6): guest state back into the VMCB, the exit code
- * and information fields, EXITINTINFO for an event cut short, NRIP (§15.7.1)
- * and the virtual-interrupt state in int_ctl and int_state.
+ * and information fields, EXITINTINFO for an event cut short, NRIP (§15.7.1),
+ * the guest instruction bytes of decode assists (§15.8.4) and the
+ * virtual-interrupt state in int_ctl and int_state.
  */
 #include <string.h>
 
@@ -63,6 +64,54 @@ void svm_save_guest(struct emu_cpu *cpu)
 		v->control.int_state |= SVM_GUEST_INTERRUPT_MASK;
 }
 
+/*
+ * Up to SVM_INSN_BYTES_MAX bytes from the guest's CS:RIP, read as the
+ * guest's data (its page tables, then the nested ones), stopping at the
+ * first byte that cannot be read: a page not present at either level, no
+ * memory there, the CS limit outside 64-bit mode.
+ */
+static unsigned fetch_insn_bytes(struct emu_cpu *cpu, const struct vmcb_save_area *sa,
+				 uint8_t *buf)
+{
+	bool mode64 = (sa->efer & X86_EFER_LMA) && (sa->cs.attrib & X86_SEG_L);
+	unsigned n;
+
+	for (n = 0; n < SVM_INSN_BYTES_MAX; n++) {
+		uint64_t rip = sa->rip + n, pa;
+		uint32_t pf_error;
+		const uint8_t *p;
+
+		if (!mode64 && rip > sa->cs.limit)
+			break;
+		if (emu_translate(cpu, emu_linear(cpu, rip), EMU_ACC_READ, false, &pa, &pf_error) != 0 ||
+		    !(p = emu_gpa_ptr(cpu, pa, 1)))
+			break;
+		buf[n] = *p;
+	}
+	return n;
+}
+
+/*
+ * Decode assists on #NPF and an intercepted #PF (APM vol. 2 §15.8.4): the
+ * count of guest instruction bytes in bits 3:0 of byte 0D0h, the bytes
+ * after it. Filled only for a data access: an instruction-fetch fault
+ * provides none. Every other #VMEXIT clears the count; the model clears
+ * the unused bytes too, where hardware may leave them.
+ */
+static void insn_bytes(struct emu_cpu *cpu, struct vmcb *v, uint64_t code, uint64_t info1)
+{
+	struct vmcb_control_area *c = &v->control;
+	bool data_fault = (code == SVM_EXIT_NPF && !(info1 & SVM_NPF_ID)) ||
+			  (code == SVM_EXIT_EXCP_BASE + X86_VEC_PF && !(info1 & X86_PF_ID));
+
+	c->insn_len = 0;
+	if (code != SVM_EXIT_NPF && code != SVM_EXIT_EXCP_BASE + X86_VEC_PF)
+		return;
+	memset(c->insn_bytes, 0, sizeof(c->insn_bytes));
+	if (data_fault)
+		c->insn_len = (uint8_t)fetch_insn_bytes(cpu, &v->save, c->insn_bytes);
+}
+
 static void do_exit(struct emu_cpu *cpu, uint64_t code, uint64_t info1, uint64_t info2,
 		    uint64_t nrip)
 {
@@ -70,6 +119,8 @@ static void do_exit(struct emu_cpu *cpu, uint64_t code, uint64_t info1, uint64_t
 	struct vmcb *v = s->vmcb;
 
 	svm_save_guest(cpu);
+	/* While the guest's paging and nested paging are still in effect. */
+	insn_bytes(cpu, v, code, info1);
 	v->control.exit_code = code;
 	v->control.exit_info_1 = info1;
 	v->control.exit_info_2 = info2;

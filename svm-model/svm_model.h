@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "emu/src/emu_internal.h"
+#include "x86/svm.h"
 
 /* Per-processor SVM state. */
 struct svm_cpu {
@@ -84,13 +85,7 @@ void svm_model_reclaim(struct emu_cpu *cpu);
 void svm_run_loop(struct emu_cpu *cpu);
 
 /* npt.c: nested paging (§15.25). */
-#define SVM_NPF_P     (1ull << 0)
-#define SVM_NPF_RW    (1ull << 1)
-#define SVM_NPF_US    (1ull << 2)
-#define SVM_NPF_RSV   (1ull << 3)
-#define SVM_NPF_ID    (1ull << 4)
-#define SVM_NPF_FINAL (1ull << 32) /* the fault was on the final guest-physical access */
-#define SVM_NPF_TABLE (1ull << 33) /* ... on an access of the guest's page tables */
+/* exit_info_1 bits: SVM_NPF_* in x86/svm.h. */
 struct svm_npt_leaf {
 	uint64_t page_gpa, hpa;   /* the 4 KiB page, both sides */
 	bool writable, executable, dirty;

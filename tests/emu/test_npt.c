@@ -3,7 +3,9 @@
  * Nested paging on the model (APM vol. 2 §15.25): a guest-physical page the
  * nested tables send elsewhere, #NPF with its exit information for a
  * not-present page and for a write to a read-only one, exact RIP for a
- * fault in the middle of a block, the A/D bits, and the VMRUN checks.
+ * fault in the middle of a block, the A/D bits, and the VMRUN checks. And
+ * the guest instruction bytes of decode assists on #NPF and an intercepted
+ * #PF (§15.8.4).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -40,6 +42,7 @@ SNIPPET(t64_incload);
 static struct {
 	uint64_t exit_code, info1, info2, rip, rax, rcx, code_pa;
 	uint64_t leaf_remap, leaf_ro;
+	uint8_t insn_len, insn_bytes[15];
 } r;
 
 struct npt {
@@ -89,6 +92,15 @@ static void record(struct tguest *g, struct npt *n)
 	r.code_pa = g->code_pa;
 	r.leaf_remap = ((uint64_t *)arch_phys_to_virt(n->pt))[0];
 	r.leaf_ro = ((uint64_t *)arch_phys_to_virt(n->pt))[2];
+	r.insn_len = g->vmcb->control.insn_len;
+	memcpy(r.insn_bytes, g->vmcb->control.insn_bytes, sizeof(r.insn_bytes));
+}
+
+/* What no exit leaves in the instruction-bytes field, written before VMRUN. */
+static void poison_insn_bytes(struct tguest *g)
+{
+	g->vmcb->control.insn_len = 0x0f;
+	memset(g->vmcb->control.insn_bytes, 0xaa, sizeof(g->vmcb->control.insn_bytes));
 }
 
 static uint64_t target;
@@ -105,6 +117,7 @@ static void npt_fn(void *arg)
 	build_npt(&g, &n);
 	g.gprs.rbx = target;
 	g.vmcb->save.rax = 0x1111;
+	poison_insn_bytes(&g);
 	tg_run(&g);
 	record(&g, &n);
 }
@@ -177,6 +190,132 @@ static void test_npf_exact_rip(void **state)
 	assert_int_equal(r.rax, 0x1111);
 }
 
+/*
+ * Decode assists (§15.8.4). The expected bytes are the encodings of the
+ * guest's instructions: mov (%rbx),%rax = 48 8B 03, vmmcall = 0F 01 D9,
+ * hlt = F4, jmp *%rbx = FF E3.
+ */
+static const uint8_t load_vmmcall[] = { 0x48, 0x8b, 0x03, 0x0f, 0x01, 0xd9 };
+static const uint8_t load_hlt[] = { 0x48, 0x8b, 0x03, 0xf4, 0xf4 };
+/* mov $0x12345678,%eax, of which only the first two bytes fit before the page end. */
+static const uint8_t mov_imm[] = { 0xb8, 0x78, 0x56, 0x34, 0x12 };
+#define MOV_IMM_HEAD 2u
+
+/* A data #NPF: 15 bytes from CS:RIP, here the load, VMMCALL and the zeroed rest of the page. */
+static void test_npf_insn_bytes(void **state)
+{
+	uint8_t want[15] = { 0 };
+
+	(void)state;
+	memcpy(want, load_vmmcall, sizeof(load_vmmcall));
+	run(SPAN(t64_load), GPA_ABSENT);
+	assert_int_equal(r.exit_code, SVM_EXIT_NPF);
+	assert_int_equal(r.insn_len, 15);
+	assert_memory_equal(r.insn_bytes, want, 15);
+}
+
+/* Any other exit clears the count (byte 0 of the field). */
+static void test_insn_len_cleared(void **state)
+{
+	(void)state;
+	run(SPAN(t64_load), GPA_REMAP);
+	assert_int_equal(r.exit_code, SVM_EXIT_VMMCALL);
+	assert_int_equal(r.insn_len, 0);
+}
+
+/*
+ * Guest code placed at the end of the page at GPA_REMAP, whose next page
+ * (GPA_ABSENT) is not present, and run from there.
+ */
+static const uint8_t *end_code;
+static size_t end_len;
+
+static void page_end_fn(void *arg)
+{
+	struct tguest g;
+	struct npt n;
+
+	(void)arg;
+	tg_svm_on();
+	tg_long(&g, CODE(t64_load));
+	build_npt(&g, &n);
+	memcpy((uint8_t *)arch_phys_to_virt(n.data) + 4096 - end_len, end_code, end_len);
+	g.vmcb->save.rip = GPA_REMAP + 4096 - end_len;
+	g.gprs.rbx = GPA_ABSENT;
+	poison_insn_bytes(&g);
+	tg_run(&g);
+	record(&g, &n);
+}
+
+static void run_page_end(const uint8_t *code, size_t len)
+{
+	memset(&r, 0, sizeof(r));
+	end_code = code;
+	end_len = len;
+	assert_int_equal(tg_machine_run(NULL, page_end_fn, NULL, 0), 0);
+}
+
+/*
+ * An instruction-fetch #NPF provides no bytes: not even the two of the
+ * straddling instruction that are readable on the first page.
+ */
+static void test_npf_fetch_no_insn_bytes(void **state)
+{
+	(void)state;
+	run_page_end(mov_imm, MOV_IMM_HEAD);
+	assert_int_equal(r.exit_code, SVM_EXIT_NPF);
+	assert_true(r.info1 & (1ull << 4)); /* ID: an instruction fetch */
+	assert_int_equal(r.info2, GPA_ABSENT);
+	assert_int_equal(r.rip, GPA_REMAP + 4096 - MOV_IMM_HEAD);
+	assert_int_equal(r.insn_len, 0);
+}
+
+/*
+ * A data #NPF on a load five bytes before the page end: the fetch of the
+ * bytes stops there, so the count is 5.
+ */
+static void test_npf_insn_bytes_page_end(void **state)
+{
+	(void)state;
+	run_page_end(load_hlt, sizeof(load_hlt));
+	assert_int_equal(r.exit_code, SVM_EXIT_NPF);
+	assert_int_equal(r.rip, GPA_REMAP + 4096 - sizeof(load_hlt));
+	assert_int_equal(r.insn_len, sizeof(load_hlt));
+	assert_memory_equal(r.insn_bytes, load_hlt, sizeof(load_hlt));
+}
+
+/* An intercepted #PF on a load above the guest's 4 GiB map: the same 15 bytes. */
+static void pf_fn(void *arg)
+{
+	struct tguest g;
+
+	(void)arg;
+	tg_svm_on();
+	tg_long(&g, CODE(t64_load));
+	g.vmcb->control.intercepts[VMCB_INTERCEPT_EXC] |= 1u << X86_VEC_PF;
+	g.gprs.rbx = 4ull << 30;
+	poison_insn_bytes(&g);
+	tg_run(&g);
+	r.exit_code = g.vmcb->control.exit_code;
+	r.info1 = g.vmcb->control.exit_info_1;
+	r.insn_len = g.vmcb->control.insn_len;
+	memcpy(r.insn_bytes, g.vmcb->control.insn_bytes, sizeof(r.insn_bytes));
+}
+
+static void test_pf_intercept_insn_bytes(void **state)
+{
+	uint8_t want[15] = { 0 };
+
+	(void)state;
+	memcpy(want, load_vmmcall, sizeof(load_vmmcall));
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(tg_machine_run(NULL, pf_fn, NULL, 0), 0);
+	assert_int_equal(r.exit_code, SVM_EXIT_EXCP_BASE + X86_VEC_PF);
+	assert_int_equal(r.info1, 0); /* not present, read, supervisor */
+	assert_int_equal(r.insn_len, 15);
+	assert_memory_equal(r.insn_bytes, want, 15);
+}
+
 static int check_mode;
 
 static void checks_fn(void *arg)
@@ -228,6 +367,11 @@ int main(void)
 		cmocka_unit_test(test_npf_write_read_only),
 		cmocka_unit_test(test_npf_exact_rip),
 		cmocka_unit_test(test_npt_vmrun_checks),
+		cmocka_unit_test(test_npf_insn_bytes),
+		cmocka_unit_test(test_insn_len_cleared),
+		cmocka_unit_test(test_npf_fetch_no_insn_bytes),
+		cmocka_unit_test(test_npf_insn_bytes_page_end),
+		cmocka_unit_test(test_pf_intercept_insn_bytes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

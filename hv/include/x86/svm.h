@@ -93,6 +93,23 @@
 #define SVM_IOIO_SEG_SHIFT  10
 #define SVM_IOIO_PORT_SHIFT 16
 
+/*
+ * #VMEXIT(NPF) exit_info_1 (APM vol. 2 §15.25.6): the #PF error-code bits
+ * for the access, and whether the fault was on the final guest-physical
+ * address or on the guest's own page tables; exit_info_2 is the GPA.
+ */
+#define SVM_NPF_P     (1ull << 0)
+#define SVM_NPF_RW    (1ull << 1)
+#define SVM_NPF_US    (1ull << 2)
+#define SVM_NPF_RSV   (1ull << 3)
+#define SVM_NPF_ID    (1ull << 4)
+#define SVM_NPF_FINAL (1ull << 32)
+#define SVM_NPF_TABLE (1ull << 33)
+
+/* Guest instruction bytes at 0D0h (APM §15.8.4, table 15-6): count in 3:0. */
+#define SVM_INSN_LEN_MASK 0xfu
+#define SVM_INSN_BYTES_MAX 15u
+
 /* MOV CRx/DRx exit_info_1 with decode assists (APM §15.8.1) */
 #define SVM_CRX_MOV         (1ull << 63)
 #define SVM_CRX_GPR_MASK    0xfull
