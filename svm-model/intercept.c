@@ -282,7 +282,7 @@ static void do_mov_cr(struct emu_cpu *cpu, const struct emu_insn *in)
 {
 	struct svm_cpu *s = cpu->svm;
 	uint32_t bit = 1u << (in->cr + (in->cr_write ? 16 : 0));
-	/* Decode assists: MOV CRx reports the GPR in exit_info_1 (§15.33.1). */
+	/* Decode assists: MOV CRx reports the GPR in exit_info_1 (§15.8.1). */
 	uint64_t info1 = SVM_CRX_MOV | (uint64_t)in->gpr;
 
 	if (svm_intercepted(s, VMCB_INTERCEPT_CR, bit)) {
@@ -428,7 +428,7 @@ void svm_handle_trap(struct emu_cpu *cpu)
 		return;
 	case EMU_TRAP_INVLPG:
 		if (svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_INVLPG)) {
-			/* Decode assists: the linear address in exit_info_1 (§15.33.2). */
+			/* Decode assists: the linear address in exit_info_1 (§15.8.3). */
 			svm_vmexit_insn(cpu, SVM_EXIT_INVLPG, effective_address(cpu, &in), 0, in.len);
 			return;
 		}

@@ -28,6 +28,7 @@ static void pad(struct out *o, char c, int n)
 struct spec {
 	bool left;
 	bool zero;
+	bool alt;  /* '#': 0x before a non-zero hexadecimal value (C11 7.21.6.1) */
 	int width;
 	int lng; /* 0 int, 1 long, 2 long long, 3 size_t */
 };
@@ -118,6 +119,8 @@ int hv_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 				sp.left = true;
 			else if (*fmt == '0')
 				sp.zero = true;
+			else if (*fmt == '#')
+				sp.alt = true;
 			else
 				break;
 		}
@@ -154,9 +157,13 @@ int hv_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			put_num(&o, &sp, arg_unsigned(&sp, &args), false, 10, false, NULL);
 			break;
 		case 'x':
-		case 'X':
-			put_num(&o, &sp, arg_unsigned(&sp, &args), false, 16, c == 'X', NULL);
+		case 'X': {
+			uint64_t v = arg_unsigned(&sp, &args);
+
+			put_num(&o, &sp, v, false, 16, c == 'X',
+				sp.alt && v ? (c == 'X' ? "0X" : "0x") : NULL);
 			break;
+		}
 		case 'p':
 			put_num(&o, &sp, (uint64_t)(uintptr_t)va_arg(args, void *), false, 16,
 				false, "0x");
