@@ -60,6 +60,8 @@
 	X(svm_npt_fault_not_present) \
 	X(svm_npt_fault_write_protect) \
 	X(svm_npt_fault_guest_table) \
+	X(svm_npt_insn_bytes) \
+	X(svm_intercept_insn_len_cleared) \
 	X(svm_intercept_intr) \
 	X(svm_intr_to_guest_idt) \
 	X(svm_intr_held_by_guest_if) \
@@ -114,6 +116,17 @@
 	X(svm_mp_init_running_ap) \
 	X(svm_mp_hlt_wake_fixed_ipi) \
 	X(svm_mp_kick_running_vcpu) \
+	X(svm_xapic_ap_boot) \
+	X(svm_xapic_regs) \
+	X(svm_xapic_tpr_ppr) \
+	X(svm_xapic_fixed_ipi) \
+	X(svm_xapic_mov_forms) \
+	X(svm_xapic_reserved_offset) \
+	X(svm_xapic_unsupported_insn) \
+	X(svm_xapic_to_x2apic) \
+	X(svm_xapic_base_transitions) \
+	X(svm_xapic_disable_enable) \
+	X(svm_xapic_disabled_drops_ipi) \
 	X(mp_host_init_sipi_start) \
 	X(mp_host_sipi_without_init_ignored) \
 	X(mp_host_second_sipi_ignored) \

@@ -3,9 +3,10 @@
  * The hypervisor core, in one include: the freestanding library (hv/lib.h),
  * SVM bring-up and VMCB helpers (hv/svm.h), the guest builder (hv/guest.h),
  * the backend operations (hv/ops.h) and vCPUs with their run loop
- * (hv/vcpu.h), VMs of several vCPUs with a virtual x2APIC each (hv/vm.h,
- * hv/vlapic.h). Compiled unmodified for the model platform and for the
- * hardware image; reaches the processor only through hv/arch.h.
+ * (hv/vcpu.h), VMs of several vCPUs with a virtual local APIC each (hv/vm.h,
+ * hv/vlapic.h) and, optionally, nested paging (hv/npt.h). Compiled
+ * unmodified for the model platform and for the hardware image; reaches the
+ * processor only through hv/arch.h.
  *
  * Who may include it: hv/, conformance/, cli/, hw/, tests/.
  */
@@ -18,6 +19,7 @@
 #include "hv/event.h"
 #include "hv/guest.h"
 #include "hv/lib.h"
+#include "hv/npt.h"
 #include "hv/ops.h"
 #include "hv/svm.h"
 #include "hv/vcpu.h"

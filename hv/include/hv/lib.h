@@ -26,6 +26,7 @@ enum hv_err {
 	HV_EFAULT = -4,    /* an instruction faulted (RDMSR, WRMSR, VMRUN) */
 	HV_EINVAL = -5,    /* a bad argument */
 	HV_ENOTSUP = -6,   /* the backend does not implement the operation */
+	HV_ENONPT = -7,    /* CPUID Fn8000_000A EDX[0] (NP) = 0: no nested paging */
 };
 
 const char *hv_strerror(int err);

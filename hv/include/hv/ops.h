@@ -22,6 +22,20 @@
 struct hv_vcpu;
 struct hv_exit;
 
+/*
+ * What the guest's current instruction and its memory operand depend on:
+ * its paging state, its code segment (attributes in the VMCB's packed
+ * form, X86_SEG_*) and the bases of ES, CS, SS and DS, for instructions
+ * the core emulates (hv/src/core/insn.h).
+ */
+struct hv_insn_state {
+	uint64_t rip;
+	uint32_t cs_limit;
+	uint16_t cs_attrib;
+	uint64_t seg_base[4]; /* ES, CS, SS, DS */
+	uint64_t cr0, cr3, cr4, efer;
+};
+
 #define HV_VCPU_OPS(OP, OP_OPTIONAL)                                                   \
 	/* Backend part of hv_vcpu_create: the VMCB/VMCS and its initial state. */   \
 	OP(int, vcpu_setup, (struct hv_vcpu *vcpu))                                   \
@@ -52,6 +66,16 @@ struct hv_exit;
 	OP(bool, irq_request_pending, (struct hv_vcpu *vcpu))                         \
 	/* The guest's RFLAGS.IF: may a fixed interrupt end its HLT? */               \
 	OP(bool, interrupts_enabled, (struct hv_vcpu *vcpu))                          \
+	/* Emulating one guest instruction (the xAPIC page, hv/vlapic.h): GPR n */    \
+	/* in instruction-encoding order (0 RAX ... 4 RSP ... 15 R15), the */        \
+	/* instruction's state, the bytes the processor stored with this exit */     \
+	/* (decode assists; 0 when it stored none), and the resume after it: the */  \
+	/* next RIP the processor saved when it saved one, else RIP + len. */        \
+	OP(uint64_t, get_gpr, (struct hv_vcpu *vcpu, unsigned n))                     \
+	OP(void, set_gpr, (struct hv_vcpu *vcpu, unsigned n, uint64_t value))         \
+	OP(void, get_insn_state, (struct hv_vcpu *vcpu, struct hv_insn_state *st))   \
+	OP(unsigned, get_insn_bytes, (struct hv_vcpu *vcpu, uint8_t *buf, unsigned size)) \
+	OP(void, skip_instruction, (struct hv_vcpu *vcpu, unsigned len))              \
 	/* INIT/SIPI: CS:IP from a SIPI vector. */                                   \
 	OP_OPTIONAL(void, deliver_sipi_vector, (struct hv_vcpu *vcpu, uint8_t vector))
 

@@ -54,6 +54,7 @@ enum hv_internal_error {
 	HV_INTERNAL_UNEXPECTED_EXIT = 1, /* an exit code the core does not handle */
 	HV_INTERNAL_ENTRY_FAULT = 2,     /* VMRUN itself faulted (fault in .fault) */
 	HV_INTERNAL_LOOP = 3,            /* too many consecutive internal exits */
+	HV_INTERNAL_EMULATION = 4,       /* a guest access the core cannot emulate (hv/vlapic.h) */
 };
 
 /* Where an HV_EXIT_EXCEPTION came from. */
@@ -91,6 +92,10 @@ struct hv_exit {
 		struct {
 			uint32_t suberror; /* enum hv_internal_error */
 			arch_fault_t fault;
+			/* HV_INTERNAL_EMULATION: the address and the bytes found at CS:RIP. */
+			uint64_t gpa;
+			uint8_t insn_len;
+			uint8_t insn[15];
 		} internal;
 	};
 };
@@ -111,6 +116,7 @@ struct hv_vcpu_config {
 /* SVM backend state (hv/src/svm). */
 struct hv_svm_vcpu {
 	bool nrips;                     /* CPUID Fn8000_000A EDX[3] */
+	bool decode_assists;            /* CPUID Fn8000_000A EDX[7] */
 	bool vnmi;                      /* V_NMI_ENABLE in use */
 	bool nmi_masked;                /* software NMI blocking without vNMI */
 	bool awaiting_iret_completion;  /* IRET intercepted, not yet retired */

@@ -1,19 +1,63 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The virtual local APIC of a vCPU, in x2APIC mode only (SDM vol. 3 §10.12).
+ * The virtual local APIC of a vCPU of a VM (SDM vol. 3 chapter 10): one
+ * register file, reached two ways.
  *
- * The guest reaches it through RDMSR/WRMSR of 0x800-0x8FF and
- * IA32_APIC_BASE (0x1B), all intercepted through the MSRPM. There is no
- * xAPIC page: without nested paging a guest access to 0xFEE00000 would
- * reach the processor's own APIC, so the virtual APIC comes out of reset
- * already in x2APIC mode (EN and EXTD set), as firmware that enabled it
- * would leave it, and refuses to leave it (#GP).
+ *   - x2APIC mode (§10.12): RDMSR/WRMSR of 0x800-0x8FF, intercepted
+ *     through the MSRPM.
+ *   - xAPIC mode: loads and stores to the page at 0xFEE00000, in a VM with
+ *     nested paging (hv/vm.h). The nested tables leave the page not
+ *     present, every access exits with #NPF, and the core decodes the
+ *     instruction and performs it (hv_vlapic_npf). The xAPIC offset of a
+ *     register is its MSR index << 4.
  *
- * Registers: ID (the vCPU index), version, LDR (derived from the ID,
- * §10.12.10.2), SVR, TPR, PPR, EOI, ISR/TMR/IRR, ESR, the LVTs (stored
- * only: there is no timer), ICR and SELF_IPI. Anything else in the range,
- * a write to a read-only register, or a reserved bit where the SDM says
- * #GP gives #GP(0) in the guest.
+ * IA32_APIC_BASE (0x1B) is intercepted as well.
+ *
+ *   - Without nested paging a guest access to 0xFEE00000 would reach the
+ *     processor's own APIC, so the virtual APIC comes out of reset already
+ *     in x2APIC mode (EN and EXTD set), as firmware that enabled it would
+ *     leave it, and a write to IA32_APIC_BASE may change only the base
+ *     address: anything else is #GP(0).
+ *   - With nested paging it comes out of reset as firmware leaves it: in
+ *     xAPIC mode (EN set, EXTD clear), base 0xFEE00000, BSP set on vCPU 0.
+ *     Writes follow §10.12.5 (figure 10-27): xAPIC -> x2APIC, either mode
+ *     -> disabled (the registers go back to their power-up state,
+ *     §10.4.3, §10.4.7.1), disabled -> xAPIC. x2APIC -> xAPIC, disabled ->
+ *     x2APIC, EXTD without EN and reserved bits (7:0, 9) are #GP(0). Only
+ *     the default base is supported: a write that moves it is #GP(0),
+ *     because what makes the page answer is the hole in the nested tables,
+ *     which stays at 0xFEE00000. Entering x2APIC mode sets the ID back to
+ *     the vCPU index and clears the ICR's high half (§10.12.5.1).
+ *
+ * Registers: ID (the vCPU index; in xAPIC mode bits 31:24, writable as on
+ * AMD processors, APM vol. 2 §16.3.3), version, TPR, PPR, EOI, LDR (xAPIC:
+ * written by software; x2APIC: read-only, derived from the ID,
+ * §10.12.10.2), DFR (xAPIC only), SVR, ISR/TMR/IRR, ESR (write, then read,
+ * §10.5.3), the LVTs (stored only: there is no timer), ICR (xAPIC: low
+ * half at 300h, destination in bits 31:24 at 310h, the IPI sent by the
+ * low write; x2APIC: 64 bits at 830h), SELF_IPI (x2APIC only), APR and RRD
+ * (xAPIC only, read 0).
+ *
+ * What other accesses get:
+ *
+ *   - As MSRs: #GP(0) for anything else in the range, a write to a
+ *     read-only or a read of a write-only register, a reserved bit where
+ *     the SDM says #GP, and any x2APIC MSR outside x2APIC mode
+ *     (§10.12.1.2).
+ *   - On the page in xAPIC mode: reserved bits are ignored; a write to a
+ *     read-only register is dropped and a read of a write-only one gives
+ *     0; an offset with no register reads 0, drops writes and sets ESR bit
+ *     7, illegal register address (§10.5.3).
+ *   - On the page in x2APIC mode or with the APIC disabled: it does not
+ *     respond (§10.12.2, §10.4.3), loads read all ones, stores are dropped.
+ *   - The vCPU's loop ends with HV_EXIT_INTERNAL_ERROR, suberror
+ *     HV_INTERNAL_EMULATION, instead of an answer the architecture does
+ *     not give, for: an instruction other than the MOV forms of
+ *     hv/src/core/insn.h; a fetch from the page, a guest page table in
+ *     it, or an access made while delivering an event; an access to a register
+ *     that is not a 32-bit load or store at a 16-byte boundary (undefined,
+ *     §10.4.1); and the timer registers (TMICT, TMCCT, TDCR), which the
+ *     architecture has and this APIC does not.
  *
  * The IRR is written by other processors (IPIs); everything else only by
  * the processor that runs the vCPU.
@@ -27,22 +71,29 @@
 #include <stdint.h>
 
 struct hv_vcpu;
+struct hv_exit;
 
 struct hv_vlapic {
 	uint64_t apic_base;  /* IA32_APIC_BASE */
 	uint32_t id;
 	uint32_t tpr;
 	uint32_t svr;
-	uint32_t esr;
+	uint32_t esr;        /* what a read returns: latched by the last write */
+	uint32_t esr_pending;/* errors since that write */
+	uint32_t ldr, dfr;   /* xAPIC mode */
 	uint32_t lvt[7];     /* 0x82F, 0x832-0x837 */
-	uint64_t icr;
+	uint64_t icr;        /* xAPIC: ICR high (310h) in 63:32 */
 	uint32_t isr[8];
 	uint32_t irr[8];     /* atomically OR-ed by senders */
 	/* The vector put in V_IRQ for the next entry, or -1. */
 	int32_t virq_vector;
 };
 
-/* Resets the registers as INIT does (SDM §10.4.7.3): all but ID and APIC_BASE. */
+/*
+ * Resets the registers as INIT does (SDM §10.4.7.3): all but ID and
+ * APIC_BASE; power_on also sets those (the reset mode depends on whether
+ * the vCPU's VM uses nested paging, see above).
+ */
 void hv_vlapic_reset(struct hv_vcpu *vcpu, bool power_on);
 
 /*
@@ -53,6 +104,21 @@ bool hv_vlapic_rdmsr(struct hv_vcpu *vcpu, uint32_t msr, uint64_t *value);
 bool hv_vlapic_wrmsr(struct hv_vcpu *vcpu, uint32_t msr, uint64_t value);
 /* Is msr one the virtual APIC owns (and the MSRPM intercepts)? */
 bool hv_vlapic_owns_msr(uint32_t msr);
+
+/* Access kinds of a #NPF (hv_vlapic_npf). */
+#define HV_NPF_WRITE 1u  /* a store */
+#define HV_NPF_FETCH 2u  /* an instruction fetch */
+#define HV_NPF_TABLE 4u  /* the guest's own page-table walk, not the final address */
+#define HV_NPF_EVENT 8u  /* while an event was being delivered (EXITINTINFO valid) */
+
+/* Is gpa in the xAPIC page of a vCPU whose VM uses nested paging? */
+bool hv_vlapic_mmio_page(const struct hv_vcpu *vcpu, uint64_t gpa);
+/*
+ * A #NPF at gpa in that page (access: HV_NPF_*): performs the guest's
+ * instruction and resumes after it (1), or fills *exit with
+ * HV_INTERNAL_EMULATION for the caller (0).
+ */
+int hv_vlapic_npf(struct hv_vcpu *vcpu, uint64_t gpa, uint32_t access, struct hv_exit *exit);
 
 /* Marks vector pending in the IRR of vcpu (any processor may call it). */
 void hv_vlapic_set_irr(struct hv_vcpu *vcpu, uint8_t vector);

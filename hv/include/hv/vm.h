@@ -7,7 +7,7 @@
  * processor 0). Each processor runs its own vCPU loop.
  *
  * Like KVM with an in-kernel irqchip, the core keeps inside the loop what a
- * multiprocessor guest needs: the virtual x2APIC (hv/vlapic.h), INIT and
+ * multiprocessor guest needs: the virtual local APIC (hv/vlapic.h), INIT and
  * SIPI, HLT (the vCPU becomes HALTED until an interrupt, NMI, INIT or SIPI
  * arrives), PAUSE. vCPU 0 is the bootstrap vCPU and starts RUNNABLE at
  * the guest's entry; the others start UNINITIALIZED and wait for INIT and
@@ -26,6 +26,14 @@
  * too. Each processor that runs a vCPU has its APIC software-enabled for
  * the kicks (and leaves it so).
  *
+ * With use_npt the VM runs under nested paging (hv/npt.h): one set of
+ * nested tables, shared by every vCPU, maps guest-physical 0-4 GiB onto
+ * the same system-physical addresses and leaves the xAPIC page at
+ * 0xFEE00000 not present. Each vCPU's virtual APIC then comes out of reset
+ * in xAPIC mode, and every guest access to that page is a #VMEXIT(NPF) the
+ * core emulates. Without it the virtual APIC is x2APIC only (a guest access
+ * to 0xFEE00000 would reach the processor's own APIC).
+ *
  * Who may include it: hv/, conformance/.
  */
 #ifndef HV_VM_H
@@ -34,6 +42,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hv/npt.h"
 #include "hv/vcpu.h"
 
 #define HV_VM_MAX_VCPUS 16u
@@ -56,6 +65,7 @@ typedef void (*hv_vm_mp_state_fn)(struct hv_vcpu *vcpu, uint32_t old_state, uint
 struct hv_vm_config {
 	uint32_t nr_vcpus;          /* 1..HV_VM_MAX_VCPUS */
 	bool use_vnmi;              /* as in struct hv_vcpu_config */
+	bool use_npt;               /* nested paging and the xAPIC page (above) */
 	hv_vm_exit_fn on_exit;      /* NULL: any such exit ends the vCPU's loop */
 	hv_vm_mp_state_fn on_mp_state; /* may be NULL */
 	void *arg;
@@ -67,14 +77,16 @@ struct hv_vm {
 	uint32_t nr_vcpus;
 	/* Each in pages from arch_pages_alloc, shared by all processors. */
 	struct hv_vcpu *vcpus[HV_VM_MAX_VCPUS];
+	struct hv_npt npt;  /* with use_npt */
 	uint32_t stop;      /* set by hv_vm_stop; every vCPU loop polls it */
 	int cpu_error;      /* the first hv_svm_enable failure on a processor */
 };
 
 /*
  * Creates the vCPUs for a guest built by hv_guest_build (on any processor;
- * nothing is entered yet). Returns HV_OK, HV_EINVAL (vCPU count),
- * HV_ENOMEM, HV_ENOSVM.
+ * nothing is entered yet), and the nested tables with use_npt. Returns
+ * HV_OK, HV_EINVAL (vCPU count), HV_ENOMEM, HV_ENOSVM, or HV_ENONPT when
+ * use_npt is asked of a processor without nested paging.
  */
 int hv_vm_create(struct hv_vm *vm, const struct hv_vm_config *cfg, const struct hv_guest *guest);
 

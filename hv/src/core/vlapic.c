@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The virtual x2APIC (see hv/vlapic.h): its registers as MSRs (SDM vol. 3
- * §10.12.1.2, table 10-6), interrupt priority (§10.8.3.1) and the ICR
- * (§10.12.9), whose IPIs reach the other vCPUs of the VM through mp.c.
+ * The virtual local APIC (see hv/vlapic.h): one register file (SDM vol. 3
+ * §10.4-§10.8, the x2APIC differences of §10.12), its modes and
+ * IA32_APIC_BASE (§10.12.5), the MSR interface (§10.12.1.2, table 10-6),
+ * interrupt priority (§10.8.3.1) and the ICR (§10.6.1, §10.12.9), whose
+ * IPIs reach the other vCPUs of the VM through mp.c. The xAPIC page is
+ * vlapic_mmio.c.
  */
 #include "hv/arch.h"
 #include "hv/event.h"
@@ -10,28 +13,48 @@
 #include "hv/vlapic.h"
 #include "hv/vm.h"
 #include "mp.h"
+#include "vlapic_reg.h"
 #include "x86/apic.h"
 #include "x86/msr.h"
 
 /* Version 0x14, six LVT entries (max LVT index 5): what KVM reports. */
 #define VLAPIC_VERSION (0x14u | (5u << 16))
 #define LVT_MASKED (1u << 16)
-/* x2APIC ICR bits that must be zero on WRMSR (§10.12.9): busy, 13, 16-17, 20-31. */
+/* ICR low bits that are reserved or read-only (§10.6.1, §10.12.9): busy, 13, 16-17, 20-31. */
 #define ICR_RESERVED 0xfff33000ull
 #define APIC_BASE_ADDR_MASK 0x000ffffffffff000ull
+/* IA32_APIC_BASE bits 7:0 and 9 are reserved (§10.4.4, figure 10-5). */
+#define APIC_BASE_RESERVED 0x2ffull
+/* xAPIC registers (§10.6.2.2, §10.6.2.3, §10.8.3.1, §10.9). */
+#define XAPIC_ID_SHIFT 24
+#define XAPIC_LDR_MASK 0xff000000u
+#define XAPIC_DFR_MODEL 0xf0000000u
+#define XAPIC_ICR2_DEST 0xff000000u
+#define TPR_MASK 0xffu
+#define SVR_MASK 0x3ffu
 
-static uint32_t msr_of(uint32_t offset)
+/* Whether the VM gives this vCPU an xAPIC page (nested paging, hv/vm.h). */
+static bool has_page(const struct hv_vcpu *vcpu)
 {
-	return APIC_X2APIC_MSR(offset);
+	return vcpu->vm && vcpu->vm->config.use_npt;
 }
 
-/* LVT registers in the order of struct hv_vlapic.lvt. */
-static int lvt_index(uint32_t msr)
+enum vlapic_mode hv_vlapic_mode(uint64_t apic_base)
 {
-	if (msr == msr_of(APIC_LVT_CMCI))
+	bool en = (apic_base & MSR_APIC_BASE_EN) != 0, extd = (apic_base & MSR_APIC_BASE_EXTD) != 0;
+
+	if (!en)
+		return extd ? VLAPIC_INVALID : VLAPIC_DISABLED;
+	return extd ? VLAPIC_X2APIC : VLAPIC_XAPIC;
+}
+
+/* LVT registers in the order of struct hv_vlapic.lvt, by xAPIC offset. */
+static int lvt_index(uint32_t offset)
+{
+	if (offset == APIC_LVT_CMCI)
 		return 0;
-	if (msr >= msr_of(APIC_LVT_TIMER) && msr <= msr_of(APIC_LVT_ERROR))
-		return (int)(msr - msr_of(APIC_LVT_TIMER)) + 1;
+	if (offset >= APIC_LVT_TIMER && offset <= APIC_LVT_ERROR)
+		return (int)((offset - APIC_LVT_TIMER) >> 4) + 1;
 	return -1;
 }
 
@@ -47,12 +70,17 @@ void hv_vlapic_reset(struct hv_vcpu *vcpu, bool power_on)
 
 	if (power_on) {
 		a->id = vcpu->id;
-		a->apic_base = APIC_DEFAULT_BASE | MSR_APIC_BASE_EN | MSR_APIC_BASE_EXTD |
+		a->apic_base = APIC_DEFAULT_BASE | MSR_APIC_BASE_EN |
+			       (has_page(vcpu) ? 0 : MSR_APIC_BASE_EXTD) |
 			       (vcpu->id == 0 ? MSR_APIC_BASE_BSP : 0);
 	}
+	/* The power-up state of §10.4.7.1. */
 	a->tpr = 0;
-	a->svr = 0xff; /* software-disabled, spurious vector FFh (§10.4.7.1) */
+	a->svr = 0xff; /* software-disabled, spurious vector FFh */
 	a->esr = 0;
+	a->esr_pending = 0;
+	a->ldr = 0;
+	a->dfr = 0xffffffffu; /* flat model */
 	a->icr = 0;
 	for (unsigned i = 0; i < 7; i++)
 		a->lvt[i] = LVT_MASKED;
@@ -127,11 +155,36 @@ bool hv_vlapic_owns_msr(uint32_t msr)
 	       (msr >= APIC_X2APIC_MSR_FIRST && msr <= APIC_X2APIC_MSR_LAST);
 }
 
-static bool targets(const struct hv_vcpu *self, const struct hv_vcpu *t, uint64_t icr)
+void hv_vlapic_error(struct hv_vcpu *vcpu, uint32_t esr_bits)
 {
-	uint32_t dest = (uint32_t)(icr >> 32);
+	vcpu->apic.esr_pending |= esr_bits;
+}
 
-	switch ((uint32_t)icr & APIC_DEST_ALLBUT) {
+/* xAPIC logical destination: flat or cluster model by DFR (§10.6.2.2). */
+static bool xapic_logical_match(uint32_t dest, const struct hv_vlapic *t)
+{
+	uint32_t ldr = t->ldr >> XAPIC_ID_SHIFT;
+
+	if ((t->dfr & XAPIC_DFR_MODEL) == XAPIC_DFR_MODEL)
+		return (dest & ldr) != 0;
+	/* Cluster: 7:4 the cluster (Fh all), 3:0 one bit per APIC in it. */
+	return ((dest >> 4) == 0xfu || (dest >> 4) == (ldr >> 4)) && (dest & ldr & 0xfu) != 0;
+}
+
+/*
+ * Is t a destination of an IPI from self? The destination is read in the
+ * sender's mode (x2: 32-bit, else ICR2[31:24]); a logical destination
+ * reaches only APICs in that same mode, whose LDR has the same format.
+ */
+static bool targets(const struct hv_vcpu *self, const struct hv_vcpu *t, uint32_t dest,
+		    uint32_t low, bool x2)
+{
+	enum vlapic_mode tm = hv_vlapic_mode(t->apic.apic_base);
+
+	/* A globally disabled APIC receives nothing (§10.4.3). */
+	if (tm == VLAPIC_DISABLED)
+		return false;
+	switch (low & APIC_DEST_SHORTHAND_MASK) {
 	case APIC_DEST_SELF:
 		return t == self;
 	case APIC_DEST_ALLINC:
@@ -139,37 +192,44 @@ static bool targets(const struct hv_vcpu *self, const struct hv_vcpu *t, uint64_
 	case APIC_DEST_ALLBUT:
 		return t != self;
 	}
-	if (dest == APIC_X2APIC_BROADCAST)
-		return true;
-	if (icr & APIC_DEST_LOGICAL) {
-		uint32_t ldr = ldr_of(t->apic.id);
+	if (x2) {
+		if (dest == APIC_X2APIC_BROADCAST)
+			return true;
+		if (low & APIC_DEST_LOGICAL) {
+			uint32_t ldr = ldr_of(t->apic.id);
 
-		return (dest >> 16) == (ldr >> 16) && (dest & ldr & 0xffffu) != 0;
+			return tm == VLAPIC_X2APIC && (dest >> 16) == (ldr >> 16) &&
+			       (dest & ldr & 0xffffu) != 0;
+		}
+		return dest == t->apic.id;
 	}
-	return dest == t->apic.id;
+	dest &= 0xffu;
+	if (low & APIC_DEST_LOGICAL)
+		return tm == VLAPIC_XAPIC && xapic_logical_match(dest, &t->apic);
+	return dest == APIC_XAPIC_BROADCAST || dest == t->apic.id;
 }
 
-static void send_ipi(struct hv_vcpu *vcpu, uint64_t icr)
+static void send_ipi(struct hv_vcpu *vcpu, uint32_t dest, uint32_t low, bool x2)
 {
 	struct hv_vm *vm = vcpu->vm;
-	uint32_t dm = (uint32_t)icr & APIC_DM_MASK;
-	uint8_t vector = (uint8_t)icr;
-	struct hv_event ev = { .type = HV_EV_IPI, .a = icr >> 32, .b = (uint32_t)icr,
-			       .text = "hv: x2APIC ICR" };
+	uint32_t dm = low & APIC_DM_MASK;
+	uint8_t vector = (uint8_t)low;
+	struct hv_event ev = { .type = HV_EV_IPI, .a = dest, .b = low,
+			       .text = x2 ? "hv: x2APIC ICR" : "hv: xAPIC ICR" };
 
 	arch_event(&ev);
 	/* Level de-assert INIT: ignored by every current APIC (facts §(e)). */
-	if (dm == APIC_DM_INIT && (icr & APIC_INT_LEVELTRIG) && !(icr & APIC_INT_ASSERT))
+	if (dm == APIC_DM_INIT && (low & APIC_INT_LEVELTRIG) && !(low & APIC_INT_ASSERT))
 		return;
 	/* Vectors 0-15 are illegal for fixed interrupts (§10.5.3). */
 	if ((dm == APIC_DM_FIXED || dm == APIC_DM_LOWEST) && vector < 16) {
-		vcpu->apic.esr |= APIC_ESR_SEND_ILLEGAL_VECTOR;
+		hv_vlapic_error(vcpu, APIC_ESR_SEND_ILLEGAL_VECTOR);
 		return;
 	}
 	for (uint32_t i = 0; vm && i < vm->nr_vcpus; i++) {
 		struct hv_vcpu *t = vm->vcpus[i];
 
-		if (!targets(vcpu, t, icr))
+		if (!targets(vcpu, t, dest, low, x2))
 			continue;
 		hv_mp_deliver(t, dm, vector);
 		/* Lowest priority: every vCPU has the same priority; the first wins. */
@@ -178,115 +238,253 @@ static void send_ipi(struct hv_vcpu *vcpu, uint64_t icr)
 	}
 }
 
-bool hv_vlapic_rdmsr(struct hv_vcpu *vcpu, uint32_t msr, uint64_t *value)
+static void eoi(struct hv_vlapic *a)
 {
-	struct hv_vlapic *a = &vcpu->apic;
-	int lvt = lvt_index(msr);
+	int v = highest_bit(a->isr);
 
-	if (msr == MSR_IA32_APIC_BASE) {
-		*value = a->apic_base;
-		return true;
-	}
-	if (lvt >= 0) {
-		*value = a->lvt[lvt];
-		return true;
-	}
-	if (msr >= msr_of(APIC_ISR) && msr < msr_of(APIC_ISR) + 8) {
-		*value = a->isr[msr - msr_of(APIC_ISR)];
-		return true;
-	}
-	if (msr >= msr_of(APIC_TMR) && msr < msr_of(APIC_TMR) + 8) {
-		*value = 0; /* IPIs are edge-triggered */
-		return true;
-	}
-	if (msr >= msr_of(APIC_IRR) && msr < msr_of(APIC_IRR) + 8) {
-		*value = __atomic_load_n(&a->irr[msr - msr_of(APIC_IRR)], __ATOMIC_ACQUIRE);
-		return true;
-	}
-	switch (msr) {
-	case 0x802: /* ID */
-		*value = a->id;
-		return true;
-	case 0x803: /* version */
-		*value = VLAPIC_VERSION;
-		return true;
-	case 0x808: /* TPR */
-		*value = a->tpr;
-		return true;
-	case 0x80a: /* PPR */
-		*value = ppr(a);
-		return true;
-	case 0x80d: /* LDR */
-		*value = ldr_of(a->id);
-		return true;
-	case 0x80f: /* SVR */
-		*value = a->svr;
-		return true;
-	case 0x828: /* ESR */
-		*value = a->esr;
-		return true;
-	case 0x830: /* ICR, 64 bits */
-		*value = a->icr;
-		return true;
-	}
-	/* EOI and SELF_IPI are write-only; the rest is not implemented. */
-	return false;
+	if (v >= 0)
+		a->isr[v / 32] &= ~(1u << (v % 32));
 }
 
-bool hv_vlapic_wrmsr(struct hv_vcpu *vcpu, uint32_t msr, uint64_t value)
+/* Offsets of the eight registers of ISR, TMR or IRR starting at base. */
+static int vector_reg(uint32_t offset, uint32_t base)
+{
+	return offset >= base && offset < base + 0x80u ? (int)((offset - base) >> 4) : -1;
+}
+
+enum vlapic_result hv_vlapic_reg_read(struct hv_vcpu *vcpu, uint32_t offset, uint64_t *value)
 {
 	struct hv_vlapic *a = &vcpu->apic;
-	int lvt = lvt_index(msr);
-	int v;
+	bool x2 = hv_vlapic_mode(a->apic_base) == VLAPIC_X2APIC;
+	int lvt = lvt_index(offset), i;
 
-	if (msr == MSR_IA32_APIC_BASE) {
+	if (offset & 0xfu)
+		return VLAPIC_ABSENT;
+	if (lvt >= 0) {
+		*value = a->lvt[lvt];
+		return VLAPIC_OK;
+	}
+	if ((i = vector_reg(offset, APIC_ISR)) >= 0) {
+		*value = a->isr[i];
+		return VLAPIC_OK;
+	}
+	if (vector_reg(offset, APIC_TMR) >= 0) {
+		*value = 0; /* IPIs are edge-triggered */
+		return VLAPIC_OK;
+	}
+	if ((i = vector_reg(offset, APIC_IRR)) >= 0) {
+		*value = __atomic_load_n(&a->irr[i], __ATOMIC_ACQUIRE);
+		return VLAPIC_OK;
+	}
+	switch (offset) {
+	case APIC_ID:
+		*value = x2 ? a->id : a->id << XAPIC_ID_SHIFT;
+		return VLAPIC_OK;
+	case APIC_VERSION:
+		*value = VLAPIC_VERSION;
+		return VLAPIC_OK;
+	case APIC_TPR:
+		*value = a->tpr;
+		return VLAPIC_OK;
+	case APIC_APR:
+	case APIC_RRD:
+		/* xAPIC only; no bus arbitration and no remote read here. */
+		if (x2)
+			return VLAPIC_ABSENT;
+		*value = 0;
+		return VLAPIC_OK;
+	case APIC_PPR:
+		*value = ppr(a);
+		return VLAPIC_OK;
+	case APIC_EOI:
+		return VLAPIC_REFUSED; /* write-only */
+	case APIC_LDR:
+		*value = x2 ? ldr_of(a->id) : a->ldr;
+		return VLAPIC_OK;
+	case APIC_DFR:
+		if (x2)
+			return VLAPIC_ABSENT;
+		*value = a->dfr;
+		return VLAPIC_OK;
+	case APIC_SVR:
+		*value = a->svr;
+		return VLAPIC_OK;
+	case APIC_ESR:
+		*value = a->esr;
+		return VLAPIC_OK;
+	case APIC_ICR_LOW:
+		/* Delivery is immediate: the status bit (12) always reads idle. */
+		*value = x2 ? a->icr : (uint32_t)a->icr;
+		return VLAPIC_OK;
+	case APIC_ICR_HIGH:
+		if (x2)
+			return VLAPIC_ABSENT;
+		*value = a->icr >> 32;
+		return VLAPIC_OK;
+	case APIC_TIMER_ICR:
+	case APIC_TIMER_CCR:
+	case APIC_TIMER_DCR:
+		return VLAPIC_MISSING;
+	case APIC_SELF_IPI:
+		return x2 ? VLAPIC_REFUSED : VLAPIC_ABSENT;
+	}
+	return VLAPIC_ABSENT;
+}
+
+enum vlapic_result hv_vlapic_reg_write(struct hv_vcpu *vcpu, uint32_t offset, uint64_t value)
+{
+	struct hv_vlapic *a = &vcpu->apic;
+	bool x2 = hv_vlapic_mode(a->apic_base) == VLAPIC_X2APIC;
+	int lvt = lvt_index(offset);
+
+	if (offset & 0xfu)
+		return VLAPIC_ABSENT;
+	/* x2APIC registers are 32 bits but the ICR (§10.12.1.2): high bits #GP. */
+	if (x2 && offset != APIC_ICR_LOW && (value >> 32))
+		return VLAPIC_REFUSED;
+	if (lvt >= 0) {
+		a->lvt[lvt] = (uint32_t)value;
+		return VLAPIC_OK;
+	}
+	if (vector_reg(offset, APIC_ISR) >= 0 || vector_reg(offset, APIC_TMR) >= 0 ||
+	    vector_reg(offset, APIC_IRR) >= 0)
+		return VLAPIC_REFUSED;
+	switch (offset) {
+	case APIC_ID:
+		/* Read-only in x2APIC mode; bits 31:24 in xAPIC mode. */
+		if (x2)
+			return VLAPIC_REFUSED;
+		a->id = (uint32_t)value >> XAPIC_ID_SHIFT;
+		return VLAPIC_OK;
+	case APIC_VERSION:
+	case APIC_PPR:
+		return VLAPIC_REFUSED;
+	case APIC_APR:
+	case APIC_RRD:
+		return x2 ? VLAPIC_ABSENT : VLAPIC_REFUSED;
+	case APIC_TPR:
+		if (x2 && (value & ~(uint64_t)TPR_MASK))
+			return VLAPIC_REFUSED;
+		a->tpr = (uint32_t)value & TPR_MASK;
+		return VLAPIC_OK;
+	case APIC_EOI:
+		/* Any value in xAPIC mode; only 0 in x2APIC mode (§10.8.5, §10.12.1.2). */
+		if (x2 && value)
+			return VLAPIC_REFUSED;
+		eoi(a);
+		return VLAPIC_OK;
+	case APIC_LDR:
+		if (x2)
+			return VLAPIC_REFUSED;
+		a->ldr = (uint32_t)value & XAPIC_LDR_MASK;
+		return VLAPIC_OK;
+	case APIC_DFR:
+		if (x2)
+			return VLAPIC_ABSENT;
+		/* Bits 27:0 are reserved and read as ones (§10.6.2.2). */
+		a->dfr = ((uint32_t)value & XAPIC_DFR_MODEL) | ~XAPIC_DFR_MODEL;
+		return VLAPIC_OK;
+	case APIC_SVR:
+		if (x2 && (value & ~(uint64_t)SVR_MASK))
+			return VLAPIC_REFUSED;
+		a->svr = (uint32_t)value & SVR_MASK;
+		return VLAPIC_OK;
+	case APIC_ESR:
+		/* The write latches the errors since the last one (§10.5.3). */
+		if (x2 && value)
+			return VLAPIC_REFUSED;
+		a->esr = a->esr_pending;
+		a->esr_pending = 0;
+		return VLAPIC_OK;
+	case APIC_ICR_LOW:
+		if (x2) {
+			if (value & ICR_RESERVED)
+				return VLAPIC_REFUSED;
+			a->icr = value;
+			send_ipi(vcpu, (uint32_t)(value >> 32), (uint32_t)value, true);
+			return VLAPIC_OK;
+		}
+		a->icr = (a->icr & ~0xffffffffull) | ((uint32_t)value & ~(uint32_t)ICR_RESERVED);
+		send_ipi(vcpu, (uint32_t)(a->icr >> 32) >> XAPIC_ID_SHIFT, (uint32_t)a->icr, false);
+		return VLAPIC_OK;
+	case APIC_ICR_HIGH:
+		if (x2)
+			return VLAPIC_ABSENT;
+		a->icr = (uint32_t)a->icr | ((uint64_t)((uint32_t)value & XAPIC_ICR2_DEST) << 32);
+		return VLAPIC_OK;
+	case APIC_TIMER_ICR:
+	case APIC_TIMER_CCR:
+	case APIC_TIMER_DCR:
+		return VLAPIC_MISSING;
+	case APIC_SELF_IPI:
+		if (!x2)
+			return VLAPIC_ABSENT;
+		if (value & ~0xffull)
+			return VLAPIC_REFUSED;
+		send_ipi(vcpu, 0, APIC_DEST_SELF | APIC_DM_FIXED | (uint32_t)value, true);
+		return VLAPIC_OK;
+	}
+	return VLAPIC_ABSENT;
+}
+
+/*
+ * IA32_APIC_BASE (see hv/vlapic.h for the two regimes). Global disable
+ * returns the registers to their power-up state (§10.4.3: "the APIC may
+ * return to the state described in §10.4.7.1"; here it always does).
+ */
+static bool write_apic_base(struct hv_vcpu *vcpu, uint64_t value)
+{
+	struct hv_vlapic *a = &vcpu->apic;
+	enum vlapic_mode old = hv_vlapic_mode(a->apic_base), new = hv_vlapic_mode(value);
+
+	if (!has_page(vcpu)) {
 		/* Only the base address may move; leaving x2APIC mode is refused. */
 		if ((value & ~APIC_BASE_ADDR_MASK) != (a->apic_base & ~APIC_BASE_ADDR_MASK))
 			return false;
 		a->apic_base = value;
 		return true;
 	}
-	/* x2APIC registers are 32 bits but the ICR (§10.12.1.2): high bits #GP. */
-	if (msr != msr_of(APIC_ICR_LOW) && (value >> 32))
+	if ((value & APIC_BASE_RESERVED) || (value & ~0xfffull) != APIC_DEFAULT_BASE)
 		return false;
-	if (lvt >= 0) {
-		a->lvt[lvt] = (uint32_t)value;
+	/* The transitions figure 10-27 forbids (§10.12.5). */
+	if (new == VLAPIC_INVALID || (old == VLAPIC_X2APIC && new == VLAPIC_XAPIC) ||
+	    (old == VLAPIC_DISABLED && new == VLAPIC_X2APIC))
+		return false;
+	a->apic_base = value;
+	if (new == VLAPIC_DISABLED && old != VLAPIC_DISABLED) {
+		hv_vlapic_reset(vcpu, false);
+		a->id = vcpu->id;
+	} else if (old == VLAPIC_XAPIC && new == VLAPIC_X2APIC) {
+		/* What xAPIC software wrote and x2APIC mode does not keep (§10.12.5.1). */
+		a->id = vcpu->id;
+		a->icr &= 0xffffffffull;
+	}
+	return true;
+}
+
+bool hv_vlapic_rdmsr(struct hv_vcpu *vcpu, uint32_t msr, uint64_t *value)
+{
+	struct hv_vlapic *a = &vcpu->apic;
+
+	if (msr == MSR_IA32_APIC_BASE) {
+		*value = a->apic_base;
 		return true;
 	}
-	switch (msr) {
-	case 0x808: /* TPR */
-		if (value & ~0xffull)
-			return false;
-		a->tpr = (uint32_t)value;
-		return true;
-	case 0x80b: /* EOI: a non-zero value is #GP in x2APIC mode (§10.12.1.2) */
-		if (value)
-			return false;
-		v = highest_bit(a->isr);
-		if (v >= 0)
-			a->isr[v / 32] &= ~(1u << (v % 32));
-		return true;
-	case 0x80f: /* SVR: bits 7:0, 8, 9 */
-		if (value & ~0x3ffull)
-			return false;
-		a->svr = (uint32_t)value;
-		return true;
-	case 0x828: /* ESR: written with 0 to clear it */
-		if (value)
-			return false;
-		a->esr = 0;
-		return true;
-	case 0x830: /* ICR */
-		if (value & ICR_RESERVED)
-			return false;
-		a->icr = value;
-		send_ipi(vcpu, value);
-		return true;
-	case 0x83f: /* SELF_IPI: vector in 7:0 */
-		if (value & ~0xffull)
-			return false;
-		send_ipi(vcpu, APIC_DEST_SELF | APIC_DM_FIXED | (uint32_t)value);
-		return true;
-	}
-	return false;
+	/* The x2APIC MSRs exist only in x2APIC mode (§10.12.1.2). */
+	if (hv_vlapic_mode(a->apic_base) != VLAPIC_X2APIC || msr < APIC_X2APIC_MSR_FIRST ||
+	    msr > APIC_X2APIC_MSR_LAST)
+		return false;
+	return hv_vlapic_reg_read(vcpu, (msr - APIC_X2APIC_MSR_FIRST) << 4, value) == VLAPIC_OK;
+}
+
+bool hv_vlapic_wrmsr(struct hv_vcpu *vcpu, uint32_t msr, uint64_t value)
+{
+	struct hv_vlapic *a = &vcpu->apic;
+
+	if (msr == MSR_IA32_APIC_BASE)
+		return write_apic_base(vcpu, value);
+	if (hv_vlapic_mode(a->apic_base) != VLAPIC_X2APIC || msr < APIC_X2APIC_MSR_FIRST ||
+	    msr > APIC_X2APIC_MSR_LAST)
+		return false;
+	return hv_vlapic_reg_write(vcpu, (msr - APIC_X2APIC_MSR_FIRST) << 4, value) == VLAPIC_OK;
 }

@@ -8,8 +8,22 @@
 #include "hv/vcpu.h"
 #include "hv/vm.h"
 #include "mp.h"
+#include "x86/apic.h"
 
 #define PAGE_SIZE 4096u
+
+/* Nested tables with the xAPIC page left out, where the processor has NP. */
+static int build_npt(struct hv_vm *vm)
+{
+	struct hv_svm_caps caps;
+
+	hv_svm_caps(&caps);
+	if (!caps.svm)
+		return HV_ENOSVM;
+	if (!caps.np)
+		return HV_ENONPT;
+	return hv_npt_build(&vm->npt, APIC_DEFAULT_BASE);
+}
 
 int hv_vm_create(struct hv_vm *vm, const struct hv_vm_config *cfg, const struct hv_guest *guest)
 {
@@ -20,6 +34,12 @@ int hv_vm_create(struct hv_vm *vm, const struct hv_vm_config *cfg, const struct 
 		return HV_EINVAL;
 	vm->config = *cfg;
 	vm->guest = guest;
+	if (cfg->use_npt) {
+		int rc = build_npt(vm);
+
+		if (rc)
+			return rc;
+	}
 	for (uint32_t i = 0; i < cfg->nr_vcpus; i++) {
 		struct hv_vcpu_config vc = { .id = i, .use_vnmi = cfg->use_vnmi };
 		uint64_t pa = arch_pages_alloc(pages);
@@ -33,6 +53,8 @@ int hv_vm_create(struct hv_vm *vm, const struct hv_vm_config *cfg, const struct 
 		if (rc)
 			return rc;
 		vcpu->vm = vm;
+		/* Again, now that the APIC can see the VM: its reset mode depends on NPT. */
+		hv_vlapic_reset(vcpu, true);
 		vcpu->ops->setup_mp(vcpu);
 		/* As KVM creates them: the BSP runnable, the APs waiting for INIT. */
 		vcpu->mp_state = i == 0 ? HV_MP_STATE_RUNNABLE : HV_MP_STATE_UNINITIALIZED;

@@ -79,6 +79,8 @@ const char *hv_strerror(int err)
 		return "invalid argument";
 	case HV_ENOTSUP:
 		return "operation not supported by the backend";
+	case HV_ENONPT:
+		return "nested paging not supported (CPUID Fn8000_000A EDX[0] = 0)";
 	}
 	return "unknown error";
 }

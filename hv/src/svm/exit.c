@@ -94,11 +94,18 @@ static int handle_cpuid(struct hv_vcpu *vcpu)
 	struct arch_cpuid r;
 
 	arch_cpuid((uint32_t)s->rax, (uint32_t)vcpu->gprs.rcx, &r);
-	/* A vCPU of a VM has the virtual x2APIC (hv/vlapic.h), whatever the host has. */
+	/*
+	 * A vCPU of a VM has the virtual APIC (hv/vlapic.h), whatever the host
+	 * has. EDX[9] follows IA32_APIC_BASE.EN (SDM vol. 3 §10.4.3); EBX[31:24]
+	 * is the initial APIC ID, which later ID writes do not change.
+	 */
 	if (vcpu->vm && (uint32_t)s->rax == 1) {
-		r.edx |= CPUID_1_EDX_APIC;
+		if (vcpu->apic.apic_base & MSR_APIC_BASE_EN)
+			r.edx |= CPUID_1_EDX_APIC;
+		else
+			r.edx &= ~CPUID_1_EDX_APIC;
 		r.ecx |= CPUID_1_ECX_X2APIC;
-		r.ebx = (r.ebx & 0x00ffffffu) | (vcpu->apic.id << 24);
+		r.ebx = (r.ebx & 0x00ffffffu) | (vcpu->id << 24);
 	}
 	s->rax = r.eax;
 	vcpu->gprs.rbx = r.ebx;
@@ -171,6 +178,29 @@ static int handle_msr(struct hv_vcpu *vcpu, struct hv_exit *exit)
 	}
 	svm_skip_instruction(vcpu, 2);
 	return 1;
+}
+
+/*
+ * #NPF (APM §15.25.6): exit_info_1 holds the #PF error-code bits of the
+ * access and says whether the guest's own page walk faulted, exit_info_2
+ * the guest-physical address. Only the xAPIC page of a VM is the core's.
+ */
+static int handle_npf(struct hv_vcpu *vcpu, struct hv_exit *exit)
+{
+	const struct vmcb_control_area *c = &vcpu->vmcb->control;
+	uint32_t access = 0;
+
+	if (!hv_vlapic_mmio_page(vcpu, c->exit_info_2))
+		return exit_internal(exit, HV_INTERNAL_UNEXPECTED_EXIT);
+	if (c->exit_info_1 & SVM_NPF_RW)
+		access |= HV_NPF_WRITE;
+	if (c->exit_info_1 & SVM_NPF_ID)
+		access |= HV_NPF_FETCH;
+	if (c->exit_info_1 & SVM_NPF_TABLE)
+		access |= HV_NPF_TABLE;
+	if (c->exit_int_info & SVM_EXITINTINFO_VALID)
+		access |= HV_NPF_EVENT;
+	return hv_vlapic_npf(vcpu, c->exit_info_2, access, exit);
 }
 
 static int handle_exception(struct hv_vcpu *vcpu, struct hv_exit *exit, unsigned vector)
@@ -247,6 +277,8 @@ int svm_handle_exit(struct hv_vcpu *vcpu, struct hv_exit *exit)
 	case SVM_EXIT_SHUTDOWN:
 		exit->reason = HV_EXIT_SHUTDOWN;
 		return 0;
+	case SVM_EXIT_NPF:
+		return handle_npf(vcpu, exit);
 	}
 	if (code >= SVM_EXIT_EXCP_BASE && code < SVM_EXIT_EXCP_BASE + 32)
 		return handle_exception(vcpu, exit, (unsigned)(code - SVM_EXIT_EXCP_BASE));

@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The SVM side of multiprocessor guests: the intercepts a vCPU of a VM
- * needs, the state INIT leaves (SDM vol. 3 §9.1.1 table 9-1; APM vol. 2
- * §14.1.3), and V_IRQ as the delivery path of the virtual APIC's fixed
- * interrupts (APM vol. 2 §15.21.4).
+ * needs and its nested paging (APM vol. 2 §15.25), the state INIT leaves
+ * (SDM vol. 3 §9.1.1 table 9-1; APM vol. 2 §14.1.3), and V_IRQ as the
+ * delivery path of the virtual APIC's fixed interrupts (APM vol. 2
+ * §15.21.4).
  */
 #include "hv/arch.h"
 #include "hv/lib.h"
 #include "hv/svm.h"
 #include "hv/vlapic.h"
+#include "hv/vm.h"
 #include "svm_backend.h"
 #include "x86/apic.h"
 #include "x86/cpu.h"
@@ -27,11 +29,18 @@ void svm_setup_mp(struct hv_vcpu *vcpu)
 	struct vmcb *vmcb = vcpu->vmcb;
 
 	/*
-	 * The virtual APIC lives in the MSRs: every x2APIC register and
-	 * IA32_APIC_BASE is intercepted, so the guest never reaches the
-	 * processor's own APIC. CPUID reports the x2APIC; HLT and PAUSE let the
-	 * core wait and look at the mailbox (hv/vm.h).
+	 * The virtual APIC: every x2APIC register and IA32_APIC_BASE is
+	 * intercepted, so the guest never reaches the processor's own APIC;
+	 * with nested paging its xAPIC page is not present in the nested
+	 * tables, so every access to it exits with #NPF (hv/vm.h). CPUID
+	 * reports the APIC; HLT and PAUSE let the core wait and look at the
+	 * mailbox.
 	 */
+	if (vcpu->vm && vcpu->vm->config.use_npt) {
+		/* g_pat keeps hv_vmcb_init's PAT reset value, which VMRUN checks (§15.25.8). */
+		vmcb->control.nested_ctl |= SVM_NESTED_CTL_NP_ENABLE;
+		vmcb->control.nested_cr3 = vcpu->vm->npt.root;
+	}
 	hv_msrpm_set(vmcb, MSR_IA32_APIC_BASE, true, true);
 	/* EFER too, as KVM does: SVME must stay set whatever the guest writes. */
 	hv_msrpm_set(vmcb, MSR_EFER, true, true);

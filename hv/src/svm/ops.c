@@ -30,6 +30,7 @@ int svm_vcpu_setup(struct hv_vcpu *vcpu)
 	if (vcpu->config.asid)
 		vcpu->vmcb->control.asid = vcpu->config.asid;
 	vcpu->svm.nrips = caps.nrips;
+	vcpu->svm.decode_assists = caps.decode_assists;
 	/*
 	 * vNMI needs the NMI intercept as well (APM §15.21.10); hv_vmcb_init
 	 * sets it. With vNMI the processor tracks NMI blocking itself, so the

@@ -13,8 +13,6 @@
 HV_VCPU_OPS(SVM_OP_DECLARE, SVM_OP_DECLARE)
 #undef SVM_OP_DECLARE
 
-/* Skips the instruction at RIP: next_rip when NRIPS, else rip + len. */
-void svm_skip_instruction(struct hv_vcpu *vcpu, unsigned len);
 /* EXITINTINFO and NMI-unmasking bookkeeping done on every #VMEXIT. */
 void svm_complete_interrupts(struct hv_vcpu *vcpu);
 /* #DB exit caused by the core's NMI-window single-step: undo it. */
