@@ -48,7 +48,7 @@ uint32_t *conf_mp_u32(struct conf_mp *m, const uint8_t *label)
 }
 
 /* The trampoline at CONF_MP_TRAMP_PA with its parameters (mp.S). */
-static void place_trampoline(struct conf_mp *m)
+static void place_trampoline(struct conf_mp *m, const struct conf_mp_guest *g)
 {
 	uint8_t *page = arch_phys_to_virt(CONF_MP_TRAMP_PA);
 	uint8_t *params = page + (mp_tramp_params - mp_tramp_start);
@@ -57,9 +57,9 @@ static void place_trampoline(struct conf_mp *m)
 	hv_memcpy(page, mp_tramp_start, (size_t)(mp_tramp_end - mp_tramp_start));
 	put_le(params + 0, m->guest.gdt_limit, 2);
 	put_le(params + 2, m->guest.gdt_base, 4);
-	put_le(params + 16, hv_guest_addr(&m->guest, (size_t)(mp_guest_ap64 - mp_guest_start)), 4);
+	put_le(params + 16, hv_guest_addr(&m->guest, (size_t)(g->ap64 - g->payload.start)), 4);
 	put_le(params + 24, m->guest.cr3, 4);
-	*conf_mp_u32(m, mp_guest_sipi_vector) = CONF_MP_SIPI_VECTOR;
+	*conf_mp_u32(m, g->sipi_vector) = CONF_MP_SIPI_VECTOR;
 }
 
 static void record_state(struct hv_vcpu *vcpu, uint32_t old_state, uint32_t new_state, void *arg)
@@ -142,10 +142,10 @@ static bool on_exit(struct hv_vm *vm, struct hv_vcpu *vcpu, struct hv_exit *exit
 	return false;
 }
 
-bool conf_mp_setup(struct conf_ctx *ctx, struct conf_mp *m, uint32_t nr_vcpus,
-		   const uint8_t *entry)
+bool conf_mp_setup_guest(struct conf_ctx *ctx, struct conf_mp *m, uint32_t nr_vcpus,
+			 const struct conf_mp_guest *g, const uint8_t *entry)
 {
-	struct conf_payload p = CONF_PAYLOAD(mp_guest);
+	struct conf_payload p = g->payload;
 	struct hv_guest_config gc = {
 		.payload = p.start,
 		.payload_len = (size_t)(p.end - p.start),
@@ -154,6 +154,7 @@ bool conf_mp_setup(struct conf_ctx *ctx, struct conf_mp *m, uint32_t nr_vcpus,
 	};
 	struct hv_vm_config vc = {
 		.nr_vcpus = nr_vcpus,
+		.use_npt = g->use_npt,
 		.on_exit = on_exit,
 		.on_mp_state = record_state,
 	};
@@ -183,8 +184,20 @@ bool conf_mp_setup(struct conf_ctx *ctx, struct conf_mp *m, uint32_t nr_vcpus,
 		m->states[i][0] = hv_vcpu_get_mp_state(m->vm.vcpus[i]);
 		m->nstates[i] = 1;
 	}
-	place_trampoline(m);
+	place_trampoline(m, g);
 	return true;
+}
+
+bool conf_mp_setup(struct conf_ctx *ctx, struct conf_mp *m, uint32_t nr_vcpus,
+		   const uint8_t *entry)
+{
+	static const struct conf_mp_guest g = {
+		.payload = { mp_guest_start, mp_guest_end, mp_guest_entry },
+		.ap64 = mp_guest_ap64,
+		.sipi_vector = mp_guest_sipi_vector,
+	};
+
+	return conf_mp_setup_guest(ctx, m, nr_vcpus, &g, entry);
 }
 
 bool conf_mp_run(struct conf_mp *m)

@@ -55,9 +55,24 @@ const char *conf_mp_need2(void);
 const char *conf_mp_need4(void);
 
 /*
- * Builds the guest, the VM of nr_vcpus starting at the mp_guest label
- * `entry`, and the trampoline page. False (ERROR recorded) on failure.
+ * The guest a VM runs: its payload, the long-mode label where application
+ * processors the trampoline started continue, the payload's 32-bit datum
+ * that holds the SIPI vector, and whether the VM uses nested paging.
  */
+struct conf_mp_guest {
+	struct conf_payload payload;
+	const uint8_t *ap64, *sipi_vector;
+	bool use_npt;
+};
+
+/*
+ * Builds the guest g, the VM of nr_vcpus with vCPU 0 starting at the
+ * payload label `entry`, and the trampoline page. False (ERROR recorded)
+ * on failure.
+ */
+bool conf_mp_setup_guest(struct conf_ctx *ctx, struct conf_mp *m, uint32_t nr_vcpus,
+			 const struct conf_mp_guest *g, const uint8_t *entry);
+/* conf_mp_setup_guest with the mp_guest payload, without nested paging. */
 bool conf_mp_setup(struct conf_ctx *ctx, struct conf_mp *m, uint32_t nr_vcpus,
 		   const uint8_t *entry);
 
