@@ -116,6 +116,7 @@
 	X(svm_mp_init_running_ap) \
 	X(svm_mp_hlt_wake_fixed_ipi) \
 	X(svm_mp_kick_running_vcpu) \
+	X(svm_mp_sw_disabled_drops_fixed) \
 	X(svm_xapic_ap_boot) \
 	X(svm_xapic_regs) \
 	X(svm_xapic_tpr_ppr) \

@@ -4,7 +4,9 @@
  * MP-state API (SDM vol. 3 §10.6.1, §10.8.4, §10.12.1.2; KVM_GET/SET_MP_STATE).
  */
 #include "../guest/payload.h"
+#include "hv/vlapic.h"
 #include "mp_util.h"
+#include "x86/apic.h"
 
 #define WAKE_VECTOR 0x50u
 
@@ -141,4 +143,30 @@ CONF_SCENARIO(svm_mp_state_get_set, "svm mp",
 	conf_check_u64(ctx, "set 42", (uint64_t)(int64_t)hv_vcpu_set_mp_state(v, 42),
 		       (uint64_t)(int64_t)HV_EINVAL);
 	conf_check_u64(ctx, "state unchanged", hv_vcpu_get_mp_state(v), HV_MP_STATE_UNINITIALIZED);
+}
+
+/* A fixed IPI to a software-disabled virtual APIC — Expect: not accepted */
+CONF_SCENARIO(svm_mp_sw_disabled_drops_fixed, "svm mp apic",
+	      "Expect: a fixed IPI (x2APIC ICR 830h, vector 50h) to a vCPU whose virtual APIC is "
+	      "software-disabled (SVR bit 8 clear, as after reset) leaves its IRR empty; once SVR "
+	      "= 1FFh the same IPI sets IRR bit 50h",
+	      "SDM vol. 3 §10.4.7.2", conf_svm_unsupported)
+{
+	struct conf_mp m;
+	struct hv_vcpu *bsp, *ap;
+	uint64_t icr = (1ull << 32) | APIC_INT_ASSERT | APIC_DM_FIXED | WAKE_VECTOR;
+	const uint32_t msr_icr = APIC_X2APIC_MSR_FIRST + (APIC_ICR_LOW >> 4);
+	const uint32_t msr_svr = APIC_X2APIC_MSR_FIRST + (APIC_SVR >> 4);
+
+	if (!conf_mp_setup(ctx, &m, 2, mp_guest_wake))
+		return;
+	bsp = m.vm.vcpus[0];
+	ap = m.vm.vcpus[1];
+	conf_check_true(ctx, "BSP WRMSR ICR", hv_vlapic_wrmsr(bsp, msr_icr, icr));
+	conf_check_u64(ctx, "AP IRR word 2 while software-disabled", ap->apic.irr[WAKE_VECTOR / 32],
+		       0);
+	conf_check_true(ctx, "AP WRMSR SVR = 1FFh", hv_vlapic_wrmsr(ap, msr_svr, 0x1ff));
+	conf_check_true(ctx, "BSP WRMSR ICR again", hv_vlapic_wrmsr(bsp, msr_icr, icr));
+	conf_check_u64(ctx, "AP IRR word 2 once enabled", ap->apic.irr[WAKE_VECTOR / 32],
+		       1u << (WAKE_VECTOR % 32));
 }

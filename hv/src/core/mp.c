@@ -38,6 +38,9 @@ void hv_mp_deliver(struct hv_vcpu *target, uint32_t dm, uint8_t vector)
 	switch (dm) {
 	case APIC_DM_FIXED:
 	case APIC_DM_LOWEST:
+		/* A software-disabled APIC does not accept them (SDM §10.4.7.2). */
+		if (!(__atomic_load_n(&target->apic.svr, __ATOMIC_ACQUIRE) & APIC_SVR_ENABLE))
+			return;
 		hv_vlapic_set_irr(target, vector);
 		break;
 	case APIC_DM_NMI:
