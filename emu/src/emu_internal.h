@@ -286,7 +286,7 @@ struct emu_cpu {
 	 */
 	bool gpa_mode;
 	bool mem_hook;         /* the RIP-syncing memory hook exact #NPF needs is in */
-	bool tb_flush_pending; /* a trap site was added under nested paging (engine.c) */
+	bool tb_flush_pending; /* code to retranslate under nested paging (engine.c) */
 	bool walk_gpa_valid;   /* emu_translate met a table entry it could not reach */
 	uint64_t walk_gpa;     /* ... at this guest-physical address */
 	uint64_t *gpa_pages;

@@ -117,13 +117,28 @@ static uint64_t boundary_in_block(const struct emu_cpu *cpu, uint32_t slot, uint
 }
 
 /*
+ * Drop the translations of code in [la, end), from a hook that then stops
+ * the engine with EMU_STOP_RESTART. Under nested paging
+ * uc_ctl_remove_cache returns success but drops nothing (measured: an
+ * intercepted CPUID ran natively), so the restart flushes the engine's TLB
+ * instead, which makes Unicorn look the block up again. Not from inside
+ * the hook: Unicorn crashes.
+ */
+static void retranslate(struct emu_cpu *cpu, uint64_t la, uint64_t end)
+{
+	uc_ctl_remove_cache(cpu->uc, la, end);
+	if (cpu->gpa_mode)
+		cpu->tb_flush_pending = true;
+}
+
+/*
  * Make the engine stop right before the instruction at `a`: Unicorn checks
  * exit addresses while translating, so the block must be translated again.
  */
 static void arm_exit(struct emu_cpu *cpu, uint64_t a, uint64_t block, uint32_t size)
 {
 	uc_ctl_set_exits(cpu->uc, &a, 1);
-	uc_ctl_remove_cache(cpu->uc, block, block + size);
+	retranslate(cpu, block, block + size);
 	cpu->exit_armed = a;
 }
 
@@ -215,16 +230,15 @@ static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
  * (measured: real mode with CS.base 72000h reads 72032h at IP 32h). Where
  * CS.base is not 0 the CS-relative value is worked out here and written
  * back once the engine has stopped: a RIP write inside the hook would make
- * Unicorn run on from there instead of stopping.
+ * Unicorn run on from there instead of stopping. The caller decoded the
+ * instruction, so the mode and CS base are current.
  */
 static uint64_t code_hook_rip(struct emu_cpu *cpu, uint64_t la)
 {
-	uint64_t base = emu_linear(cpu, 0);
-
-	if (cpu->mode == 64 || base == 0)
+	if (cpu->mode == 64 || cpu->cs_base == 0)
 		return emu_reg_get(cpu, UC_X86_REG_RIP);
 	cpu->stop_rip_fixup = true;
-	return (la - base) & 0xffffffffull;
+	return (la - cpu->cs_base) & 0xffffffffull;
 }
 
 static void hook_trap(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
@@ -325,16 +339,8 @@ int emu_engine_add_trap_site(struct emu_cpu *cpu, uint64_t la)
 		(cpu->ntrap_sites - lo) * sizeof(uint64_t));
 	cpu->trap_sites[lo] = la;
 	cpu->ntrap_sites++;
-	/* Hooks reach only code translated after them: retranslate this one. */
-	uc_ctl_remove_cache(cpu->uc, la, la + 1);
-	/*
-	 * Under nested paging uc_ctl_remove_cache returns success but drops
-	 * nothing (measured: an intercepted CPUID ran natively), so the
-	 * restart flushes the engine's TLB, which makes Unicorn look the block
-	 * up again. Not from inside the hook: Unicorn crashes.
-	 */
-	if (cpu->gpa_mode)
-		cpu->tb_flush_pending = true;
+	/* Hooks reach only code translated after them. */
+	retranslate(cpu, la, la + 1);
 	return 1;
 }
 

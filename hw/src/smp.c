@@ -105,6 +105,13 @@ static enum start_outcome start_one(uint32_t apic_id, uint32_t area, uint32_t in
 	return AP_UP;
 }
 
+/* The real-mode entry at the page whose number is the SIPI vector. */
+static void place_trampoline(void)
+{
+	memcpy(arch_phys_to_virt(HW_TRAMPOLINE_PA), hw_trampoline_start,
+	       (size_t)(hw_trampoline_end - hw_trampoline_start));
+}
+
 /* Processors the CPUID reports in this package, 1 if it reports none. */
 static uint32_t cpuid_count(void)
 {
@@ -128,8 +135,7 @@ void hw_smp_init(uint32_t want)
 		n = HW_MAX_CPUS;
 	if (n <= 1)
 		return;
-	memcpy(arch_phys_to_virt(HW_TRAMPOLINE_PA), hw_trampoline_start,
-	       (size_t)(hw_trampoline_end - hw_trampoline_start));
+	place_trampoline();
 
 	for (uint32_t id = 0; id < APIC_IDS && tried < n - 1 && area < HW_MAX_CPUS; id++) {
 		if (id == self)
@@ -217,8 +223,7 @@ static int restart(struct hw_cpu *c)
 
 	hw_apic_send(apic_id, APIC_DM_INIT | APIC_INT_ASSERT);
 	wait_ticks(INIT_WAIT_TICKS);
-	memcpy(arch_phys_to_virt(HW_TRAMPOLINE_PA), hw_trampoline_start,
-	       (size_t)(hw_trampoline_end - hw_trampoline_start));
+	place_trampoline();
 	return start_one(apic_id, area, index) == AP_UP ? 0 : -1;
 }
 

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "emu/emu.h"
+#include "emu/src/emu_internal.h"
 #include "guest_util.h"
 #include "x86/cpu.h"
 #include "x86/svm.h"
@@ -23,9 +24,11 @@
 #define SNIPPET(name) extern const uint8_t name[], name##_end[]
 #define CODE(name) name, (size_t)(name##_end - name)
 #define SPAN(name) name, name##_end
+#define SPAN_LEN(name) name, (size_t)(name##_end - name)
 SNIPPET(t64_load);
 SNIPPET(t64_store);
 SNIPPET(t64_incload);
+SNIPPET(t64_nops);
 
 /* Guest-physical pages under test, inside the guest's identity map. */
 #define GPA_REMAP  0x40000000ull /* -> a data page elsewhere, writable */
@@ -358,6 +361,55 @@ static void test_npt_vmrun_checks(void **state)
 	assert_int_equal(run_checks(0, false), SVM_EXIT_ERR);
 }
 
+/*
+ * A timed event due inside a block of an NPT guest is taken at exactly that
+ * boundary, as without nested paging (tests/emu/test_events.c): the engine
+ * must drop the block's translation to arm the exit there.
+ */
+static struct {
+	uint64_t due, fire_rip, fire_cycle, code_pa;
+	unsigned fired;
+} ev;
+
+static void on_event(struct emu_cpu *cpu)
+{
+	ev.fired++;
+	ev.fire_rip = emu_reg_get(cpu, UC_X86_REG_RIP);
+	ev.fire_cycle = cpu->cycle;
+	cpu->event_at = ~0ull;
+}
+
+static void event_fn(void *arg)
+{
+	struct emu_cpu *cpu = emu_current_cpu();
+	struct tguest g;
+	struct npt n;
+
+	(void)arg;
+	tg_svm_on();
+	tg_long(&g, SPAN_LEN(t64_nops));
+	build_npt(&g, &n);
+	ev.code_pa = g.code_pa;
+	cpu->on_event = on_event;
+	/* VMRUN costs 1000 cycles and a NOP 1 (docs/cycle-costs.md): after the fifth. */
+	ev.due = cpu->cycle + 1000 + 5;
+	cpu->event_at = ev.due;
+	tg_run(&g);
+	record(&g, &n);
+}
+
+static void test_npt_event_inside_block(void **state)
+{
+	(void)state;
+	memset(&ev, 0, sizeof(ev));
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(tg_machine_run(NULL, event_fn, NULL, 0), 0);
+	assert_int_equal(ev.fired, 1);
+	assert_int_equal(ev.fire_rip, ev.code_pa + 5);
+	assert_int_equal(ev.fire_cycle, ev.due);
+	assert_int_equal(r.exit_code, SVM_EXIT_VMMCALL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -366,6 +418,7 @@ int main(void)
 		cmocka_unit_test(test_npf_not_present),
 		cmocka_unit_test(test_npf_write_read_only),
 		cmocka_unit_test(test_npf_exact_rip),
+		cmocka_unit_test(test_npt_event_inside_block),
 		cmocka_unit_test(test_npt_vmrun_checks),
 		cmocka_unit_test(test_npf_insn_bytes),
 		cmocka_unit_test(test_insn_len_cleared),

@@ -239,6 +239,15 @@ static void check_started(struct conf_ctx *ctx)
 		       *field(PAGE_A, host_sipi_apic_id), vic.apic_id);
 }
 
+/* INIT, a start-up IPI with VEC_A, and the state its code found. */
+static void init_and_check_start(struct conf_ctx *ctx)
+{
+	send(ICR_INIT);
+	send(APIC_DM_STARTUP | VEC_A);
+	if (conf_check_u64(ctx, "start-up code ran", wait_runs(PAGE_A), 1))
+		check_started(ctx);
+}
+
 /* INIT then SIPI to a processor in host code — Expect: reset, real mode at vector << 12 */
 CONF_SCENARIO(mp_host_init_sipi_start, "mp apic",
 	      "Expect: INIT resets a processor running host code and it waits for SIPI; the "
@@ -249,10 +258,7 @@ CONF_SCENARIO(mp_host_init_sipi_start, "mp apic",
 {
 	if (!begin(ctx, VICTIM_SPIN, false))
 		return;
-	send(ICR_INIT);
-	send(APIC_DM_STARTUP | VEC_A);
-	if (conf_check_u64(ctx, "start-up code ran", wait_runs(PAGE_A), 1))
-		check_started(ctx);
+	init_and_check_start(ctx);
 	conf_check_u64(ctx, "host code returned (INIT must discard it)", vic.returned, 0);
 	end(ctx, true);
 }
@@ -370,10 +376,7 @@ CONF_SCENARIO(svm_init_not_intercepted_resets, "svm mp apic",
 {
 	if (!begin(ctx, VICTIM_GUEST, false))
 		return;
-	send(ICR_INIT);
-	send(APIC_DM_STARTUP | VEC_A);
-	if (conf_check_u64(ctx, "start-up code ran", wait_runs(PAGE_A), 1))
-		check_started(ctx);
+	init_and_check_start(ctx);
 	conf_check_u64(ctx, "VMRUN returned to the hypervisor", vic.exited, 0);
 	end(ctx, true);
 }
