@@ -2,10 +2,19 @@
 # SPDX-License-Identifier: MIT
 # deps.sh [build|check] — make sure the Debian packages vxemu needs are there.
 # As root, installs what is missing; otherwise prints the apt-get line to run
-# and fails.
+# and fails. Then makes Unicorn >= 2.1.1 available (scripts/unicorn.sh): the
+# system's where it is new enough, else a private copy in build/deps.
 set -eu
 profile=${1:-build}
-pkgs="cmake make gcc binutils pkg-config libunicorn-dev libcapstone-dev libcmocka-dev"
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+pkgs="cmake make gcc binutils pkg-config libcapstone-dev libcmocka-dev"
+# Debian 13 and later package Unicorn >= 2.1.1; Debian 12's 2.0.1 is not used.
+unicorn_candidate=$(apt-cache policy libunicorn-dev 2>/dev/null | awk '/Candidate:/ {print $2}')
+if [ -n "$unicorn_candidate" ] && [ "$unicorn_candidate" != "(none)" ] &&
+   dpkg --compare-versions "$unicorn_candidate" ge 2.1.1; then
+  pkgs="$pkgs libunicorn-dev"
+fi
 if [ "$profile" = check ]; then
   pkgs="$pkgs qemu-system-x86"
 fi
@@ -15,7 +24,9 @@ for p in $pkgs; do
     missing="$missing $p"
   fi
 done
-[ -z "$missing" ] && exit 0
+if [ -z "$missing" ]; then
+  exec sh "$here/unicorn.sh" "$root/build/deps"
+fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "vxemu needs these Debian packages:$missing" >&2
   echo "Install them with:  sudo apt-get install -y$missing" >&2
@@ -26,3 +37,4 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing
+exec sh "$here/unicorn.sh" "$root/build/deps"

@@ -4,7 +4,7 @@
  *
  * Unicorn has no API for hidden segment state, CPL or the processor mode, yet
  * VMRUN and #VMEXIT must move all of it (APM vol. 2 §15.5.1). The engine's
- * saved context is QEMU's CPUX86State for Debian's libunicorn2 2.0.1; the
+ * saved context is QEMU's CPUX86State as built into Unicorn 2.1.1; the
  * model edits that blob at the offsets below, then recomputes the flags QEMU
  * derives from segments and control registers. The layout is private to that
  * version, so emu_cpustate_selfcheck() compares it against state produced by
@@ -16,8 +16,13 @@
 #include "emu_internal.h"
 #include "x86/cpu.h"
 
-/* Offsets into CPUX86State (the context data after a 16-byte header). */
-#define CTX_HEADER        16
+/*
+ * Offsets into CPUX86State, the context data after Unicorn's header (a
+ * size_t and three ints: the data starts at byte 20, the header's sizeof
+ * is 24 with its padding).
+ */
+#define CTX_HEADER        20
+#define CTX_HEADER_SIZEOF 24
 #define ST_REGS           0
 #define ST_EIP            128
 #define ST_EFLAGS         136
@@ -272,7 +277,15 @@ uint64_t emu_reg_get(struct emu_cpu *cpu, int uc_reg)
 
 void emu_reg_set(struct emu_cpu *cpu, int uc_reg, uint64_t v)
 {
-	uc_reg_write(cpu->uc, uc_reg, &v);
+	if (uc_reg == UC_X86_REG_CR2) {
+		/* Unicorn 2.1.1 writes CR3 as well as CR2 here: put CR3 back. */
+		uint64_t cr3 = emu_reg_get(cpu, UC_X86_REG_CR3);
+
+		uc_reg_write(cpu->uc, uc_reg, &v);
+		uc_reg_write(cpu->uc, UC_X86_REG_CR3, &cr3);
+	} else {
+		uc_reg_write(cpu->uc, uc_reg, &v);
+	}
 	cpu->ctx_fresh = false;
 }
 
@@ -308,11 +321,11 @@ int emu_cpustate_selfcheck(struct emu_cpu *cpu, char *err, size_t errlen)
 	uint64_t v;
 	const uint8_t *s;
 
-	if (uc_context_size(cpu->uc) != CTX_HEADER + ST_SIZE) {
+	if (uc_context_size(cpu->uc) != CTX_HEADER_SIZEOF + ST_SIZE) {
 		snprintf(err, errlen,
 			 "unsupported libunicorn: CPU context is %zu bytes, the model knows %d "
-			 "(Unicorn 2.0.1 as packaged by Debian 12)",
-			 uc_context_size(cpu->uc), CTX_HEADER + ST_SIZE);
+			 "(Unicorn 2.1.1)",
+			 uc_context_size(cpu->uc), CTX_HEADER_SIZEOF + ST_SIZE);
 		return -1;
 	}
 	emu_cpustate_store(cpu, &r);

@@ -23,6 +23,7 @@
 extern const uint8_t emu_bootstrap_code[], emu_bootstrap_code_end[];
 
 #define TRAP_SITES_MAX 8192
+#define EMU_TCG_BUFFER (64u << 20)
 /* Open bus: physical addresses above RAM read as all ones (no device). */
 #define EMU_PHYS_LIMIT (1ull << 40)
 /* Mapped and unmapped again to flush QEMU's TLB. */
@@ -224,23 +225,6 @@ static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 	cpu->cur_block = (int32_t)slot;
 }
 
-/*
- * RIP at a code hook on the instruction at linear address la. Unicorn
- * 2.0.1 puts the *linear* address in EIP before it calls a code hook
- * (measured: real mode with CS.base 72000h reads 72032h at IP 32h). Where
- * CS.base is not 0 the CS-relative value is worked out here and written
- * back once the engine has stopped: a RIP write inside the hook would make
- * Unicorn run on from there instead of stopping. The caller decoded the
- * instruction, so the mode and CS base are current.
- */
-static uint64_t code_hook_rip(struct emu_cpu *cpu, uint64_t la)
-{
-	if (cpu->mode == 64 || cpu->cs_base == 0)
-		return emu_reg_get(cpu, UC_X86_REG_RIP);
-	cpu->stop_rip_fixup = true;
-	return (la - cpu->cs_base) & 0xffffffffull;
-}
-
 static void hook_trap(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 {
 	struct emu_cpu *cpu = user;
@@ -255,7 +239,8 @@ static void hook_trap(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 	cpu->stop = EMU_STOP_TRAP;
 	cpu->slow = true;
 	cpu->stop_trap = in.trap;
-	cpu->stop_rip = code_hook_rip(cpu, addr);
+	/* Unicorn 2.1.1 syncs RIP (CS-relative) before every code hook. */
+	cpu->stop_rip = emu_reg_get(cpu, UC_X86_REG_RIP);
 	uc_emu_stop(uc);
 }
 
@@ -275,6 +260,14 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *user)
 {
 	struct emu_cpu *cpu = user;
 
+	/*
+	 * Unicorn 2.1.1 reports some #UDs (a VMMCALL in state the model wrote,
+	 * for one) here rather than to the invalid-instruction hook: one route.
+	 */
+	if (intno == X86_VEC_UD) {
+		hook_invalid(uc, user);
+		return;
+	}
 	cpu->stop_rip = emu_reg_get(cpu, UC_X86_REG_RIP);
 	cpu->stop_intno = intno;
 	cpu->slow = true;
@@ -601,8 +594,7 @@ int emu_engine_set_gpa_mode(struct emu_cpu *cpu, bool on)
 					(void *)mem_sync_hook, NULL, EMU_FLUSH_PAGE,
 					EMU_FLUSH_PAGE) != UC_ERR_OK)
 				return -1;
-			/* (2.0.1 names its translation-cache flush "flush_tlb".) */
-			uc_ctl_flush_tlb(cpu->uc);
+			uc_ctl_flush_tb(cpu->uc);
 			cpu->mem_hook = true;
 		}
 		gpa_flush(cpu);
@@ -737,12 +729,40 @@ static bool hook_prot(uc_engine *uc, uc_mem_type type, uint64_t address, int siz
 	return true;
 }
 
+/*
+ * The library must be the one the model was compiled against: the state
+ * blob's layout and the engine facts docs/engine.md lists belong to one
+ * version, and the build picks its headers from a private copy on Debian 12.
+ */
+static int check_library_version(char *err, size_t errlen)
+{
+	unsigned int lib = uc_version(NULL, NULL) >> 8;
+	unsigned int hdr = (UC_API_MAJOR << 16) | (UC_API_MINOR << 8) | UC_API_PATCH;
+
+	if (lib == hdr)
+		return 0;
+	snprintf(err, errlen, "libunicorn %u.%u.%u is loaded, but vxemu was built against %u.%u.%u",
+		 lib >> 16, (lib >> 8) & 0xff, lib & 0xff, UC_API_MAJOR, UC_API_MINOR, UC_API_PATCH);
+	return -1;
+}
+
 int emu_engine_init(struct emu_cpu *cpu, char *err, size_t errlen)
 {
 	uc_err e;
 
+	if (check_library_version(err, errlen) != 0)
+		return -1;
 	if ((e = uc_open(UC_ARCH_X86, UC_MODE_64, &cpu->uc)) != UC_ERR_OK) {
 		snprintf(err, errlen, "uc_open: %s", uc_strerror(e));
+		return -1;
+	}
+	/*
+	 * The default code buffer is 1 GiB, zero-filled on every translation
+	 * flush; 64 MiB holds far more code than any guest runs and makes a
+	 * flush cost milliseconds (docs/engine.md).
+	 */
+	if ((e = uc_ctl_set_tcg_buffer_size(cpu->uc, EMU_TCG_BUFFER)) != UC_ERR_OK) {
+		snprintf(err, errlen, "setting Unicorn's code buffer size: %s", uc_strerror(e));
 		return -1;
 	}
 	if ((e = map_system_physical(cpu)) != UC_ERR_OK) {
