@@ -99,6 +99,12 @@ uint64_t emu_linear(struct emu_cpu *cpu, uint64_t rip)
 	return cpu->mode == 64 ? rip : (cpu->cs_base + rip) & 0xffffffffull;
 }
 
+uint64_t emu_rip_of(struct emu_cpu *cpu, uint64_t la)
+{
+	sync_mode(cpu);
+	return cpu->mode == 64 ? la : (la - cpu->cs_base) & 0xffffffffull;
+}
+
 static bool is_prefix(uint8_t b, bool mode64)
 {
 	switch (b) {

@@ -114,6 +114,8 @@ struct emu_decoded {
 int emu_decode_init(struct emu_cpu *cpu);
 /* Linear address of rip in the code segment now loaded (RIP is CS-relative). */
 uint64_t emu_linear(struct emu_cpu *cpu, uint64_t rip);
+/* RIP (CS-relative) of the instruction at linear address la. */
+uint64_t emu_rip_of(struct emu_cpu *cpu, uint64_t la);
 void emu_decode_fini(struct emu_cpu *cpu);
 /* Decode the instruction at linear address la; 0 or -1 when unreadable. */
 int emu_decode_insn(struct emu_cpu *cpu, uint64_t la, struct emu_insn *out);

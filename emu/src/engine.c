@@ -66,6 +66,23 @@ static inline uint32_t block_slot(uint64_t addr)
 	return (uint32_t)((addr ^ (addr >> 12)) & (EMU_BLOCK_CACHE - 1));
 }
 
+/*
+ * Stop before the block at linear address addr runs. Unicorn checks for a
+ * stop request after the block hook, so the block does not run; but once
+ * any code hook exists it leaves RIP wherever it was last written (code
+ * hooks write it, the end of a chain of blocks does not), which can be an
+ * instruction that already retired. The block's own address is the only
+ * right answer: it is written back when the run has ended.
+ */
+static void block_stop(uc_engine *uc, struct emu_cpu *cpu, uint64_t addr, enum emu_stop why)
+{
+	cpu->stop = why;
+	cpu->slow = true;
+	cpu->stop_rip = emu_rip_of(cpu, addr);
+	cpu->stop_rip_fixup = true;
+	uc_emu_stop(uc);
+}
+
 /* The watches and a pending stop: the block hook's rare path. */
 static bool block_watches(uc_engine *uc, struct emu_cpu *cpu, uint64_t addr)
 {
@@ -89,10 +106,8 @@ static bool block_watches(uc_engine *uc, struct emu_cpu *cpu, uint64_t addr)
 		cpu->watch_shadow = 0;
 		stop = true;
 	}
-	if (stop) {
-		cpu->stop = EMU_STOP_EVENT;
-		uc_emu_stop(uc);
-	}
+	if (stop)
+		block_stop(uc, cpu, addr, EMU_STOP_EVENT);
 	emu_watch_update(cpu);
 	return stop;
 }
@@ -152,13 +167,6 @@ static void disarm_exit(struct emu_cpu *cpu)
 	cpu->exit_armed = 0;
 }
 
-static void stop_now(uc_engine *uc, struct emu_cpu *cpu, enum emu_stop why)
-{
-	cpu->stop = why;
-	cpu->slow = true;
-	uc_emu_stop(uc);
-}
-
 /* Everything but the common case: watches, deadlines, a new block. */
 static __attribute__((noinline, cold)) void block_slow(uc_engine *uc, struct emu_cpu *cpu,
 						       uint64_t addr, uint32_t size, uint32_t slot)
@@ -168,7 +176,7 @@ static __attribute__((noinline, cold)) void block_slow(uc_engine *uc, struct emu
 	if (cpu->slow && block_watches(uc, cpu, addr))
 		return;
 	if (cpu->cycle >= cpu->deadline) {
-		stop_now(uc, cpu, EMU_STOP_QUANTUM);
+		block_stop(uc, cpu, addr, EMU_STOP_QUANTUM);
 		return;
 	}
 	if (hot->addr != addr || hot->size != size) {
@@ -181,12 +189,12 @@ static __attribute__((noinline, cold)) void block_slow(uc_engine *uc, struct emu
 			return;
 		}
 		if (added) {
-			stop_now(uc, cpu, EMU_STOP_RESTART);
+			block_stop(uc, cpu, addr, EMU_STOP_RESTART);
 			return;
 		}
 	}
 	if (cpu->cycle >= cpu->event_at) {
-		stop_now(uc, cpu, EMU_STOP_EVENT);
+		block_stop(uc, cpu, addr, EMU_STOP_EVENT);
 		return;
 	}
 	if (cpu->event_at < cpu->cycle + hot->cost) {
@@ -195,7 +203,7 @@ static __attribute__((noinline, cold)) void block_slow(uc_engine *uc, struct emu
 
 		if (a && cpu->exit_armed != a) {
 			arm_exit(cpu, a, addr, size);
-			stop_now(uc, cpu, EMU_STOP_RESTART);
+			block_stop(uc, cpu, addr, EMU_STOP_RESTART);
 			return;
 		}
 	}
