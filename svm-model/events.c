@@ -107,6 +107,15 @@ static void deliver(struct emu_cpu *cpu, struct emu_pending_event ev, bool vnmi)
 				s->guest_nmi_blocked = true;
 			return;
 		}
+		if (fault.kind == EMU_EVT_SLAT) {
+			/* A nested page fault while vectoring: #VMEXIT(NPF) with the event
+			 * in EXITINTINFO and RIP where it was (§15.7.2, §15.25.6); the
+			 * hypervisor injects it again once the page is there. */
+			svm_vmexit(cpu, SVM_EXIT_NPF,
+				   fault.slat_info | (fault.slat_table ? SVM_NPF_TABLE : SVM_NPF_FINAL),
+				   fault.slat_gpa);
+			return;
+		}
 		if (exception_intercepted(cpu, &fault)) {
 			exit_on_exception(cpu, &fault);
 			return;
@@ -294,34 +303,6 @@ void svm_model_iret_completed(struct emu_cpu *cpu)
 	s->guest_nmi_blocked = false;
 }
 
-/*
- * A #PF under nested paging may come from a guest page table the nested
- * tables do not map: QEMU's walk read it as nothing. The model walks
- * again; if it meets such an entry first, the fault is #NPF on the guest's
- * walk (§15.25.6): exit_info_1 bit 33 instead of bit 32, exit_info_2 the
- * entry's guest-physical address. The walker's accesses are user accesses
- * and, since they may set A/D bits, writes — as KVM's nested walk and QEMU
- * treat them.
- */
-static bool table_walk_npf(struct emu_cpu *cpu)
-{
-	uint32_t err = cpu->stop_error, pfe;
-	enum emu_access acc = (err & X86_PF_W) ? EMU_ACC_WRITE :
-			      (err & X86_PF_ID) ? EMU_ACC_FETCH : EMU_ACC_READ;
-	struct svm_npt_leaf leaf;
-	uint64_t pa, info;
-
-	cpu->walk_gpa_valid = false;
-	if (emu_translate(cpu, cpu->stop_cr2, acc, (err & X86_PF_U) != 0, &pa, &pfe) == 0 ||
-	    !cpu->walk_gpa_valid)
-		return false;
-	cpu->walk_gpa_valid = false;
-	if (svm_npt_walk(cpu, cpu->walk_gpa, EMU_ACC_WRITE, false, &leaf, &info) == 0)
-		return false; /* reachable, but outside RAM: a plain #PF */
-	svm_vmexit(cpu, SVM_EXIT_NPF, (info & ~SVM_NPF_FINAL) | SVM_NPF_TABLE, cpu->walk_gpa);
-	return true;
-}
-
 /* Exceptions that Unicorn reported from a guest instruction. */
 void svm_handle_exception(struct emu_cpu *cpu)
 {
@@ -336,11 +317,9 @@ void svm_handle_exception(struct emu_cpu *cpu)
 		uint64_t rip = cpu->stop_rip;
 		uint8_t len = vec >= 32 ? 2 : 1;
 		uint8_t b[2] = { 0, 0 };
-		uint64_t fla;
-		uint32_t pfe;
 
 		/* INT n, INT3 and INTO are traps: Unicorn reports RIP after them. */
-		if (emu_lin_read(cpu, emu_linear(cpu, rip - len), b, len, false, &fla, &pfe) == 0 &&
+		if (emu_lin_peek(cpu, emu_linear(cpu, rip - len), b, len) == len &&
 		    ((len == 2 && b[0] == 0xcd && b[1] == vec) ||
 		     (len == 1 && b[0] == (vec == X86_VEC_BP ? 0xcc : 0xce)))) {
 			emu_cpustate_clear_exception(cpu);
@@ -371,8 +350,6 @@ void svm_handle_exception(struct emu_cpu *cpu)
 		ev.error = cpu->stop_error;
 	}
 	emu_cpustate_clear_exception(cpu);
-	if (vec == X86_VEC_PF && cpu->svm->npt && table_walk_npf(cpu))
-		return;
 	/* The faulting address as QEMU first reported it (see the engine's hook). */
 	if (vec == X86_VEC_PF)
 		emu_reg_set(cpu, UC_X86_REG_CR2, cpu->stop_cr2);

@@ -74,21 +74,14 @@ static unsigned fetch_insn_bytes(struct emu_cpu *cpu, const struct vmcb_save_are
 				 uint8_t *buf)
 {
 	bool mode64 = (sa->efer & X86_EFER_LMA) && (sa->cs.attrib & X86_SEG_L);
-	unsigned n;
+	uint64_t rip = sa->rip;
+	size_t n = SVM_INSN_BYTES_MAX;
 
-	for (n = 0; n < SVM_INSN_BYTES_MAX; n++) {
-		uint64_t rip = sa->rip + n, pa;
-		uint32_t pf_error;
-		const uint8_t *p;
-
-		if (!mode64 && rip > sa->cs.limit)
-			break;
-		if (emu_translate(cpu, emu_linear(cpu, rip), EMU_ACC_READ, false, &pa, &pf_error) != 0 ||
-		    !(p = emu_gpa_ptr(cpu, pa, 1)))
-			break;
-		buf[n] = *p;
-	}
-	return n;
+	if (!mode64 && rip > sa->cs.limit)
+		return 0;
+	if (!mode64 && sa->cs.limit - rip < n - 1)
+		n = (size_t)(sa->cs.limit - rip) + 1;
+	return (unsigned)emu_lin_peek(cpu, emu_linear(cpu, rip), buf, n);
 }
 
 /*

@@ -100,23 +100,11 @@ bool svm_model_trap_wanted(struct emu_cpu *cpu, const struct emu_insn *in)
 			return true;
 		if (in->cr == 2 && in->cr_write)
 			s->cr2 = emu_reg_get(cpu, gpr_uc[in->gpr]);
-		if (in->cr_write && (in->cr == 3 || in->cr == 0 || in->cr == 4) &&
-		    !svm_intercepted(s, VMCB_INTERCEPT_CR, 1u << (in->cr + 16))) {
-			uint64_t v = emu_reg_get(cpu, gpr_uc[in->gpr]);
-			uint64_t cr0 = in->cr == 0 ? v : emu_reg_get(cpu, UC_X86_REG_CR0);
-			uint64_t cr3 = in->cr == 3 ? v : emu_reg_get(cpu, UC_X86_REG_CR3);
-			uint64_t cr4 = in->cr == 4 ? v : emu_reg_get(cpu, UC_X86_REG_CR4);
-			uc_x86_msr efer = { .rid = 0xc0000080u };
-
-			uc_reg_read(cpu->uc, UC_X86_REG_MSR, &efer);
-			/* Paging on with EFER.LME set is what activates long mode
-			 * (APM vol. 2 §14.6.1): judge the tables as it will see them. */
-			if ((cr0 & X86_CR0_PG) && (efer.value & X86_EFER_LME))
-				efer.value |= X86_EFER_LMA;
-			else if (!(cr0 & X86_CR0_PG))
-				efer.value &= ~X86_EFER_LMA;
-			emu_engine_check_paging(cpu, cr0, cr3, cr4, efer.value);
-		}
+		/* A write that changes the guest's mappings (run natively when not
+		 * intercepted) may put other code at the addresses the engine's
+		 * block cache knows. */
+		if (in->cr_write && (in->cr == 3 || in->cr == 0 || in->cr == 4))
+			emu_block_cache_flush(cpu);
 		return svm_intercepted(s, VMCB_INTERCEPT_CR,
 				       1u << (in->cr + (in->cr_write ? 16 : 0))) ||
 		       (in->cr == 0 && in->cr_write &&
@@ -249,7 +237,8 @@ static void do_msr(struct emu_cpu *cpu, const struct emu_insn *in, bool write)
 			if (cpu->bare)
 				cpu->efer = (cpu->efer & ~X86_EFER_SVME) | (v & X86_EFER_SVME);
 			/* NXE changes what the page tables mean. */
-			emu_engine_sync_tlb(cpu, &r, cpu->svm->vmcb->control.asid, false);
+			emu_engine_sync_tlb(cpu, &r, cpu->svm->vmcb->control.asid,
+					    cpu->svm->npt ? cpu->svm->ncr3 : 0, false);
 			emu_cpustate_load(cpu, &r);
 			advance(cpu, in);
 			return;
@@ -432,8 +421,9 @@ void svm_handle_trap(struct emu_cpu *cpu)
 			svm_vmexit_insn(cpu, SVM_EXIT_INVLPG, effective_address(cpu, &in), 0, in.len);
 			return;
 		}
-		/* The engine's TLB is flushed wholesale on paging changes; an
-		 * INVLPG needs nothing more from the model. */
+		/* The model performs it: the engine's TLB holds no tags, so all of
+		 * it goes, which is more than INVLPG must drop and never less. */
+		emu_engine_flush_tlb(cpu);
 		advance(cpu, &in);
 		return;
 	case EMU_TRAP_IRET:

@@ -5,7 +5,8 @@
  * host's long-mode format (four levels, 2 MiB and 1 GiB leaves) rooted at
  * nested_cr3. Every guest access is a user access at this level (§15.25.5),
  * so a present entry needs U/S as well as R/W for writes; NX forbids
- * fetches. A/D bits are set as the walk would set them.
+ * fetches. A/D bits are set as the walk would set them. The engine calls it
+ * as the second level of every translation (emu/src/paging.c).
  */
 #include <string.h>
 
@@ -17,18 +18,24 @@
 
 static bool rsvd(uint64_t e, int level)
 {
-	/* Physical-address bits above MAXPHYADDR, or PS where it cannot be. */
-	if (e & 0x000ff00000000000ull)
+	unsigned shift = 12 + 9 * (unsigned)(level - 1);
+
+	/* APM vol. 2 §5.3.3/§5.4: physical-address bits above MAXPHYADDR; PS in
+	 * a PML4E; below a large page's frame, the bits but PAT (bit 12). */
+	if (e & (((1ull << 52) - 1) & ~MAXPHY_MASK))
 		return true;
-	return (e & X86_PTE_PS) && level == 4;
+	if (!(e & X86_PTE_PS) || level == 1)
+		return false;
+	return level == 4 || (e & ((1ull << shift) - 1) & ~0x1fffull);
 }
 
-int svm_npt_walk(struct emu_cpu *cpu, uint64_t gpa, enum emu_access acc, bool set_ad,
-		 struct svm_npt_leaf *leaf, uint64_t *exit_info_1)
+/* exit_info_1 of #NPF but for bits 32/33, which say where the walk was. */
+static int svm_npt_walk(struct emu_cpu *cpu, uint64_t gpa, enum emu_access acc, bool set_ad,
+			struct emu_slat_leaf *leaf, uint64_t *exit_info_1)
 {
 	struct svm_cpu *s = cpu->svm;
 	uint64_t table = s->ncr3 & ADDR_MASK;
-	uint64_t info = SVM_NPF_US | SVM_NPF_FINAL;
+	uint64_t info = SVM_NPF_US;
 	bool write = acc == EMU_ACC_WRITE, fetch = acc == EMU_ACC_FETCH;
 	uint64_t *entries[4];
 	int n = 0;
@@ -68,8 +75,7 @@ int svm_npt_walk(struct emu_cpu *cpu, uint64_t gpa, enum emu_access acc, bool se
 				if (write)
 					*e |= X86_PTE_D;
 			}
-			leaf->page_gpa = gpa & ~0xfffull;
-			leaf->hpa = ((*e & ADDR_MASK & ~((1ull << shift) - 1)) |
+			leaf->spa = ((*e & ADDR_MASK & ~((1ull << shift) - 1)) |
 				     (gpa & ((1ull << shift) - 1))) & ~0xfffull;
 			leaf->writable = w;
 			leaf->executable = !nx;
@@ -82,14 +88,4 @@ int svm_npt_walk(struct emu_cpu *cpu, uint64_t gpa, enum emu_access acc, bool se
 	return -1;
 }
 
-void *svm_npt_ptr(struct emu_cpu *cpu, uint64_t gpa, uint64_t len)
-{
-	struct svm_npt_leaf leaf;
-	uint64_t info;
-
-	if ((gpa & 0xfff) + len > 4096)
-		return NULL;
-	if (svm_npt_walk(cpu, gpa, EMU_ACC_READ, false, &leaf, &info) != 0)
-		return NULL;
-	return emu_ram_ptr(cpu->m, leaf.hpa + (gpa & 0xfff), len);
-}
+const struct emu_slat svm_npt_slat = { .walk = svm_npt_walk };

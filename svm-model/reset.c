@@ -152,9 +152,8 @@ static void startup(void *arg)
 	cpu->gs = r.gs;
 	cpu->tr = r.tr;
 	cpu->ldtr = r.ldtr;
-	if (emu_engine_set_gpa_mode(cpu, false) != 0)
-		emu_fatal(cpu, "cannot switch the engine's address space back from nested paging");
-	emu_engine_sync_tlb(cpu, &r, 0, true);
+	emu_engine_set_slat(cpu, NULL);
+	emu_engine_sync_tlb(cpu, &r, 0, 0, true);
 	emu_cpustate_load(cpu, &r);
 	svm_run_loop(cpu);
 	/* Nothing is intercepted, so nothing ends the loop. */

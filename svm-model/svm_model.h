@@ -84,17 +84,9 @@ void svm_model_reclaim(struct emu_cpu *cpu);
 /* vmrun.c: run guest code (or code started by SIPI) until #VMEXIT. */
 void svm_run_loop(struct emu_cpu *cpu);
 
-/* npt.c: nested paging (§15.25). */
-/* exit_info_1 bits: SVM_NPF_* in x86/svm.h. */
-struct svm_npt_leaf {
-	uint64_t page_gpa, hpa;   /* the 4 KiB page, both sides */
-	bool writable, executable, dirty;
-};
-/* 0 and the leaf, or -1 with the #NPF exit_info_1 for this access. */
-int svm_npt_walk(struct emu_cpu *cpu, uint64_t gpa, enum emu_access acc, bool set_ad,
-		 struct svm_npt_leaf *leaf, uint64_t *exit_info_1);
-/* Host pointer for [gpa, gpa+len) within one page, for the model's own accesses. */
-void *svm_npt_ptr(struct emu_cpu *cpu, uint64_t gpa, uint64_t len);
+/* npt.c: nested paging (§15.25) as the engine's second level of translation.
+ * Its fault information is #NPF's exit_info_1 without bits 32/33. */
+extern const struct emu_slat svm_npt_slat;
 
 /* checks.c: VMRUN consistency checks (APM §15.5.1); false → VMEXIT_INVALID. */
 bool svm_vmcb_valid(struct emu_cpu *cpu, const struct vmcb *vmcb);

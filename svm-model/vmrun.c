@@ -76,7 +76,8 @@ static void load_guest(struct emu_cpu *cpu, const struct vmcb *v, const struct a
 	r.dr7 = s->dr7;
 	r.cpl = s->cpl & 3;
 	r.shadow = (v->control.int_state & SVM_INTERRUPT_SHADOW_MASK) != 0;
-	emu_engine_sync_tlb(cpu, &r, v->control.asid, v->control.tlb_ctl != TLB_CONTROL_DO_NOTHING);
+	emu_engine_sync_tlb(cpu, &r, v->control.asid, cpu->svm->npt ? cpu->svm->ncr3 : 0,
+			    v->control.tlb_ctl != TLB_CONTROL_DO_NOTHING);
 	emu_cpustate_load(cpu, &r);
 }
 
@@ -118,9 +119,12 @@ void svm_run_loop(struct emu_cpu *cpu)
 		case EMU_STOP_EXCEPTION:
 			svm_handle_exception(cpu);
 			break;
-		case EMU_STOP_NPF:
-			/* exit_info_1: the fault's kind; exit_info_2: the GPA (§15.25.6). */
-			svm_vmexit(cpu, SVM_EXIT_NPF, cpu->npf_info, cpu->fault_la);
+		case EMU_STOP_SLAT:
+			/* exit_info_1: the fault's kind and where the walk was;
+			 * exit_info_2: the GPA (§15.25.6). */
+			svm_vmexit(cpu, SVM_EXIT_NPF,
+				   cpu->slat_info | (cpu->slat_table ? SVM_NPF_TABLE : SVM_NPF_FINAL),
+				   cpu->fault_la);
 			break;
 		case EMU_STOP_UNMAPPED:
 			emu_fatal(cpu, "guest access to %#llx is beyond the physical address space "
@@ -168,8 +172,7 @@ arch_fault_t svm_model_vmrun(struct emu_cpu *cpu, uint64_t vmcb_pa, struct arch_
 	s->cr2 = v->save.cr2;
 	s->npt = (v->control.nested_ctl & SVM_NESTED_CTL_NP_ENABLE) != 0;
 	s->ncr3 = v->control.nested_cr3;
-	if (emu_engine_set_gpa_mode(cpu, s->npt) != 0)
-		emu_fatal(cpu, "cannot switch the engine's address space for nested paging");
+	emu_engine_set_slat(cpu, s->npt ? &svm_npt_slat : NULL);
 	load_guest(cpu, v, gprs);
 	cpu->watch_iret_rip = 0;
 	cpu->watch_popf = false;

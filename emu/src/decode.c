@@ -209,73 +209,98 @@ static enum emu_trap_class classify(const uint8_t *p, size_t len, int mode, stru
 	}
 }
 
+/* Code bytes as the model sees them: an instruction may end on a page
+ * that is not mapped, so read what is there (no side effects). */
 static int read_code(struct emu_cpu *cpu, uint64_t la, uint8_t *buf, size_t want, size_t *got)
 {
-	uint64_t fla;
-	uint32_t pfe;
-
-	/* An instruction may end on a page that is not mapped: read what is there. */
-	if (emu_lin_read(cpu, la, buf, want, false, &fla, &pfe) == 0) {
-		*got = want;
-		return 0;
-	}
-	if (fla <= la)
-		return -1;
-	*got = (size_t)(fla - la);
-	return emu_lin_read(cpu, la, buf, *got, false, &fla, &pfe);
+	*got = emu_lin_peek(cpu, la, buf, want);
+	return *got ? 0 : -1;
 }
 
 /*
  * A trapped instruction is usually the same one again (a guest loop around
- * VMMCALL or CPUID): reuse its decoding while the bytes at its physical
- * address are unchanged.
+ * VMMCALL or CPUID): reuse its decoding while the linear address still
+ * leads to the same system-physical bytes.
  */
 static struct emu_decoded *decoded_slot(struct emu_cpu *cpu, uint64_t la)
 {
 	return &cpu->decoded[(la ^ (la >> 6)) & (EMU_DECODE_CACHE - 1)];
 }
 
-static bool decoded_hit(struct emu_cpu *cpu, const struct emu_decoded *e, uint64_t la,
-			uint64_t cr3)
+static bool code_spa(struct emu_cpu *cpu, uint64_t la, uint64_t *spa)
+{
+	struct emu_xlate x;
+
+	if (emu_xlate(cpu, la, EMU_ACC_READ, EMU_XL_PEEK, &x) != 0)
+		return false;
+	*spa = x.spa;
+	return true;
+}
+
+static bool decoded_hit(struct emu_cpu *cpu, const struct emu_decoded *e, uint64_t la)
 {
 	const uint8_t *p;
+	uint64_t spa;
 
-	if (!e->valid || e->la != la || e->cr3 != cr3 || e->mode != cpu->mode)
+	if (!e->valid || e->la != la || e->mode != cpu->mode || !code_spa(cpu, la, &spa) ||
+	    spa != e->pa)
 		return false;
-	p = emu_gpa_ptr(cpu, e->pa, e->insn.len);
+	p = emu_ram_ptr(cpu->m, e->pa, e->insn.len);
 	return p && memcmp(p, e->insn.bytes, e->insn.len) == 0;
 }
 
-static void decoded_fill(struct emu_cpu *cpu, struct emu_decoded *e, uint64_t la, uint64_t cr3,
+static void decoded_fill(struct emu_cpu *cpu, struct emu_decoded *e, uint64_t la,
 			 const struct emu_insn *in)
 {
-	uint64_t pa;
-	uint32_t pfe;
+	uint64_t spa;
 
 	e->valid = false;
 	/* Only instructions within one page: their bytes sit at one address. */
-	if ((la & 4095) + in->len > 4096 || emu_translate(cpu, la, EMU_ACC_READ, false, &pa, &pfe))
+	if ((la & 4095) + in->len > 4096 || !code_spa(cpu, la, &spa))
 		return;
 	e->la = la;
-	e->cr3 = cr3;
-	e->pa = pa;
+	e->pa = spa;
 	e->mode = cpu->mode;
 	e->insn = *in;
 	e->valid = true;
+}
+
+uint64_t emu_first_insn_reaching(struct emu_cpu *cpu, uint64_t la, uint64_t page)
+{
+	struct emu_decoder *d = dec(cpu);
+	uint8_t buf[4096];
+	size_t got;
+	const uint8_t *code;
+	uint64_t addr = la;
+	cs_insn *insn;
+
+	sync_mode(cpu);
+	if (la >= page || page - la > sizeof(buf))
+		return 0;
+	got = emu_lin_peek(cpu, la, buf, (size_t)(page - la));
+	code = buf;
+	insn = cs_malloc(d->fast);
+	if (!insn)
+		return 0;
+	/* Whole instructions up to the page end; the first that is not whole
+	 * (or does not decode from what is there) is the one reaching over. */
+	while (got && cs_disasm_iter(d->fast, &code, &got, &addr, insn))
+		;
+	cs_free(insn, 1);
+	return addr;
 }
 
 int emu_decode_insn(struct emu_cpu *cpu, uint64_t la, struct emu_insn *out)
 {
 	struct emu_decoder *d = dec(cpu);
 	struct emu_decoded *e = decoded_slot(cpu, la);
-	uint64_t cr3 = emu_reg_get(cpu, UC_X86_REG_CR3);
 	uint8_t buf[16];
 	size_t got = 0;
 	cs_insn *insn;
 	size_t n;
 
 	sync_mode(cpu);
-	if (decoded_hit(cpu, e, la, cr3)) {
+	if (decoded_hit(cpu, e, la)) {
 		*out = e->insn;
 		return 0;
 	}
@@ -304,7 +329,7 @@ int emu_decode_insn(struct emu_cpu *cpu, uint64_t la, struct emu_insn *out)
 	}
 	cs_free(insn, n);
 	out->trap = classify(out->bytes, out->len, cpu->mode, out);
-	decoded_fill(cpu, e, la, cr3, out);
+	decoded_fill(cpu, e, la, out);
 	return 0;
 }
 

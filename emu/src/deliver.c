@@ -5,7 +5,10 @@
  * model does: read the gate, check it, switch stacks where the privilege
  * level changes (or an IST is named), push the frame and load the handler.
  * A fault while doing so is returned to the caller, which decides between
- * an intercept, #DF and shutdown.
+ * an intercept, #DF and shutdown — or, when the second level of
+ * translation faults on a gate, descriptor or stack page, the processor
+ * model's exit for it (APM vol. 2 §15.25.6; EXITINTINFO then names the
+ * event, §15.7.2).
  */
 #include <string.h>
 
@@ -22,6 +25,29 @@ static void set_fault(struct emu_pending_event *f, uint8_t vec, bool has_err, ui
 	f->error = err;
 }
 
+/*
+ * A translation fault met while delivering: #PF with CR2 (or, for an
+ * address that is not canonical, the exception the access would raise),
+ * or the second level's fault as it is.
+ */
+static void xlate_fault(struct emu_cpu *cpu, struct emu_pending_event *f,
+			const struct emu_xlate *x, uint8_t noncanonical)
+{
+	if (x->fault == EMU_XF_SLAT) {
+		memset(f, 0, sizeof(*f));
+		f->kind = EMU_EVT_SLAT;
+		f->slat_info = x->slat_info;
+		f->slat_table = x->slat_table;
+		f->slat_gpa = x->slat_table ? x->slat_gpa :
+			      (x->slat_gpa & ~0xfffull) | (x->la & 0xfff);
+	} else if (x->fault == EMU_XF_GP) {
+		set_fault(f, noncanonical, true, 0);
+	} else {
+		set_fault(f, X86_VEC_PF, true, x->pf_error);
+		emu_reg_set(cpu, UC_X86_REG_CR2, x->la);
+	}
+}
+
 /* Hardware-generated events set EXT in the error codes they cause. */
 static uint32_t ext_bit(const struct emu_pending_event *ev)
 {
@@ -31,8 +57,8 @@ static uint32_t ext_bit(const struct emu_pending_event *ev)
 static int read_desc(struct emu_cpu *cpu, const struct emu_regs *r, uint16_t sel, uint64_t *desc,
 		     struct emu_pending_event *fault, uint32_t ext)
 {
-	uint64_t la, fla;
-	uint32_t pfe;
+	uint64_t la;
+	struct emu_xlate x;
 	uint32_t idx = sel & ~7u;
 
 	if ((sel & ~3u) == 0) {
@@ -52,9 +78,8 @@ static int read_desc(struct emu_cpu *cpu, const struct emu_regs *r, uint16_t sel
 		}
 		la = r->gdtr.base + idx;
 	}
-	if (emu_lin_read(cpu, la, desc, 8, false, &fla, &pfe) != 0) {
-		set_fault(fault, X86_VEC_PF, true, pfe);
-		emu_reg_set(cpu, UC_X86_REG_CR2, fla);
+	if (emu_lin_read(cpu, la, desc, 8, EMU_XL_IMPLICIT, &x) != 0) {
+		xlate_fault(cpu, fault, &x, X86_VEC_GP);
 		return -1;
 	}
 	return 0;
@@ -71,16 +96,15 @@ static void desc_to_seg(uint16_t sel, uint64_t d, struct vmcb_seg *s)
 	s->limit = (s->attrib & X86_SEG_G) ? (limit << 12) | 0xfff : limit;
 }
 
+/* The frame goes to the new stack at the handler's privilege level. */
 static int push(struct emu_cpu *cpu, uint64_t *rsp, uint64_t ss_base, const void *v, unsigned n,
-		bool user, struct emu_pending_event *fault)
+		unsigned flags, struct emu_pending_event *fault)
 {
-	uint64_t fla;
-	uint32_t pfe;
+	struct emu_xlate x;
 
 	*rsp -= n;
-	if (emu_lin_write(cpu, ss_base + *rsp, v, n, user, &fla, &pfe) != 0) {
-		set_fault(fault, X86_VEC_PF, true, pfe);
-		emu_reg_set(cpu, UC_X86_REG_CR2, fla);
+	if (emu_lin_write(cpu, ss_base + *rsp, v, n, flags, &x) != 0) {
+		xlate_fault(cpu, fault, &x, X86_VEC_SS);
 		return -1;
 	}
 	return 0;
@@ -101,15 +125,15 @@ static int deliver_real(struct emu_cpu *cpu, struct emu_regs *r,
 {
 	uint32_t ivt;
 	uint16_t frame[3];
-	uint64_t sp = r->gpr[X86_RSP] & 0xffff, fla;
-	uint32_t pfe;
+	uint64_t sp = r->gpr[X86_RSP] & 0xffff;
+	struct emu_xlate x;
 
 	if ((uint32_t)ev->vector * 4 + 3 > r->idtr.limit) {
 		set_fault(fault, X86_VEC_GP, true, 0);
 		return -1;
 	}
-	if (emu_lin_read(cpu, r->idtr.base + ev->vector * 4u, &ivt, 4, false, &fla, &pfe) != 0) {
-		set_fault(fault, X86_VEC_PF, true, pfe);
+	if (emu_lin_read(cpu, r->idtr.base + ev->vector * 4u, &ivt, 4, 0, &x) != 0) {
+		xlate_fault(cpu, fault, &x, X86_VEC_GP);
 		return -1;
 	}
 	frame[0] = (uint16_t)return_rip(ev, r);
@@ -117,8 +141,11 @@ static int deliver_real(struct emu_cpu *cpu, struct emu_regs *r,
 	frame[2] = (uint16_t)r->rflags;
 	for (int i = 2; i >= 0; i--) {
 		sp = (sp - 2) & 0xffff;
-		if (emu_lin_write(cpu, r->ss.base + sp, &frame[i], 2, false, &fla, &pfe) != 0) {
-			set_fault(fault, X86_VEC_SS, true, 0);
+		if (emu_lin_write(cpu, r->ss.base + sp, &frame[i], 2, 0, &x) != 0) {
+			if (x.fault == EMU_XF_SLAT)
+				xlate_fault(cpu, fault, &x, X86_VEC_SS);
+			else
+				set_fault(fault, X86_VEC_SS, true, 0);
 			return -1;
 		}
 	}
@@ -136,16 +163,15 @@ static int deliver_protected(struct emu_cpu *cpu, struct emu_regs *r,
 	bool lm = (r->efer & X86_EFER_LMA) != 0;
 	unsigned gsz = lm ? 16 : 8;
 	uint32_t ext = ext_bit(ev), gate_err = ev->vector * 8u + 2u + ext;
-	uint64_t gate[2] = { 0, 0 }, fla, desc;
-	uint32_t pfe;
+	uint64_t gate[2] = { 0, 0 }, desc;
+	struct emu_xlate x;
 
 	if ((uint32_t)ev->vector * gsz + gsz - 1 > r->idtr.limit) {
 		set_fault(fault, X86_VEC_GP, true, gate_err);
 		return -1;
 	}
-	if (emu_lin_read(cpu, r->idtr.base + ev->vector * gsz, gate, gsz, false, &fla, &pfe) != 0) {
-		set_fault(fault, X86_VEC_PF, true, pfe);
-		emu_reg_set(cpu, UC_X86_REG_CR2, fla);
+	if (emu_lin_read(cpu, r->idtr.base + ev->vector * gsz, gate, gsz, EMU_XL_IMPLICIT, &x) != 0) {
+		xlate_fault(cpu, fault, &x, X86_VEC_GP);
 		return -1;
 	}
 	uint32_t lo = (uint32_t)gate[0], hi = (uint32_t)(gate[0] >> 32);
@@ -200,9 +226,9 @@ static int deliver_protected(struct emu_cpu *cpu, struct emu_regs *r,
 			/* 32-bit TSS: SS0:ESP0 at 4/8 (only CPL 0 targets are modelled). */
 			uint32_t esp0 = 0, ss0 = 0;
 
-			if (emu_lin_read(cpu, tss + 4, &esp0, 4, false, &fla, &pfe) ||
-			    emu_lin_read(cpu, tss + 8, &ss0, 2, false, &fla, &pfe)) {
-				set_fault(fault, X86_VEC_TS, true, r->tr.selector & ~3u);
+			if (emu_lin_read(cpu, tss + 4, &esp0, 4, EMU_XL_IMPLICIT, &x) ||
+			    emu_lin_read(cpu, tss + 8, &ss0, 2, EMU_XL_IMPLICIT, &x)) {
+				xlate_fault(cpu, fault, &x, X86_VEC_GP);
 				return -1;
 			}
 			if (read_desc(cpu, r, (uint16_t)ss0, &desc, fault, ext) != 0)
@@ -212,9 +238,12 @@ static int deliver_protected(struct emu_cpu *cpu, struct emu_regs *r,
 			ss_base = ss.base;
 		} else {
 			off = ist ? 0x24 + 8 * (ist - 1) : 4 + 8 * new_cpl;
-			if (off + 7 > r->tr.limit ||
-			    emu_lin_read(cpu, tss + off, &v, 8, false, &fla, &pfe) != 0) {
+			if (off + 7 > r->tr.limit) {
 				set_fault(fault, X86_VEC_TS, true, (r->tr.selector & ~3u) | ext);
+				return -1;
+			}
+			if (emu_lin_read(cpu, tss + off, &v, 8, EMU_XL_IMPLICIT, &x) != 0) {
+				xlate_fault(cpu, fault, &x, X86_VEC_GP);
 				return -1;
 			}
 			rsp = v;
@@ -228,7 +257,7 @@ static int deliver_protected(struct emu_cpu *cpu, struct emu_regs *r,
 	}
 	if (lm)
 		rsp &= ~0xfull;
-	bool user = false;
+	unsigned xflags = new_cpl == 3 ? EMU_XL_USER : 0;
 	unsigned w = lm ? 8 : (is32 ? 4 : 2);
 	uint64_t frame[6];
 	int n = 0;
@@ -243,7 +272,7 @@ static int deliver_protected(struct emu_cpu *cpu, struct emu_regs *r,
 	if (vector_has_error(ev))
 		frame[n++] = ev->error;
 	for (int i = 0; i < n; i++) {
-		if (push(cpu, &rsp, ss_base, &frame[i], w, user, fault) != 0)
+		if (push(cpu, &rsp, ss_base, &frame[i], w, xflags, fault) != 0)
 			return -1;
 	}
 	r->rflags &= ~(X86_RFLAGS_TF | X86_RFLAGS_NT | X86_RFLAGS_RF | X86_RFLAGS_VM);

@@ -105,7 +105,7 @@ struct emu_insn {
 
 /* A decoded instruction with what validates it: where its bytes live. */
 struct emu_decoded {
-	uint64_t la, cr3, pa;
+	uint64_t la, pa;  /* pa: system-physical */
 	int mode;
 	bool valid;
 	struct emu_insn insn;
@@ -116,6 +116,9 @@ int emu_decode_init(struct emu_cpu *cpu);
 uint64_t emu_linear(struct emu_cpu *cpu, uint64_t rip);
 /* RIP (CS-relative) of the instruction at linear address la. */
 uint64_t emu_rip_of(struct emu_cpu *cpu, uint64_t la);
+/* The first instruction from la on that does not end before page (the
+ * instruction reaching into it); 0 when none can be told. */
+uint64_t emu_first_insn_reaching(struct emu_cpu *cpu, uint64_t la, uint64_t page);
 void emu_decode_fini(struct emu_cpu *cpu);
 /* Decode the instruction at linear address la; 0 or -1 when unreadable. */
 int emu_decode_insn(struct emu_cpu *cpu, uint64_t la, struct emu_insn *out);
@@ -127,34 +130,64 @@ void emu_block_cache_flush(struct emu_cpu *cpu);
 /* --- guest-physical memory (mem.c) ---------------------------------------- */
 /* Bounds-checked pointer to [pa, pa+len) in guest RAM, or NULL. */
 void *emu_ram_ptr(struct emu_machine *m, uint64_t pa, uint64_t len);
-/* The same for a guest-physical address: through the nested page tables
- * when nested paging is in effect (within one page then). */
-void *emu_gpa_ptr(struct emu_cpu *cpu, uint64_t gpa, uint64_t len);
 uint64_t emu_ram_size(const struct emu_machine *m);
 
-/* --- guest paging (paging.c) ---------------------------------------------- */
+/* --- address translation (paging.c) --------------------------------------- */
 enum emu_access { EMU_ACC_READ = 0, EMU_ACC_WRITE = 1, EMU_ACC_FETCH = 2 };
+
+/* Who makes an access: the guest's U/S, SMAP and accessed/dirty rules. */
+#define EMU_XL_USER     1u /* an access at CPL 3 */
+#define EMU_XL_IMPLICIT 2u /* a supervisor access an instruction implies (IDT, GDT, TSS) */
+#define EMU_XL_PEEK     4u /* the model only looking: no accessed/dirty bit changes */
+
+enum emu_xfault {
+	EMU_XF_NONE,
+	EMU_XF_PF,   /* the guest's own translation faults: #PF with pf_error */
+	EMU_XF_GP,   /* a non-canonical address in long mode */
+	EMU_XF_SLAT, /* the second-level translation (nested paging) faults */
+};
+
+/* One linear address through both levels of translation. */
+struct emu_xlate {
+	uint64_t gpa, spa;         /* guest- and system-physical address of the byte */
+	bool writable, executable; /* what a TLB entry for its page may allow now */
+	enum emu_xfault fault;
+	uint32_t pf_error;         /* EMU_XF_PF */
+	bool slat_table;           /* EMU_XF_SLAT on the guest's table walk, not the final GPA */
+	uint64_t slat_gpa;         /* EMU_XF_SLAT: the table entry's GPA, or the access's */
+	uint64_t slat_info;        /* EMU_XF_SLAT: the processor model's fault information */
+	uint64_t la;               /* faults: the linear address that failed */
+};
+
 /*
- * Translate a linear address under the processor's current paging mode.
- * Returns 0 and *pa, or -1 with *pf_error (#PF error code) on a fault.
- * Sets accessed/dirty bits as the walk would. Under nested paging a table
- * entry the walk cannot reach reads as all ones, and the first such entry's
- * guest-physical address is left in cpu->walk_gpa (walk_gpa_valid set;
- * the caller clears it).
+ * The second-level translation of a processor model (nested paging), set
+ * while it is in effect; NULL means guest-physical = system-physical.
  */
-int emu_translate(struct emu_cpu *cpu, uint64_t la, enum emu_access acc, bool user,
-		  uint64_t *pa, uint32_t *pf_error);
-/*
- * The engine can only run guests whose present mappings are identity
- * (linear page == physical page); -1 names the first mapping that is not.
- */
-int emu_paging_identity_check(struct emu_cpu *cpu, uint64_t cr0, uint64_t cr3, uint64_t cr4,
-			      uint64_t efer, uint64_t *bad_la, uint64_t *bad_pa);
-/* Linear-address copy helpers; return 0, or -1 with the faulting address and #PF code. */
-int emu_lin_read(struct emu_cpu *cpu, uint64_t la, void *buf, size_t n, bool user,
-		 uint64_t *fault_la, uint32_t *pf_error);
-int emu_lin_write(struct emu_cpu *cpu, uint64_t la, const void *buf, size_t n, bool user,
-		  uint64_t *fault_la, uint32_t *pf_error);
+struct emu_slat_leaf {
+	uint64_t spa;              /* the system-physical 4 KiB page */
+	bool writable, executable, dirty;
+};
+struct emu_slat {
+	/* 0 and the leaf of gpa's page, or -1 with the model's fault information.
+	 * set_ad: set accessed (and dirty, for a write) as the walk would. */
+	int (*walk)(struct emu_cpu *cpu, uint64_t gpa, enum emu_access acc, bool set_ad,
+		    struct emu_slat_leaf *leaf, uint64_t *info);
+};
+
+/* Translate la under the processor's current paging mode and second level
+ * (APM vol. 2 §5, §15.25); 0, or -1 with the fault in *x. */
+int emu_xlate(struct emu_cpu *cpu, uint64_t la, enum emu_access acc, unsigned flags,
+	      struct emu_xlate *x);
+/* Copy through the guest's translation: 0, or -1 with the fault in *x
+ * (x->la the first byte that failed). Memory outside RAM reads as all ones. */
+int emu_lin_read(struct emu_cpu *cpu, uint64_t la, void *buf, size_t n, unsigned flags,
+		 struct emu_xlate *x);
+int emu_lin_write(struct emu_cpu *cpu, uint64_t la, const void *buf, size_t n, unsigned flags,
+		  struct emu_xlate *x);
+/* As many of the n bytes at la as the model can read without side effects. */
+size_t emu_lin_peek(struct emu_cpu *cpu, uint64_t la, void *buf, size_t n);
+/* The access flags of the processor's current privilege level. */
+unsigned emu_xlate_flags(struct emu_cpu *cpu);
 
 /* --- processor register state (cpustate.c) -------------------------------- */
 /* The full register state the model moves between a VMCB and the engine. */
@@ -186,13 +219,23 @@ uint32_t emu_cpustate_error_code(struct emu_cpu *cpu);
 void emu_cpustate_clear_exception(struct emu_cpu *cpu);
 
 /* --- event delivery through the guest IDT (deliver.c) --------------------- */
-enum emu_event_kind { EMU_EVT_EXCEPTION, EMU_EVT_NMI, EMU_EVT_INTR, EMU_EVT_SOFTINT };
+enum emu_event_kind {
+	EMU_EVT_EXCEPTION,
+	EMU_EVT_NMI,
+	EMU_EVT_INTR,
+	EMU_EVT_SOFTINT,
+	EMU_EVT_SLAT,        /* only as a fault of delivery: the second level faulted */
+};
 struct emu_pending_event {
 	enum emu_event_kind kind;
 	uint8_t vector;
 	bool has_error;
 	uint32_t error;
 	uint64_t next_rip;   /* for software interrupts: return address */
+	/* EMU_EVT_SLAT: the model's fault information, the GPA, and whether
+	 * the guest's own table walk met it */
+	uint64_t slat_info, slat_gpa;
+	bool slat_table;
 };
 
 /* --- the processor -------------------------------------------------------- */
@@ -208,7 +251,7 @@ enum emu_stop {
 	EMU_STOP_EXCEPTION,   /* any other exception */
 	EMU_STOP_EVENT,       /* an event may have become deliverable */
 	EMU_STOP_UNMAPPED,    /* access outside every mapping */
-	EMU_STOP_NPF,         /* a nested page fault: npf_info, fault_la = the GPA */
+	EMU_STOP_SLAT,        /* the second level faulted: slat_info, slat_table, fault_la = GPA */
 };
 
 #define EMU_BLOCK_CACHE 4096
@@ -233,7 +276,7 @@ struct emu_cpu {
 	uint64_t mode_cr0;
 	int mode;              /* 16, 32 or 64; 0 = unknown */
 	uint64_t cs_base;      /* CS.base for that mode (0 in 64-bit mode) */
-	uc_hook hook_block, hook_invalid, hook_intr, hook_unmapped, hook_prot;
+	uc_hook hook_block, hook_invalid, hook_intr, hook_unmapped, hook_tlb, hook_tb_new;
 	void *cs_handle;       /* capstone handle (csh stored as pointer-size) */
 	uint64_t cs_handle_raw;
 
@@ -278,26 +321,38 @@ struct emu_cpu {
 	uint64_t stop_cr2;      /* and its faulting address, for a #PF */
 	enum emu_trap_class stop_trap;
 	int32_t cur_block;     /* cache slot of the block now running, -1 if none */
-	uint64_t fault_la;     /* linear address of an unmapped access */
-	uint64_t npf_info;     /* #NPF exit_info_1 for EMU_STOP_NPF */
+	uint64_t fault_la;     /* address of an unmapped access; the GPA for EMU_STOP_SLAT */
+	uint64_t slat_info;    /* EMU_STOP_SLAT: the model's fault information */
+	bool slat_table;       /* EMU_STOP_SLAT: on the guest's own table walk */
 
 	/*
-	 * Under nested paging the engine's address space is guest-physical:
-	 * pages are mapped as the guest touches them (a software TLB over the
-	 * nested page tables) and dropped whenever the TLB would be flushed.
+	 * The second level of translation in effect (nested paging), and what
+	 * the engine's TLB-fill hook records when a translation faults under it
+	 * (vtlb.c): the engine then finds the exact address and stops.
 	 */
-	bool gpa_mode;
-	bool mem_hook;         /* the RIP-syncing memory hook exact #NPF needs is in */
-	bool tb_flush_pending; /* code to retranslate under nested paging (engine.c) */
-	bool walk_gpa_valid;   /* emu_translate met a table entry it could not reach */
-	uint64_t walk_gpa;     /* ... at this guest-physical address */
-	uint64_t *gpa_pages;
-	uint32_t ngpa_pages, cap_gpa_pages;
-	uint64_t tlb_ncr3;
+	const struct emu_slat *slat;
+	bool vtlb_quiet;         /* fills outside a run: record nothing */
+	struct {
+		bool valid;
+		uint64_t page;
+		enum emu_access acc;
+		struct emu_xlate x;
+	} vtlb_fault;
+	struct {
+		bool active, found;
+		uint64_t page, offset;
+		enum emu_access acc;
+		uint32_t blocks;
+		uc_context *ctx;
+	} probe;
+	uint64_t xpage_from;     /* a fetch fault already retried from here (engine.c) */
+	uint64_t xpage_exit;     /* exit armed for an exact fetch fault, 0 if none */
 
 	/* Paging state the engine's TLB was filled under. */
 	bool tlb_valid;
 	uint64_t tlb_cr0, tlb_cr3, tlb_cr4, tlb_efer;
+	const struct emu_slat *tlb_slat;
+	uint64_t tlb_ncr3;
 	uint32_t tlb_asid;
 
 	/* Watches armed by the processor model, checked at block boundaries. */
@@ -360,13 +415,15 @@ int emu_engine_init(struct emu_cpu *cpu, char *err, size_t errlen);
 void emu_engine_fini(struct emu_cpu *cpu);
 /* Run guest code from the current engine state until a stop. */
 enum emu_stop emu_engine_run(struct emu_cpu *cpu);
-/* Make the engine's TLB agree with the paging state now loaded. */
+/* Make the engine's TLB agree with the paging state now loaded: flush it
+ * when that state, the ASID or the second level differ from what it was
+ * filled under, or when force is set. */
 void emu_engine_sync_tlb(struct emu_cpu *cpu, const struct emu_regs *r, uint32_t asid,
-			 bool force);
-/* Stop the run with a clear error if the paging state is one the engine
- * cannot run (see emu_paging_identity_check()). */
-void emu_engine_check_paging(struct emu_cpu *cpu, uint64_t cr0, uint64_t cr3, uint64_t cr4,
-			     uint64_t efer);
+			 uint64_t slat_root, bool force);
+/* Drop every translation the engine's TLB holds (INVLPG, MOV CR3 ...). */
+void emu_engine_flush_tlb(struct emu_cpu *cpu);
+/* Put a second level of translation in effect (NULL: none). */
+void emu_engine_set_slat(struct emu_cpu *cpu, const struct emu_slat *slat);
 /* Set the run's limits: the quantum/cycle-limit deadline and the next timed event. */
 static inline void emu_set_deadline(struct emu_cpu *cpu, uint64_t deadline)
 {
@@ -386,10 +443,6 @@ static inline void emu_watch_update(struct emu_cpu *cpu)
 }
 /* Correct the clock for the part of the current block that did not retire. */
 void emu_engine_unretire(struct emu_cpu *cpu, uint64_t rip);
-/* Map a guest page-table page (the guest's walker reads it unseen). */
-void emu_engine_gpa_touch(struct emu_cpu *cpu, uint64_t gpa);
-/* Make the engine's address space system-physical (off) or guest-physical (on). */
-int emu_engine_set_gpa_mode(struct emu_cpu *cpu, bool on);
 /* Zero guest-physical memory and drop the engine's translations of it. */
 void emu_engine_zero_phys(struct emu_cpu *cpu, uint64_t pa, uint64_t len);
 /* Put a code hook on la (once); 1 if added now, 0 if there already, -1 if full. */

@@ -9,7 +9,12 @@
  *   processor model armed (IRET completion, the end of an interrupt shadow);
  * - a code hook on every trap site (decode.c) stops before the instruction;
  * - #UD (where every SVM instruction lands) and other exceptions stop the
- *   engine with RIP at the instruction, for the model to decide what they mean.
+ *   engine with RIP at the instruction, for the model to decide what they mean;
+ * - under a second level of translation, the TLB-fill hook of vtlb.c.
+ *
+ * The engine's address space is system-physical and never changes: RAM, the
+ * processor's xAPIC page, and open bus (all ones, writes dropped) up to
+ * MAXPHYADDR in two regions around it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,14 +25,17 @@
 #include "svm-model/svm_model.h"
 #include "x86/cpu.h"
 
+int emu_vtlb_init(struct emu_cpu *cpu);
+void emu_vtlb_fini(struct emu_cpu *cpu);
+bool emu_vtlb_probe_unmapped(struct emu_cpu *cpu, uint64_t addr);
+uint64_t emu_vtlb_probe(struct emu_cpu *cpu, uint64_t rip);
+
 extern const uint8_t emu_bootstrap_code[], emu_bootstrap_code_end[];
 
 #define TRAP_SITES_MAX 8192
 #define EMU_TCG_BUFFER (64u << 20)
-/* Open bus: physical addresses above RAM read as all ones (no device). */
+/* MAXPHYADDR: open bus from the end of RAM up to here. */
 #define EMU_PHYS_LIMIT (1ull << 40)
-/* Mapped and unmapped again to flush QEMU's TLB. */
-#define EMU_FLUSH_PAGE (0ull - 4096)
 
 static uint64_t open_bus_read(uc_engine *uc, uint64_t off, unsigned size, void *user)
 {
@@ -134,17 +142,28 @@ static uint64_t boundary_in_block(const struct emu_cpu *cpu, uint32_t slot, uint
 
 /*
  * Drop the translations of code in [la, end), from a hook that then stops
- * the engine with EMU_STOP_RESTART. Under nested paging
- * uc_ctl_remove_cache returns success but drops nothing (measured: an
- * intercepted CPUID ran natively), so the restart flushes the engine's TLB
- * instead, which makes Unicorn look the block up again. Not from inside
- * the hook: Unicorn crashes.
+ * the engine with EMU_STOP_RESTART (not from inside the hook: Unicorn
+ * crashes). Unicorn translates la through the TLB, so under a second level
+ * this is a fill like any other; a fault there only means nothing to drop.
  */
 static void retranslate(struct emu_cpu *cpu, uint64_t la, uint64_t end)
 {
+	cpu->vtlb_quiet = true;
 	uc_ctl_remove_cache(cpu->uc, la, end);
-	if (cpu->gpa_mode)
-		cpu->tb_flush_pending = true;
+	cpu->vtlb_quiet = false;
+}
+
+/* Unicorn stops before any exit address it meets while translating. */
+static void set_exits(struct emu_cpu *cpu)
+{
+	uint64_t exits[2];
+	size_t n = 0;
+
+	if (cpu->exit_armed)
+		exits[n++] = cpu->exit_armed;
+	if (cpu->xpage_exit && cpu->xpage_exit != cpu->exit_armed)
+		exits[n++] = cpu->xpage_exit;
+	uc_ctl_set_exits(cpu->uc, n ? exits : NULL, n);
 }
 
 /*
@@ -153,9 +172,9 @@ static void retranslate(struct emu_cpu *cpu, uint64_t la, uint64_t end)
  */
 static void arm_exit(struct emu_cpu *cpu, uint64_t a, uint64_t block, uint32_t size)
 {
-	uc_ctl_set_exits(cpu->uc, &a, 1);
-	retranslate(cpu, block, block + size);
 	cpu->exit_armed = a;
+	set_exits(cpu);
+	retranslate(cpu, block, block + size);
 }
 
 static void disarm_exit(struct emu_cpu *cpu)
@@ -163,8 +182,8 @@ static void disarm_exit(struct emu_cpu *cpu)
 	if (!cpu->exit_armed)
 		return;
 	/* Unicorn has already dropped the translation that held the exit. */
-	uc_ctl_set_exits(cpu->uc, NULL, 0);
 	cpu->exit_armed = 0;
+	set_exits(cpu);
 }
 
 /* Everything but the common case: watches, deadlines, a new block. */
@@ -173,6 +192,12 @@ static __attribute__((noinline, cold)) void block_slow(uc_engine *uc, struct emu
 {
 	struct emu_block_hot *hot = &cpu->bhot[slot];
 
+	if (cpu->probe.active) {
+		/* Only the faulting instruction, which starts this run, may run. */
+		if (cpu->probe.blocks++)
+			uc_emu_stop(uc);
+		return;
+	}
 	if (cpu->slow && block_watches(uc, cpu, addr))
 		return;
 	if (cpu->cycle >= cpu->deadline) {
@@ -233,12 +258,29 @@ static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 	cpu->cur_block = (int32_t)slot;
 }
 
+/*
+ * Unicorn made a new translation block: the code at its address may differ
+ * from what the block cache analysed there (self-modifying code, a new
+ * mapping of the linear page), so the block is analysed afresh when it runs.
+ */
+static void hook_tb_new(uc_engine *uc, uc_tb *cur, uc_tb *prev, void *user)
+{
+	struct emu_cpu *cpu = user;
+	struct emu_block_hot *hot = &cpu->bhot[block_slot(cur->pc)];
+
+	(void)uc, (void)prev;
+	if (hot->addr == cur->pc)
+		hot->size = 0;
+}
+
 static void hook_trap(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 {
 	struct emu_cpu *cpu = user;
 	struct emu_insn in;
 
 	(void)size;
+	if (cpu->probe.active)
+		return;
 	if (emu_decode_insn(cpu, addr, &in) != 0 || in.trap == EMU_TRAP_NONE)
 		return;
 	if (!svm_model_trap_wanted(cpu, &in))
@@ -256,6 +298,10 @@ static bool hook_invalid(uc_engine *uc, void *user)
 {
 	struct emu_cpu *cpu = user;
 
+	if (cpu->probe.active) {
+		uc_emu_stop(uc);
+		return true;
+	}
 	cpu->stop_rip = emu_reg_get(cpu, UC_X86_REG_RIP);
 	emu_engine_unretire(cpu, emu_linear(cpu, cpu->stop_rip));
 	cpu->stop = EMU_STOP_INVALID;
@@ -268,6 +314,10 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *user)
 {
 	struct emu_cpu *cpu = user;
 
+	if (cpu->probe.active) {
+		uc_emu_stop(uc);
+		return;
+	}
 	/*
 	 * Unicorn 2.1.1 reports some #UDs (a VMMCALL in state the model wrote,
 	 * for one) here rather than to the invalid-instruction hook: one route.
@@ -292,23 +342,18 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *user)
 	uc_emu_stop(uc);
 }
 
-static bool gpa_fill(uc_engine *uc, struct emu_cpu *cpu, uint64_t gpa, enum emu_access acc);
-static enum emu_access access_of(uc_mem_type type);
-static void gpa_flush(struct emu_cpu *cpu);
-static void track_page(struct emu_cpu *cpu, uint64_t page);
-static bool bus_page(struct emu_cpu *cpu, uint64_t addr);
-static uint32_t leaf_prot(const struct svm_npt_leaf *l, bool write);
-
+/*
+ * Nothing is mapped above MAXPHYADDR, and no translation leads there: only
+ * the probe's window is ever reached (vtlb.c).
+ */
 static bool hook_unmapped(uc_engine *uc, uc_mem_type type, uint64_t address, int size,
 			  int64_t value, void *user)
 {
 	struct emu_cpu *cpu = user;
 
-	(void)size, (void)value;
-	if (cpu->gpa_mode)
-		return gpa_fill(uc, cpu, address, access_of(type));
-	if (bus_page(cpu, address))
-		return true;
+	(void)type, (void)size, (void)value;
+	if (emu_vtlb_probe_unmapped(cpu, address))
+		return false;
 	cpu->fault_la = address;
 	cpu->stop_rip = emu_reg_get(cpu, UC_X86_REG_RIP);
 	cpu->stop = EMU_STOP_UNMAPPED;
@@ -365,6 +410,80 @@ void emu_engine_unretire(struct emu_cpu *cpu, uint64_t rip)
 	}
 }
 
+/*
+ * Unicorn translates a block that runs into the next page as a whole, so a
+ * fetch fault on that page stops it at the block's start, before the
+ * instructions that come ahead of the one reaching into the page (its
+ * translator has no notion of a fault in mid-block). The engine finds that
+ * instruction and arms an exit there: the run stops right before it, and
+ * its own fetch then faults exactly. A data access of the first instruction
+ * to that page faults the same way again, and is then reported as it is.
+ */
+static bool fetch_fault_later(struct emu_cpu *cpu, uint64_t lin, uint64_t page)
+{
+	uint64_t x;
+
+	if (page != (lin & ~0xfffull) + 0x1000)
+		return false;
+	if (cpu->xpage_from == lin) {
+		cpu->xpage_from = 0;
+		return false;
+	}
+	x = emu_first_insn_reaching(cpu, lin, page);
+	if (!x || x == lin)
+		return false;
+	cpu->xpage_from = lin;
+	cpu->xpage_exit = x;
+	set_exits(cpu);
+	return true;
+}
+
+/*
+ * The run ended on a fill the TLB-fill hook refused (vtlb.c): RIP is the
+ * faulting instruction. Work out the exact address and stop with the fault
+ * as the guest or the processor model must see it; false to run again.
+ */
+static bool vtlb_stop(struct emu_cpu *cpu)
+{
+	uint64_t rip = emu_reg_get(cpu, UC_X86_REG_RIP), lin = emu_linear(cpu, rip);
+	uint64_t page = cpu->vtlb_fault.page, addr;
+	const struct emu_xlate *x = &cpu->vtlb_fault.x;
+
+	cpu->vtlb_fault.valid = false;
+	if (cpu->vtlb_fault.acc == EMU_ACC_FETCH) {
+		if (fetch_fault_later(cpu, lin, page))
+			return false;
+		/* The first byte that could not be fetched. */
+		addr = page == (lin & ~0xfffull) ? lin : page;
+	} else {
+		addr = page | emu_vtlb_probe(cpu, rip);
+	}
+	emu_engine_unretire(cpu, lin);
+	cpu->stop_rip = rip;
+	cpu->slow = true;
+	switch (x->fault) {
+	case EMU_XF_SLAT:
+		cpu->stop = EMU_STOP_SLAT;
+		cpu->slat_info = x->slat_info;
+		cpu->slat_table = x->slat_table;
+		cpu->fault_la = x->slat_table ? x->slat_gpa :
+				(x->slat_gpa & ~0xfffull) | (addr & 0xfff);
+		break;
+	case EMU_XF_GP:
+		cpu->stop = EMU_STOP_EXCEPTION;
+		cpu->stop_intno = X86_VEC_GP;
+		cpu->stop_error = 0;
+		break;
+	default:
+		cpu->stop = EMU_STOP_EXCEPTION;
+		cpu->stop_intno = X86_VEC_PF;
+		cpu->stop_error = x->pf_error;
+		cpu->stop_cr2 = addr;
+		break;
+	}
+	return true;
+}
+
 enum emu_stop emu_engine_run(struct emu_cpu *cpu)
 {
 	for (;;) {
@@ -373,6 +492,7 @@ enum emu_stop emu_engine_run(struct emu_cpu *cpu)
 
 		cpu->stop = EMU_STOP_NONE;
 		cpu->cur_block = -1;
+		cpu->vtlb_fault.valid = false;
 		emu_watch_update(cpu);
 		cpu->ctx_fresh = false;
 		e = uc_emu_start(cpu->uc, rip, 0, 0, 0);
@@ -381,20 +501,38 @@ enum emu_stop emu_engine_run(struct emu_cpu *cpu)
 			cpu->stop_rip_fixup = false;
 			emu_reg_set(cpu, UC_X86_REG_RIP, cpu->stop_rip);
 		}
-		if (cpu->stop == EMU_STOP_RESTART) {
-			if (cpu->tb_flush_pending) {
-				cpu->tb_flush_pending = false;
-				uc_ctl_flush_tlb(cpu->uc);
-			}
+		if (cpu->stop == EMU_STOP_RESTART)
 			continue;
+		if (cpu->stop == EMU_STOP_NONE && e == UC_ERR_EXCEPTION && cpu->vtlb_fault.valid) {
+			disarm_exit(cpu);
+			if (!vtlb_stop(cpu))
+				continue;
+			return cpu->stop;
 		}
-		if (cpu->stop == EMU_STOP_NONE && cpu->exit_armed && e == UC_ERR_OK &&
-		    emu_linear(cpu, emu_reg_get(cpu, UC_X86_REG_RIP)) == cpu->exit_armed) {
-			/* Stopped at the armed boundary: the rest of the block did not run. */
-			emu_engine_unretire(cpu, cpu->exit_armed);
-			cpu->stop = EMU_STOP_EVENT;
+		if (cpu->stop == EMU_STOP_NONE && e == UC_ERR_OK && (cpu->exit_armed || cpu->xpage_exit)) {
+			uint64_t at = emu_linear(cpu, emu_reg_get(cpu, UC_X86_REG_RIP));
+
+			if (at == cpu->xpage_exit) {
+				/* Right before the instruction that reaches the next page. */
+				cpu->xpage_exit = 0;
+				if (at != cpu->exit_armed) {
+					disarm_exit(cpu);
+					continue;
+				}
+			}
+			if (at == cpu->exit_armed) {
+				/* Stopped at the armed boundary: the rest of the block did not run. */
+				emu_engine_unretire(cpu, cpu->exit_armed);
+				cpu->stop = EMU_STOP_EVENT;
+			}
 		}
 		disarm_exit(cpu);
+		if (cpu->stop == EMU_STOP_EXCEPTION && cpu->stop_intno == X86_VEC_PF &&
+		    fetch_fault_later(cpu, emu_linear(cpu, cpu->stop_rip), cpu->stop_cr2)) {
+			/* Not reported: the instructions before the page boundary run first. */
+			emu_cpustate_clear_exception(cpu);
+			continue;
+		}
 		if (cpu->stop == EMU_STOP_NONE) {
 			/* Only an engine error ends a run without a hook deciding. */
 			cpu->stop = EMU_STOP_UNMAPPED;
@@ -407,44 +545,33 @@ enum emu_stop emu_engine_run(struct emu_cpu *cpu)
 	}
 }
 
-void emu_engine_check_paging(struct emu_cpu *cpu, uint64_t cr0, uint64_t cr3, uint64_t cr4,
-			     uint64_t efer)
+void emu_engine_flush_tlb(struct emu_cpu *cpu)
 {
-	uint64_t la, pa;
-
-	if (emu_paging_identity_check(cpu, cr0, cr3, cr4, efer, &la, &pa) != 0)
-		emu_fatal(cpu, "guest paging maps linear %#llx to physical %#llx: the engine "
-			  "(Unicorn 2.0.1) runs only guests whose present mappings are identity "
-			  "(docs/engine.md)", (unsigned long long)la, (unsigned long long)pa);
+	uc_ctl_flush_tlb(cpu->uc);
+	emu_block_cache_flush(cpu);
 }
 
 /*
  * QEMU's TLB is not tagged with an address space. Whenever VMRUN loads a
  * paging state other than the one the TLB was filled under, or the VMCB asks
- * for a flush or names another ASID, flush it (map and unmap a page: the only
- * TLB flush Unicorn 2.0.1 offers).
+ * for a flush or names another ASID or second level, flush it.
  */
-void emu_engine_sync_tlb(struct emu_cpu *cpu, const struct emu_regs *r, uint32_t asid, bool force)
+void emu_engine_sync_tlb(struct emu_cpu *cpu, const struct emu_regs *r, uint32_t asid,
+			 uint64_t slat_root, bool force)
 {
-	uint64_t ncr3 = cpu->gpa_mode ? cpu->svm->ncr3 : 0;
-
 	if (!force && cpu->tlb_valid && cpu->tlb_cr0 == r->cr0 && cpu->tlb_cr3 == r->cr3 &&
 	    cpu->tlb_cr4 == r->cr4 && cpu->tlb_efer == r->efer && cpu->tlb_asid == asid &&
-	    cpu->tlb_ncr3 == ncr3)
+	    cpu->tlb_slat == cpu->slat && cpu->tlb_ncr3 == slat_root)
 		return;
-	if (cpu->gpa_mode)
-		gpa_flush(cpu);
-	cpu->tlb_ncr3 = ncr3;
-	emu_engine_check_paging(cpu, r->cr0, r->cr3, r->cr4, r->efer);
-	uc_mem_map(cpu->uc, EMU_FLUSH_PAGE, 4096, UC_PROT_READ);
-	uc_mem_unmap(cpu->uc, EMU_FLUSH_PAGE, 4096);
-	emu_block_cache_flush(cpu);
+	emu_engine_flush_tlb(cpu);
 	cpu->tlb_valid = true;
 	cpu->tlb_cr0 = r->cr0;
 	cpu->tlb_cr3 = r->cr3;
 	cpu->tlb_cr4 = r->cr4;
 	cpu->tlb_efer = r->efer;
 	cpu->tlb_asid = asid;
+	cpu->tlb_slat = cpu->slat;
+	cpu->tlb_ncr3 = slat_root;
 }
 
 /*
@@ -515,10 +642,9 @@ static int bootstrap(struct emu_cpu *cpu, char *err, size_t errlen)
 }
 
 /*
- * The system-physical address space: RAM and the xAPIC page. Everything
- * else is open bus, mapped a page at a time where something touches it
- * (bus_page()), so that switching to a guest-physical space under nested
- * paging unmaps little (Unicorn unmaps page by page).
+ * The system-physical address space, fixed for the engine's life: RAM, the
+ * xAPIC page, and open bus from the end of RAM to MAXPHYADDR around it —
+ * three regions whatever the guest touches.
  */
 static uc_err map_system_physical(struct emu_cpu *cpu)
 {
@@ -527,214 +653,14 @@ static uc_err map_system_physical(struct emu_cpu *cpu)
 
 	if ((e = uc_mem_map_ptr(cpu->uc, 0, m->ram_size, UC_PROT_ALL, m->ram)) != UC_ERR_OK)
 		return e;
-	return uc_mmio_map(cpu->uc, APIC_MMIO_BASE, 4096, apic_mmio_read, cpu, apic_mmio_write,
-			   cpu);
-}
-
-static void track_page(struct emu_cpu *cpu, uint64_t page)
-{
-	if (cpu->ngpa_pages == cpu->cap_gpa_pages) {
-		uint32_t cap = cpu->cap_gpa_pages ? 2 * cpu->cap_gpa_pages : 256;
-		uint64_t *p = realloc(cpu->gpa_pages, cap * sizeof(*p));
-
-		if (!p)
-			emu_fatal(cpu, "out of memory for the engine's page mappings");
-		cpu->gpa_pages = p;
-		cpu->cap_gpa_pages = cap;
-	}
-	cpu->gpa_pages[cpu->ngpa_pages++] = page;
-}
-
-/*
- * An open-bus page: reads all ones, writes are dropped. Unicorn looks up
- * its memory map by linear address before QEMU walks the page tables, so
- * this also lets a not-present guest mapping anywhere raise #PF from the
- * walk instead of surfacing as "unmapped".
- */
-static bool bus_page(struct emu_cpu *cpu, uint64_t addr)
-{
-	uint64_t page = addr & ~0xfffull;
-
-	if (page >= EMU_FLUSH_PAGE ||
-	    uc_mmio_map(cpu->uc, page, 4096, open_bus_read, NULL, open_bus_write, NULL) !=
-		    UC_ERR_OK)
-		return false;
-	track_page(cpu, page);
-	return true;
-}
-
-static void unmap_system_physical(struct emu_cpu *cpu)
-{
-	uc_mem_unmap(cpu->uc, 0, cpu->m->ram_size);
-	uc_mem_unmap(cpu->uc, APIC_MMIO_BASE, 4096);
-}
-
-/* Drop every page mapped one at a time (guest-physical or open bus). */
-static void gpa_flush(struct emu_cpu *cpu)
-{
-	for (uint32_t i = 0; i < cpu->ngpa_pages; i++)
-		uc_mem_unmap(cpu->uc, cpu->gpa_pages[i], 4096);
-	cpu->ngpa_pages = 0;
-}
-
-static void mem_sync_hook(uc_engine *uc, uc_mem_type type, uint64_t a, int size, int64_t v,
-			  void *user)
-{
-	(void)uc, (void)type, (void)a, (void)size, (void)v, (void)user;
-}
-
-int emu_engine_set_gpa_mode(struct emu_cpu *cpu, bool on)
-{
-	if (on == cpu->gpa_mode)
-		return 0;
-	if (on) {
-		if (!cpu->mem_hook) {
-			uc_hook h;
-
-			/*
-			 * With a read/write memory hook present Unicorn stores RIP
-			 * before every access, so a nested page fault stops the
-			 * engine at its own instruction. The hook costs loads dearly,
-			 * so only processors that run nested-paging guests get it;
-			 * translations made without it are dropped.
-			 */
-			if (uc_hook_add(cpu->uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
-					(void *)mem_sync_hook, NULL, EMU_FLUSH_PAGE,
-					EMU_FLUSH_PAGE) != UC_ERR_OK)
-				return -1;
-			uc_ctl_flush_tb(cpu->uc);
-			cpu->mem_hook = true;
-		}
-		gpa_flush(cpu);
-		unmap_system_physical(cpu);
-	} else {
-		gpa_flush(cpu);
-		if (map_system_physical(cpu) != UC_ERR_OK)
-			return -1;
-	}
-	cpu->gpa_mode = on;
-	emu_block_cache_flush(cpu);
-	cpu->tlb_valid = false;
-	return 0;
-}
-
-static void npf_stop(uc_engine *uc, struct emu_cpu *cpu, uint64_t gpa, uint64_t info)
-{
-	cpu->fault_la = gpa;
-	cpu->npf_info = info;
-	cpu->stop_rip = emu_reg_get(cpu, UC_X86_REG_RIP);
-	emu_engine_unretire(cpu, emu_linear(cpu, cpu->stop_rip));
-	cpu->stop = EMU_STOP_NPF;
-	cpu->slow = true;
-	uc_emu_stop(uc);
-}
-
-static uint32_t leaf_prot(const struct svm_npt_leaf *l, bool write)
-{
-	/* Writable only once dirty, so the first write comes back to set D. */
-	return UC_PROT_READ | (l->executable ? UC_PROT_EXEC : 0) |
-	       (l->writable && (l->dirty || write) ? UC_PROT_WRITE : 0);
-}
-
-/* Map the guest-physical page of gpa as the nested page tables say; a
- * #NPF reports gpa itself, not its page (APM vol. 2 §15.25.6). */
-static bool gpa_fill(uc_engine *uc, struct emu_cpu *cpu, uint64_t gpa, enum emu_access acc)
-{
-	struct svm_npt_leaf leaf;
-	uint64_t info;
-	void *host;
-	uc_err e;
-
-	uint64_t pa;
-	uint32_t pfe;
-
-	/* The guest's own walk comes first: let QEMU raise its #PF. */
-	if (emu_translate(cpu, gpa, acc, false, &pa, &pfe) != 0)
-		return bus_page(cpu, gpa);
-	if (svm_npt_walk(cpu, gpa, acc, true, &leaf, &info) != 0) {
-		npf_stop(uc, cpu, gpa, info);
-		return false;
-	}
-	host = emu_ram_ptr(cpu->m, leaf.hpa, 4096);
-	if (host)
-		e = uc_mem_map_ptr(uc, leaf.page_gpa, 4096, leaf_prot(&leaf, acc == EMU_ACC_WRITE),
-				   host);
-	else
-		e = uc_mmio_map(uc, leaf.page_gpa, 4096, open_bus_read, NULL, open_bus_write, NULL);
-	if (e != UC_ERR_OK)
-		emu_fatal(cpu, "mapping guest-physical page %#llx: %s",
-			  (unsigned long long)leaf.page_gpa, uc_strerror(e));
-	track_page(cpu, leaf.page_gpa);
-	return true;
-}
-
-void emu_engine_gpa_touch(struct emu_cpu *cpu, uint64_t gpa)
-{
-	struct svm_npt_leaf leaf;
-	uint64_t info;
-	void *host;
-
-	if (!cpu->gpa_mode)
-		return;
-	for (uint32_t i = 0; i < cpu->ngpa_pages; i++) {
-		if (cpu->gpa_pages[i] == (gpa & ~0xfffull))
-			return;
-	}
-	/*
-	 * QEMU reads the guest's page tables without any hook seeing it. A
-	 * table the nested tables do not map stays unmapped: QEMU's walk then
-	 * raises #PF, which the SVM model turns into the #NPF of the walk.
-	 */
-	if (svm_npt_walk(cpu, gpa, EMU_ACC_READ, true, &leaf, &info) != 0)
-		return;
-	if (!(host = emu_ram_ptr(cpu->m, leaf.hpa, 4096)))
-		emu_fatal(cpu, "a guest page table at guest-physical %#llx is outside RAM "
-			  "(system-physical %#llx)", (unsigned long long)gpa,
-			  (unsigned long long)leaf.hpa);
-	if (uc_mem_map_ptr(cpu->uc, leaf.page_gpa, 4096, leaf_prot(&leaf, false), host) !=
-	    UC_ERR_OK)
-		emu_fatal(cpu, "mapping guest page table %#llx", (unsigned long long)gpa);
-	track_page(cpu, leaf.page_gpa);
-}
-
-static enum emu_access access_of(uc_mem_type type)
-{
-	switch (type) {
-	case UC_MEM_WRITE_UNMAPPED:
-	case UC_MEM_WRITE_PROT:
-		return EMU_ACC_WRITE;
-	case UC_MEM_FETCH_UNMAPPED:
-	case UC_MEM_FETCH_PROT:
-		return EMU_ACC_FETCH;
-	default:
-		return EMU_ACC_READ;
-	}
-}
-
-/* A write or fetch the page's current protection refused. */
-static bool hook_prot(uc_engine *uc, uc_mem_type type, uint64_t address, int size,
-		      int64_t value, void *user)
-{
-	struct emu_cpu *cpu = user;
-	enum emu_access acc = access_of(type);
-	struct svm_npt_leaf leaf;
-	uint64_t info;
-
-	(void)size, (void)value;
-	if (!cpu->gpa_mode) {
-		cpu->fault_la = address;
-		cpu->stop = EMU_STOP_UNMAPPED;
-		cpu->slow = true;
-		uc_emu_stop(uc);
-		return false;
-	}
-	if (svm_npt_walk(cpu, address, acc, true, &leaf, &info) != 0) {
-		npf_stop(uc, cpu, address, info);
-		return false;
-	}
-	/* The first write to a page whose entry was clean: D is now set. */
-	uc_mem_protect(uc, leaf.page_gpa, 4096, leaf_prot(&leaf, true));
-	return true;
+	if ((e = uc_mmio_map(cpu->uc, APIC_MMIO_BASE, 4096, apic_mmio_read, cpu, apic_mmio_write,
+			     cpu)) != UC_ERR_OK)
+		return e;
+	if ((e = uc_mmio_map(cpu->uc, m->ram_size, APIC_MMIO_BASE - m->ram_size, open_bus_read,
+			     NULL, open_bus_write, NULL)) != UC_ERR_OK)
+		return e;
+	return uc_mmio_map(cpu->uc, APIC_MMIO_BASE + 4096, EMU_PHYS_LIMIT - APIC_MMIO_BASE - 4096,
+			   open_bus_read, NULL, open_bus_write, NULL);
 }
 
 /*
@@ -807,8 +733,9 @@ int emu_engine_init(struct emu_cpu *cpu, char *err, size_t errlen)
 	    uc_hook_add(cpu->uc, &cpu->hook_intr, UC_HOOK_INTR, (void *)hook_intr, cpu, 1, 0) ||
 	    uc_hook_add(cpu->uc, &cpu->hook_unmapped, UC_HOOK_MEM_UNMAPPED, (void *)hook_unmapped,
 			cpu, 1, 0) ||
-	    uc_hook_add(cpu->uc, &cpu->hook_prot, UC_HOOK_MEM_PROT, (void *)hook_prot, cpu, 1,
-			0)) {
+	    uc_hook_add(cpu->uc, &cpu->hook_tb_new, UC_HOOK_EDGE_GENERATED, (void *)hook_tb_new,
+			cpu, 1, 0) ||
+	    emu_vtlb_init(cpu) != 0) {
 		snprintf(err, errlen, "uc_hook_add failed");
 		return -1;
 	}
@@ -818,13 +745,13 @@ int emu_engine_init(struct emu_cpu *cpu, char *err, size_t errlen)
 void emu_engine_fini(struct emu_cpu *cpu)
 {
 	emu_decode_fini(cpu);
+	emu_vtlb_fini(cpu);
 	if (cpu->ctx)
 		uc_context_free(cpu->ctx);
 	if (cpu->uc)
 		uc_close(cpu->uc);
 	free(cpu->blocks);
 	free(cpu->bhot);
-	free(cpu->gpa_pages);
 	free(cpu->trap_sites);
 	cpu->ctx = NULL;
 	cpu->uc = NULL;

@@ -5,7 +5,6 @@
  * the whole range, so no guest value can steer the model outside it.
  */
 #include "emu_internal.h"
-#include "svm-model/svm_model.h"
 
 void *emu_ram_ptr(struct emu_machine *m, uint64_t pa, uint64_t len)
 {
@@ -17,11 +16,4 @@ void *emu_ram_ptr(struct emu_machine *m, uint64_t pa, uint64_t len)
 uint64_t emu_ram_size(const struct emu_machine *m)
 {
 	return m->ram_size;
-}
-
-void *emu_gpa_ptr(struct emu_cpu *cpu, uint64_t gpa, uint64_t len)
-{
-	if (!cpu->gpa_mode)
-		return emu_ram_ptr(cpu->m, gpa, len);
-	return svm_npt_ptr(cpu, gpa, len);
 }
