@@ -515,6 +515,7 @@ enum emu_stop emu_engine_run(struct emu_cpu *cpu)
 			if (at == cpu->xpage_exit) {
 				/* Right before the instruction that reaches the next page. */
 				cpu->xpage_exit = 0;
+				set_exits(cpu);
 				if (at != cpu->exit_armed) {
 					disarm_exit(cpu);
 					continue;

@@ -193,6 +193,29 @@ static void test_npf_exact_rip(void **state)
 	assert_int_equal(r.rax, 0x1111);
 }
 
+/* The exact GPA of the access in exit_info_2, not its page (§15.25.6). */
+static void test_npf_exact_offset(void **state)
+{
+	(void)state;
+	run(SPAN(t64_load), GPA_ABSENT + 0x123);
+	assert_int_equal(r.exit_code, SVM_EXIT_NPF);
+	assert_int_equal(r.info1, NPF_US | NPF_FINAL);
+	assert_int_equal(r.info2, GPA_ABSENT + 0x123);
+	assert_int_equal(r.rip, r.code_pa);
+}
+
+/* A load that starts on a mapped page and ends on the absent one faults on
+ * the absent page's first byte. */
+static void test_npf_access_across_pages(void **state)
+{
+	(void)state;
+	run(SPAN(t64_load), GPA_REMAP + 0xffc);
+	assert_int_equal(r.exit_code, SVM_EXIT_NPF);
+	assert_int_equal(r.info2, GPA_ABSENT);
+	assert_int_equal(r.rip, r.code_pa);
+	assert_int_equal(r.rax, 0x1111);
+}
+
 /*
  * Decode assists (§15.8.4). The expected bytes are the encodings of the
  * guest's instructions: mov (%rbx),%rax = 48 8B 03, vmmcall = 0F 01 D9,
@@ -274,6 +297,26 @@ static void test_npf_fetch_no_insn_bytes(void **state)
 }
 
 /*
+ * Three INCs, then an instruction that reaches into the absent page: the
+ * INCs retire and the #NPF (an instruction fetch) is taken at the fourth
+ * instruction, whose first byte is still on the mapped page.
+ */
+static const uint8_t incs_then_mov[] = {
+	0x48, 0xff, 0xc1, 0x48, 0xff, 0xc1, 0x48, 0xff, 0xc1, 0xb8, 0x78,
+};
+
+static void test_npf_fetch_after_instructions(void **state)
+{
+	(void)state;
+	run_page_end(incs_then_mov, sizeof(incs_then_mov));
+	assert_int_equal(r.exit_code, SVM_EXIT_NPF);
+	assert_int_equal(r.info1, NPF_US | NPF_FINAL | (1ull << 4));
+	assert_int_equal(r.info2, GPA_ABSENT);
+	assert_int_equal(r.rip, GPA_REMAP + 4096 - 2);
+	assert_int_equal(r.rcx, 3);
+}
+
+/*
  * A data #NPF on a load five bytes before the page end: the fetch of the
  * bytes stops there, so the count is 5.
  */
@@ -303,6 +346,68 @@ static void pf_fn(void *arg)
 	r.info1 = g.vmcb->control.exit_info_1;
 	r.insn_len = g.vmcb->control.insn_len;
 	memcpy(r.insn_bytes, g.vmcb->control.insn_bytes, sizeof(r.insn_bytes));
+}
+
+/* The same load at an offset, with nested paging on: CR2 is exact there too. */
+static void pf_npt_fn(void *arg)
+{
+	struct tguest g;
+	struct npt n;
+
+	(void)arg;
+	tg_svm_on();
+	tg_long(&g, CODE(t64_load));
+	build_npt(&g, &n);
+	g.vmcb->control.intercepts[VMCB_INTERCEPT_EXC] |= 1u << X86_VEC_PF;
+	g.gprs.rbx = (4ull << 30) + 0x123;
+	tg_run(&g);
+	record(&g, &n);
+}
+
+static void test_pf_exact_address_under_npt(void **state)
+{
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(tg_machine_run(NULL, pf_npt_fn, NULL, 0), 0);
+	assert_int_equal(r.exit_code, SVM_EXIT_EXCP_BASE + X86_VEC_PF);
+	assert_int_equal(r.info1, 0); /* not present, read, supervisor */
+	assert_int_equal(r.info2, (4ull << 30) + 0x123);
+	assert_int_equal(r.rip, r.code_pa);
+}
+
+/*
+ * The guest's own mapping need not be identity under nested paging either:
+ * linear 3 GiB + 2 MiB maps guest-physical GPA_REMAP, which the nested
+ * tables send to the data page.
+ */
+static void remap_npt_fn(void *arg)
+{
+	struct tguest g;
+	struct npt n;
+	uint64_t *p4, *p3, *p2, pt = arch_page_alloc();
+
+	(void)arg;
+	tg_svm_on();
+	tg_long(&g, CODE(t64_load));
+	build_npt(&g, &n);
+	p4 = arch_phys_to_virt(g.pml4_pa);
+	p3 = arch_phys_to_virt(p4[0] & ~0xfffull);
+	p2 = arch_phys_to_virt(p3[3] & ~0xfffull);
+	((uint64_t *)arch_phys_to_virt(pt))[0] = GPA_REMAP | X86_PTE_P | X86_PTE_W;
+	p2[1] = pt | X86_PTE_P | X86_PTE_W;
+	g.gprs.rbx = (3ull << 30) + (2ull << 20) + 8;
+	*(uint64_t *)((uint8_t *)arch_phys_to_virt(n.data) + 8) = 0x0badc0ffee0ddf00ull;
+	tg_run(&g);
+	record(&g, &n);
+}
+
+static void test_npt_guest_paging_not_identity(void **state)
+{
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(tg_machine_run(NULL, remap_npt_fn, NULL, 0), 0);
+	assert_int_equal(r.exit_code, SVM_EXIT_VMMCALL);
+	assert_int_equal(r.rax, 0x0badc0ffee0ddf00ull);
 }
 
 static void test_pf_intercept_insn_bytes(void **state)
@@ -425,6 +530,11 @@ int main(void)
 		cmocka_unit_test(test_npf_fetch_no_insn_bytes),
 		cmocka_unit_test(test_npf_insn_bytes_page_end),
 		cmocka_unit_test(test_pf_intercept_insn_bytes),
+		cmocka_unit_test(test_npf_exact_offset),
+		cmocka_unit_test(test_npf_access_across_pages),
+		cmocka_unit_test(test_npf_fetch_after_instructions),
+		cmocka_unit_test(test_pf_exact_address_under_npt),
+		cmocka_unit_test(test_npt_guest_paging_not_identity),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
