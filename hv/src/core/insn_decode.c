@@ -5,6 +5,8 @@
  * APM vol. 3 chapter 1 ("Instruction Encoding": legacy prefixes §1.2, REX
  * §1.2.7, ModRM and SIB §1.4, RIP-relative addressing §1.7) and the MOV
  * entry of chapter 3; operand and address sizes from tables 1-3 and 1-4.
+ * The operand's segment (§1.2.4, SDM vol. 2 §2.1.1 and table 3-5): the
+ * last segment override prefix, else SS for an rSP or rBP base, else DS.
  */
 #include "insn.h"
 #include "x86/cpu.h"
@@ -18,6 +20,8 @@
 #define GPR_RSI 6
 #define GPR_RDI 7
 #define GPR_RBX 3
+/* No segment override prefix: the operand's default segment applies. */
+#define SEG_DEFAULT 0xffu
 
 static uint64_t get_le(const uint8_t *p, unsigned bytes)
 {
@@ -51,15 +55,15 @@ static const int8_t rm16_index[8] = { GPR_RSI, GPR_RDI, GPR_RSI, GPR_RDI,
 
 /*
  * The ModRM byte at b[*i] and what follows it (SIB, displacement), for a
- * memory operand: fills the operand of out, advances *i past them and
- * returns the reg field, or -1 when the operand is a register or the bytes
- * run out.
+ * memory operand: fills the operand of out but its segment, sets
+ * *ss_default when the base register makes SS the default segment,
+ * advances *i past them and returns the reg field, or -1 when the operand
+ * is a register or the bytes run out.
  */
 static int modrm(const uint8_t *b, size_t limit, size_t *i, unsigned rex, bool mode64,
-		 struct hv_insn *out)
+		 struct hv_insn *out, bool *ss_default)
 {
 	unsigned m, mod, rm, disp = 0;
-	bool ss_default;
 
 	if (*i >= limit)
 		return -1;
@@ -74,7 +78,7 @@ static int modrm(const uint8_t *b, size_t limit, size_t *i, unsigned rex, bool m
 		/* rm 110 with mod 00 is disp16 alone. */
 		out->base = (mod == 0 && rm == 6) ? HV_INSN_NO_REG : rm16_base[rm];
 		out->index = rm16_index[rm];
-		ss_default = out->base == GPR_RBP;
+		*ss_default = out->base == GPR_RBP;
 		if (mod == 1)
 			disp = 1;
 		else if (mod == 2 || (mod == 0 && rm == 6))
@@ -102,7 +106,8 @@ static int modrm(const uint8_t *b, size_t limit, size_t *i, unsigned rex, bool m
 			out->base = mode64 ? HV_INSN_RIP : HV_INSN_NO_REG;
 			disp = 4;
 		}
-		ss_default = out->base == GPR_RSP || out->base == GPR_RBP;
+		/* rSP or rBP as base, SIB included; not r12/r13 (REX.B), not "no base". */
+		*ss_default = out->base == GPR_RSP || out->base == GPR_RBP;
 		if (mod == 1)
 			disp = 1;
 		else if (mod == 2)
@@ -112,9 +117,6 @@ static int modrm(const uint8_t *b, size_t limit, size_t *i, unsigned rex, bool m
 		return -1;
 	out->disp = disp ? sign_extend(get_le(b + *i, disp), disp) : 0;
 	*i += disp;
-	/* Stack-based addressing defaults to SS (§1.2.4, table 1-5). */
-	if (out->seg == HV_SEG_DS && ss_default)
-		out->seg = HV_SEG_SS;
 	return (int)((m >> 3) & 7u);
 }
 
@@ -122,8 +124,8 @@ int hv_insn_decode(const uint8_t *b, size_t n, unsigned mode, struct hv_insn *ou
 {
 	size_t limit = n < HV_INSN_MAX ? n : HV_INSN_MAX, i = 0;
 	bool opsize = false, adsize = false;
-	unsigned rex = 0, op;
-	uint8_t seg = HV_SEG_DS;
+	unsigned rex = 0, op, seg = SEG_DEFAULT;
+	bool ss_default = false;
 	int reg = 0;
 
 	for (;; i++) {
@@ -138,10 +140,19 @@ int hv_insn_decode(const uint8_t *b, size_t n, unsigned mode, struct hv_insn *ou
 			adsize = true;
 			rex = 0;
 			continue;
-		case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65:
-			seg = b[i] == 0x26 ? HV_SEG_ES : b[i] == 0x2e ? HV_SEG_CS :
-			      b[i] == 0x36 ? HV_SEG_SS : b[i] == 0x3e ? HV_SEG_DS :
-			      b[i] == 0x64 ? HV_SEG_FS : HV_SEG_GS;
+		case 0x26: case 0x2e: case 0x36: case 0x3e:
+			/*
+			 * 64-bit mode ignores these overrides (§1.2.4): they
+			 * neither name a base nor displace an FS or GS prefix.
+			 * Elsewhere the last segment prefix wins.
+			 */
+			if (mode != 64)
+				seg = b[i] == 0x26 ? HV_SEG_ES : b[i] == 0x2e ? HV_SEG_CS :
+				      b[i] == 0x36 ? HV_SEG_SS : HV_SEG_DS;
+			rex = 0;
+			continue;
+		case 0x64: case 0x65:
+			seg = b[i] == 0x64 ? HV_SEG_FS : HV_SEG_GS;
 			rex = 0;
 			continue;
 		case 0xf0: case 0xf2: case 0xf3:
@@ -166,20 +177,19 @@ int hv_insn_decode(const uint8_t *b, size_t n, unsigned mode, struct hv_insn *ou
 		out->addr_size = adsize ? 4 : 2;
 		out->size = opsize ? 4 : 2;
 	}
-	out->seg = seg;
 	out->has_imm = false;
 	out->imm = 0;
 	switch (op) {
 	case 0x89: /* MOV r/m, reg */
 	case 0x8b: /* MOV reg, r/m */
-		reg = modrm(b, limit, &i, rex, mode == 64, out);
+		reg = modrm(b, limit, &i, rex, mode == 64, out, &ss_default);
 		if (reg < 0)
 			return -1;
 		reg |= (rex & REX_R) ? 8 : 0;
 		out->write = op == 0x89;
 		break;
 	case 0xc7: /* MOV r/m, imm: /0 only */
-		if (modrm(b, limit, &i, rex, mode == 64, out) != 0)
+		if (modrm(b, limit, &i, rex, mode == 64, out, &ss_default) != 0)
 			return -1;
 		{
 			unsigned isz = out->size == 2 ? 2 : 4;
@@ -209,6 +219,10 @@ int hv_insn_decode(const uint8_t *b, size_t n, unsigned mode, struct hv_insn *ou
 	default:
 		return -1;
 	}
+	/* Stack-based addressing defaults to SS only without an override (§1.2.4, table 1-5). */
+	if (seg == SEG_DEFAULT)
+		seg = ss_default ? HV_SEG_SS : HV_SEG_DS;
+	out->seg = (uint8_t)seg;
 	out->reg = (uint8_t)reg;
 	out->len = (uint8_t)i;
 	return 0;
