@@ -122,6 +122,7 @@
 	X(svm_xapic_tpr_ppr) \
 	X(svm_xapic_fixed_ipi) \
 	X(svm_xapic_mov_forms) \
+	X(svm_xapic_segment_override) \
 	X(svm_xapic_reserved_offset) \
 	X(svm_xapic_unsupported_insn) \
 	X(svm_xapic_to_x2apic) \

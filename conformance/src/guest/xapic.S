@@ -347,6 +347,27 @@ PAYLOAD_LABEL(xapic_guest, deaf_ap)
 2:	hlt
 	jmp 2b
 
+/*
+ * (l) 32-bit code in compatibility mode, where segment bases apply: the
+ * host gives DS base 10h and SS base 0, so each load below reaches the
+ * version register (FEE00030h) only through the segment the manual names
+ * (APM vol. 3 §1.2.4): an explicit DS keeps DS with an EBP base, SS is the
+ * default for EBP alone. Results stay in EDX, ESI, EDI, ECX and EBX.
+ */
+	.code32
+PAYLOAD_LABEL(xapic_guest, seg32)
+	mov $APIC, %ebp
+	mov $APIC, %ebx
+	.byte 0x3e, 0x8b, 0x55, 0x20       /* mov %ds:0x20(%ebp), %edx */
+	.byte 0x3e, 0x8b, 0x74, 0x25, 0x20 /* mov %ds:0x20(%ebp), %esi (SIB 25h) */
+	.byte 0x8b, 0x7d, 0x30             /* mov 0x30(%ebp), %edi: SS */
+	.byte 0x36, 0x8b, 0x4b, 0x30       /* mov %ss:0x30(%ebx), %ecx */
+	.byte 0x8b, 0x5b, 0x20             /* mov 0x20(%ebx), %ebx: DS */
+1:	mov $MARK_DONE, %eax
+	vmmcall
+	jmp 1b
+	.code64
+
 /* #GP: count it, keep the error code, resume after the 2-byte RDMSR/WRMSR. */
 PAYLOAD_LABEL(xapic_guest, gp_handler)
 	push %rax

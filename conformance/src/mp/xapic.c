@@ -7,6 +7,7 @@
  * how the accesses reach the core: APM vol. 2 §15.25.6 (#NPF).
  */
 #include "../guest/payload.h"
+#include "x86/cpu.h"
 #include "xapic_util.h"
 
 #define UNINIT HV_MP_STATE_UNINITIALIZED
@@ -143,6 +144,38 @@ CONF_SCENARIO(svm_xapic_mov_forms, "svm mp apic npt",
 	conf_check_u64(ctx, "TPR after A3, read by 8B (disp8 -80h)", conf_xapic_out(&m, 2), 0x30);
 	conf_check_u64(ctx, "R15[63:32] after the 32-bit load", conf_xapic_out(&m, 3), 0);
 	conf_check_u64(ctx, "version through addr32 + DS", conf_xapic_out(&m, 4), 0x00050014u);
+}
+
+/* DS base 10h, SS base 0 in compatibility mode — Expect: each load's own segment picks the register */
+CONF_SCENARIO(svm_xapic_segment_override, "svm mp apic npt",
+	      "Expect: in 32-bit compatibility-mode code with DS base 10h and SS base 0, EBP and "
+	      "EBX FEE00000h, MOV EDX, DS:[EBP+20h] (3E 8B 55 20), MOV ESI, DS:[EBP+20h] through "
+	      "a SIB byte (3E 8B 74 25 20), MOV EDI, [EBP+30h] (SS by default), MOV ECX, "
+	      "SS:[EBX+30h] and MOV EBX, [EBX+20h] (DS by default) each read the version "
+	      "register at FEE00030h (00050014h): an explicit DS prefix is not the default SS",
+	      "APM vol. 3 §1.2.4; SDM vol. 2 §2.1.1, table 3-5; SDM vol. 3 §10.4.1",
+	      conf_xapic_unsupported)
+{
+	struct vmcb_save_area *save;
+	struct hv_vcpu *v;
+	struct conf_mp m;
+
+	if (!conf_xapic_setup(ctx, &m, 1, xapic_guest_seg32))
+		return;
+	v = hv_vm_vcpu(&m.vm, 0);
+	save = &v->vmcb->save;
+	/* The guest never reloads a segment: the VMCB's hidden state is all it has. */
+	save->cs.selector = HV_GUEST_SEL_CODE32;
+	save->cs.attrib = X86_SEG_TYPE_CODE_RX_A | X86_SEG_S | X86_SEG_P | X86_SEG_DB | X86_SEG_G;
+	save->ds.base = 0x10;
+	save->ss.base = 0;
+	if (!conf_mp_run(&m))
+		return;
+	conf_check_u64(ctx, "EDX: DS:[EBP+20h]", v->gprs.rdx & 0xffffffffu, 0x00050014u);
+	conf_check_u64(ctx, "ESI: DS:[EBP+20h] (SIB)", v->gprs.rsi & 0xffffffffu, 0x00050014u);
+	conf_check_u64(ctx, "EDI: [EBP+30h] (SS)", v->gprs.rdi & 0xffffffffu, 0x00050014u);
+	conf_check_u64(ctx, "ECX: SS:[EBX+30h]", v->gprs.rcx & 0xffffffffu, 0x00050014u);
+	conf_check_u64(ctx, "EBX: [EBX+20h] (DS)", v->gprs.rbx & 0xffffffffu, 0x00050014u);
 }
 
 /* A load at 3F0h, where xAPIC mode has no register — Expect: 0, and ESR bit 7 after the next ESR write */

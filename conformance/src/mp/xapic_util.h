@@ -52,6 +52,7 @@ CONF_PAYLOAD_LABEL(xapic_guest, disable);
 CONF_PAYLOAD_LABEL(xapic_guest, add_tpr);
 CONF_PAYLOAD_LABEL(xapic_guest, add_tpr_insn);
 CONF_PAYLOAD_LABEL(xapic_guest, forms);
+CONF_PAYLOAD_LABEL(xapic_guest, seg32);
 CONF_PAYLOAD_LABEL(xapic_guest, reserved);
 CONF_PAYLOAD_LABEL(xapic_guest, deaf_bsp);
 CONF_PAYLOAD_LABEL(xapic_guest, deaf_ap);
