@@ -49,11 +49,23 @@ bool svm_eventinj_valid(uint32_t ev, bool mode64)
 	}
 }
 
-static bool map_below_maxphyaddr(uint64_t base, uint64_t size)
-{
-	uint64_t start = base & ~0xfffull;
+/*
+ * The extent of each permission map that VMRUN checks: the MSRPM's two
+ * pages (§15.11) and the IOPM's 64K + 3 bits, two pages and one byte of a
+ * third (§15.10.1), not the 12 KiB allocated for it (SVM_IOPM_SIZE).
+ */
+#define MSRPM_EXTENT (8u * 1024u)
+#define IOPM_EXTENT (8u * 1024u + 1u)
 
-	return start + size - 1 < (1ull << MAXPHYADDR);
+/*
+ * §15.5.1: a map is illegal when it extends to a physical address at or
+ * above the maximum supported one, 2^MAXPHYADDR - 1; bits 11:0 of its base
+ * are ignored. Its last byte is below that address exactly when the
+ * page-aligned base is below 2^MAXPHYADDR - extent, a form that cannot wrap.
+ */
+static bool map_below_maxphyaddr(uint64_t base, uint64_t extent)
+{
+	return (base & ~0xfffull) < (1ull << MAXPHYADDR) - extent;
 }
 
 bool svm_vmcb_valid(struct emu_cpu *cpu, const struct vmcb *vmcb)
@@ -87,11 +99,9 @@ bool svm_vmcb_valid(struct emu_cpu *cpu, const struct vmcb *vmcb)
 	if (lme && pg && (s->cr4 & X86_CR4_PAE) && (s->cs.attrib & X86_SEG_L) &&
 	    (s->cs.attrib & X86_SEG_DB))
 		return false;
-	if ((c->intercepts[VMCB_INTERCEPT_MISC1] & INTERCEPT_MSR_PROT) &&
-	    !map_below_maxphyaddr(c->msrpm_base_pa, SVM_MSRPM_SIZE))
-		return false;
-	if ((c->intercepts[VMCB_INTERCEPT_MISC1] & INTERCEPT_IOIO_PROT) &&
-	    !map_below_maxphyaddr(c->iopm_base_pa, SVM_IOPM_SIZE))
+	/* The list names no intercept bit: both maps are checked whether used or not. */
+	if (!map_below_maxphyaddr(c->msrpm_base_pa, MSRPM_EXTENT) ||
+	    !map_below_maxphyaddr(c->iopm_base_pa, IOPM_EXTENT))
 		return false;
 	/* SEV is not modelled: asking for it is illegal, like NP where NP is off. */
 	if (c->nested_ctl & (SVM_NESTED_CTL_SEV_ENABLE | SVM_NESTED_CTL_SEV_ES_ENABLE))

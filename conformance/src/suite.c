@@ -32,8 +32,14 @@
 	X(svm_vmrun_long_mode_without_pae) \
 	X(svm_vmrun_long_mode_without_pe) \
 	X(svm_vmrun_cs_l_and_d) \
+	X(svm_vmrun_msrpm_last_byte_at_max) \
+	X(svm_vmrun_msrpm_base_low_bits_ignored) \
 	X(svm_vmrun_msrpm_beyond_maxphyaddr) \
+	X(svm_vmrun_msrpm_checked_without_intercept) \
+	X(svm_vmrun_iopm_below_maxphyaddr) \
+	X(svm_vmrun_iopm_last_byte_beyond) \
 	X(svm_vmrun_iopm_beyond_maxphyaddr) \
+	X(svm_vmrun_iopm_checked_without_intercept) \
 	X(svm_vmrun_invalid_exit_code) \
 	X(svm_intercept_cpuid) \
 	X(svm_intercept_hlt) \

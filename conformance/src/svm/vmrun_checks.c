@@ -3,7 +3,8 @@
  * VMRUN consistency checks (APM vol. 2 §15.5.1 "Canonicalization and
  * Consistency Checks"): each scenario first runs the unmodified VMCB to a
  * VMMCALL, so that the base state is known to be legal, then breaks one
- * thing and expects VMEXIT_INVALID.
+ * thing and expects VMEXIT_INVALID, or changes it up to a limit and
+ * expects VMRUN to run the guest still.
  */
 #include "svm_util.h"
 #include "x86/cpu.h"
@@ -207,35 +208,132 @@ CONF_SCENARIO(svm_vmrun_cs_l_and_d, "svm vmrun",
 	expect_invalid(ctx, &s, "VMRUN with CS.L = CS.D = 1");
 }
 
-/* MSRPM whose last byte is at or above MAXPHYADDR — Expect: VMEXIT_INVALID */
-CONF_SCENARIO(svm_vmrun_msrpm_beyond_maxphyaddr, "svm vmrun",
-	      "Expect: VMEXIT_INVALID when the MSR permission map extends to or past the "
-	      "maximum physical address",
-	      "APM vol. 2 §15.5.1, §15.11", conf_svm_unsupported)
-{
-	struct conf_svm s;
+/*
+ * The MSR and I/O permission maps (§15.5.1): VMRUN fails when a map extends
+ * to a physical address at or above the maximum supported one,
+ * 2^MAXPHYADDR - 1, MAXPHYADDR read from CPUID Fn8000_0008 EAX[7:0]. The
+ * extent is 8 KiB for the MSRPM (§15.11) and 8 KiB + 1 byte for the IOPM
+ * (64K + 3 bits, §15.10.1); bits 11:0 of a base are ignored. The list of
+ * illegal states names no intercept bit, so a map is checked also when its
+ * intercept is off.
+ */
+enum perm_map { MSRPM, IOPM };
 
-	if (!baseline(ctx, &s))
-		return;
-	hv_vmcb_intercept(s.vmcb, VMCB_INTERCEPT_MISC1, INTERCEPT_MSR_PROT, true);
-	/* Base + 8 KiB - 1 lands 4 KiB past the last addressable byte. */
-	s.vmcb->control.msrpm_base_pa = (1ull << s.caps.maxphyaddr) - 0x1000;
-	expect_invalid(ctx, &s, "VMRUN with the MSRPM at 2^MAXPHYADDR - 4 KiB");
+/* Puts map m at 2^MAXPHYADDR - below, with its intercept on or off. */
+static void place_map(struct conf_svm *s, enum perm_map m, uint64_t below, bool intercept)
+{
+	uint64_t base = (1ull << s->caps.maxphyaddr) - below;
+
+	if (m == MSRPM) {
+		hv_vmcb_intercept(s->vmcb, VMCB_INTERCEPT_MISC1, INTERCEPT_MSR_PROT, intercept);
+		s->vmcb->control.msrpm_base_pa = base;
+	} else {
+		hv_vmcb_intercept(s->vmcb, VMCB_INTERCEPT_MISC1, INTERCEPT_IOIO_PROT, intercept);
+		s->vmcb->control.iopm_base_pa = base;
+	}
 }
 
-/* IOPM whose last byte is at or above MAXPHYADDR — Expect: VMEXIT_INVALID */
-CONF_SCENARIO(svm_vmrun_iopm_beyond_maxphyaddr, "svm vmrun",
-	      "Expect: VMEXIT_INVALID when the I/O permission map extends to or past the "
-	      "maximum physical address",
-	      "APM vol. 2 §15.5.1, §15.10.1", conf_svm_unsupported)
+static void expect_map_invalid(struct conf_ctx *ctx, enum perm_map m, uint64_t below,
+			       bool intercept)
 {
 	struct conf_svm s;
+	char what[96];
 
 	if (!baseline(ctx, &s))
 		return;
-	hv_vmcb_intercept(s.vmcb, VMCB_INTERCEPT_MISC1, INTERCEPT_IOIO_PROT, true);
-	s.vmcb->control.iopm_base_pa = (1ull << s.caps.maxphyaddr) - 0x1000;
-	expect_invalid(ctx, &s, "VMRUN with the IOPM at 2^MAXPHYADDR - 4 KiB");
+	place_map(&s, m, below, intercept);
+	hv_snprintf(what, sizeof(what), "VMRUN with the %s at 2^MAXPHYADDR - %llxh, intercept %s",
+		    m == MSRPM ? "MSRPM" : "IOPM", (unsigned long long)below,
+		    intercept ? "on" : "off");
+	expect_invalid(ctx, &s, what);
+}
+
+/* MSRPM whose last byte is the maximum physical address — Expect: VMEXIT_INVALID */
+CONF_SCENARIO(svm_vmrun_msrpm_last_byte_at_max, "svm vmrun",
+	      "Expect: VMEXIT_INVALID when the MSR permission map starts at 2^MAXPHYADDR - 2000h, "
+	      "so that its 8 KiB end at the maximum physical address 2^MAXPHYADDR - 1",
+	      "APM vol. 2 §15.5.1, §15.11", conf_svm_unsupported)
+{
+	expect_map_invalid(ctx, MSRPM, 0x2000, true);
+}
+
+/* MSRPM base 2^MAXPHYADDR - 1FFFh — Expect: VMEXIT_INVALID, bits 11:0 ignored */
+CONF_SCENARIO(svm_vmrun_msrpm_base_low_bits_ignored, "svm vmrun",
+	      "Expect: VMEXIT_INVALID when the MSR permission map base is 2^MAXPHYADDR - 1FFFh: "
+	      "bits 11:0 of the base are ignored, so the map is the one at 2^MAXPHYADDR - 2000h",
+	      "APM vol. 2 §15.5.1, §15.11", conf_svm_unsupported)
+{
+	expect_map_invalid(ctx, MSRPM, 0x1fff, true);
+}
+
+/* MSRPM past the maximum physical address — Expect: VMEXIT_INVALID */
+CONF_SCENARIO(svm_vmrun_msrpm_beyond_maxphyaddr, "svm vmrun",
+	      "Expect: VMEXIT_INVALID when the MSR permission map starts at 2^MAXPHYADDR - 1000h "
+	      "and extends past the maximum physical address",
+	      "APM vol. 2 §15.5.1, §15.11", conf_svm_unsupported)
+{
+	expect_map_invalid(ctx, MSRPM, 0x1000, true);
+}
+
+/* MSRPM past the maximum physical address, MSR intercept off — Expect: VMEXIT_INVALID */
+CONF_SCENARIO(svm_vmrun_msrpm_checked_without_intercept, "svm vmrun",
+	      "Expect: VMEXIT_INVALID when the MSR permission map starts at 2^MAXPHYADDR - 1000h "
+	      "while the MSR_PROT intercept is clear: the check does not depend on it",
+	      "APM vol. 2 §15.5.1, §15.11", conf_svm_unsupported)
+{
+	expect_map_invalid(ctx, MSRPM, 0x1000, false);
+}
+
+/* IOPM whose 8 KiB + 1 byte end below the maximum physical address — Expect: VMRUN runs the guest */
+CONF_SCENARIO(svm_vmrun_iopm_below_maxphyaddr, "svm vmrun",
+	      "Expect: VMRUN runs the guest to its VMMCALL with the I/O permission map at "
+	      "2^MAXPHYADDR - 4000h, - 3000h and - 2002h (bits 11:0 ignored: - 3000h again): the "
+	      "8 KiB + 1 byte VMRUN checks end below the maximum physical address, though the "
+	      "12 KiB allocated for the map would not",
+	      "APM vol. 2 §15.5.1, §15.10.1", conf_svm_unsupported)
+{
+	static const uint64_t below[] = { 0x4000, 0x3000, 0x2002 };
+	struct conf_svm s;
+	char what[96];
+
+	if (!baseline(ctx, &s))
+		return;
+	for (unsigned i = 0; i < sizeof(below) / sizeof(below[0]); i++) {
+		place_map(&s, IOPM, below[i], true);
+		hv_snprintf(what, sizeof(what), "VMRUN with the IOPM at 2^MAXPHYADDR - %llxh",
+			    (unsigned long long)below[i]);
+		/* The guest stops at VMMCALL again without moving on: each VMRUN starts there. */
+		if (!conf_svm_run_expect(ctx, &s, SVM_EXIT_VMMCALL, what))
+			return;
+	}
+}
+
+/* IOPM whose extra byte is past the maximum physical address — Expect: VMEXIT_INVALID */
+CONF_SCENARIO(svm_vmrun_iopm_last_byte_beyond, "svm vmrun",
+	      "Expect: VMEXIT_INVALID when the I/O permission map starts at 2^MAXPHYADDR - 2000h: "
+	      "its two pages end at the maximum physical address and the byte after them is "
+	      "past it",
+	      "APM vol. 2 §15.5.1, §15.10.1", conf_svm_unsupported)
+{
+	expect_map_invalid(ctx, IOPM, 0x2000, true);
+}
+
+/* IOPM past the maximum physical address — Expect: VMEXIT_INVALID */
+CONF_SCENARIO(svm_vmrun_iopm_beyond_maxphyaddr, "svm vmrun",
+	      "Expect: VMEXIT_INVALID when the I/O permission map starts at 2^MAXPHYADDR - 1000h "
+	      "and extends past the maximum physical address",
+	      "APM vol. 2 §15.5.1, §15.10.1", conf_svm_unsupported)
+{
+	expect_map_invalid(ctx, IOPM, 0x1000, true);
+}
+
+/* IOPM past the maximum physical address, IOIO intercept off — Expect: VMEXIT_INVALID */
+CONF_SCENARIO(svm_vmrun_iopm_checked_without_intercept, "svm vmrun",
+	      "Expect: VMEXIT_INVALID when the I/O permission map starts at 2^MAXPHYADDR - 1000h "
+	      "while the IOIO_PROT intercept is clear: the check does not depend on it",
+	      "APM vol. 2 §15.5.1, §15.10.1", conf_svm_unsupported)
+{
+	expect_map_invalid(ctx, IOPM, 0x1000, false);
 }
 
 /* The exit code VMRUN writes for an illegal VMCB — Expect: EXITCODE = -1 in all 64 bits */
