@@ -435,10 +435,16 @@ void svm_handle_trap(struct emu_cpu *cpu)
 			svm_vmexit_insn(cpu, SVM_EXIT_STGI, 0, 0, in.len);
 			return;
 		}
-		/* GIF is already set in guest mode; nested SVM is not modelled. */
-		if (cpu->bare)
+		if (cpu->bare) {
 			bare_svm_insn(cpu);
-		raise_simple(cpu, X86_VEC_UD, false, 0);
+			raise_simple(cpu, X86_VEC_UD, false, 0);
+			return;
+		}
+		/* A guest's EFER.SVME is set (VMRUN checks it): without VGIF, which
+		 * the model does not offer, STGI sets the processor's GIF (APM vol. 3
+		 * "STGI"); what it held is taken at the next boundary. */
+		cpu->gif = true;
+		advance(cpu, &in);
 		return;
 	case EMU_TRAP_RDTSC:
 	case EMU_TRAP_RDTSCP: {
@@ -504,6 +510,13 @@ void svm_handle_invalid(struct emu_cpu *cpu)
 	}
 	if (bit && svm_intercepted(s, word, bit)) {
 		svm_vmexit_insn(cpu, code, 0, 0, in.len);
+		return;
+	}
+	/* Likewise CLGI clears it, holding interrupts, NMI and INIT (§15.17). */
+	if (code == SVM_EXIT_CLGI && !cpu->bare) {
+		emu_cpustate_clear_exception(cpu);
+		cpu->gif = false;
+		advance(cpu, &in);
 		return;
 	}
 	/* VMMCALL is #UD outside a guest that intercepts it, SVME or not. */

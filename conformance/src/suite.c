@@ -77,6 +77,10 @@
 	X(svm_intercept_nmi) \
 	X(svm_gif_holds_nmi) \
 	X(svm_gif_insns_need_svme) \
+	X(svm_guest_clgi_intercept) \
+	X(svm_guest_stgi_intercept) \
+	X(svm_guest_clgi_stgi_run) \
+	X(svm_guest_clgi_holds_nmi) \
 	X(svm_intercept_vintr) \
 	X(svm_virq_delivered) \
 	X(svm_virq_held_by_vtpr) \
