@@ -71,6 +71,57 @@ static uint32_t msr_needing_model(uint32_t msr)
 	       msr == MSR_AMD64_SEV_ES_GHCB || msr == MSR_AMD64_SEV;
 }
 
+static uint64_t effective_address(struct emu_cpu *cpu, const struct emu_insn *in);
+
+/*
+ * The 16-bit source of LMSW, or false when the model cannot read it (a
+ * memory operand that faults: the processor raises the fault itself).
+ */
+static bool lmsw_source(struct emu_cpu *cpu, const struct emu_insn *in, uint16_t *v)
+{
+	struct emu_regs r;
+	const struct vmcb_seg *seg;
+	uint64_t la;
+
+	if (in->gpr >= 0) {
+		*v = (uint16_t)emu_reg_get(cpu, gpr_uc[in->gpr]);
+		return true;
+	}
+	emu_cpustate_store(cpu, &r);
+	switch (in->mem_seg) {
+	case X86_REG_ES: seg = &r.es; break;
+	case X86_REG_CS: seg = &r.cs; break;
+	case X86_REG_SS: seg = &r.ss; break;
+	case X86_REG_FS: seg = &r.fs; break;
+	case X86_REG_GS: seg = &r.gs; break;
+	case X86_REG_DS: seg = &r.ds; break;
+	default:
+		seg = (in->mem_base == X86_REG_RBP || in->mem_base == X86_REG_EBP ||
+		       in->mem_base == X86_REG_BP || in->mem_base == X86_REG_RSP ||
+		       in->mem_base == X86_REG_ESP || in->mem_base == X86_REG_SP) ? &r.ss : &r.ds;
+		break;
+	}
+	/* Called before the engine stopped: RIP-relative is from the instruction. */
+	la = in->mem_base == X86_REG_RIP ? in->addr + in->len + (uint64_t)in->mem_disp :
+					    effective_address(cpu, in);
+	if (cpu->mode == 64)
+		la += (seg == &r.fs || seg == &r.gs) ? seg->base : 0;
+	else
+		la = (seg->base + (la & (in->addr_size == 2 ? 0xffffull : 0xffffffffull))) &
+		     0xffffffffull;
+	return emu_lin_peek(cpu, la, v, 2) == 2;
+}
+
+/* APM vol. 2 §15.9.1: LMSW loads PE, MP, EM and TS but cannot clear PE; the
+ * selective CR0 write intercept ignores changes to TS and MP alone. */
+static bool lmsw_selective(struct emu_cpu *cpu, uint16_t src)
+{
+	uint64_t cr0 = emu_reg_get(cpu, UC_X86_REG_CR0);
+	uint64_t next = (cr0 & ~0xeull) | (src & 0xeu) | ((cr0 | src) & X86_CR0_PE);
+
+	return ((next ^ cr0) & ~(X86_CR0_TS | X86_CR0_MP)) != 0;
+}
+
 bool svm_model_trap_wanted(struct emu_cpu *cpu, const struct emu_insn *in)
 {
 	struct svm_cpu *s = cpu->svm;
@@ -111,6 +162,20 @@ bool svm_model_trap_wanted(struct emu_cpu *cpu, const struct emu_insn *in)
 			svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_SELECTIVE_CR0));
 	case EMU_TRAP_MOV_DR:
 		return svm_intercepted(s, VMCB_INTERCEPT_DR, 1u << (in->dr + (in->cr_write ? 16 : 0)));
+	/* §15.9.1: SMSW reads CR0, CLTS and LMSW write it; the selective CR0
+	 * write intercept sees LMSW but never CLTS, which changes only TS. */
+	case EMU_TRAP_SMSW:
+		return svm_intercepted(s, VMCB_INTERCEPT_CR, 1u << 0);
+	case EMU_TRAP_CLTS:
+		return svm_intercepted(s, VMCB_INTERCEPT_CR, 1u << 16);
+	case EMU_TRAP_LMSW: {
+		uint16_t src;
+
+		if (svm_intercepted(s, VMCB_INTERCEPT_CR, 1u << 16))
+			return true;
+		return svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_SELECTIVE_CR0) &&
+		       lmsw_source(cpu, in, &src) && lmsw_selective(cpu, src);
+	}
 	case EMU_TRAP_IRET:
 		if (svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_IRET))
 			return true;
@@ -409,6 +474,16 @@ void svm_handle_trap(struct emu_cpu *cpu)
 		return;
 	case EMU_TRAP_MOV_CR:
 		do_mov_cr(cpu, &in);
+		return;
+	case EMU_TRAP_SMSW:
+		/* Not a MOV: EXITINFO1 bit 63 clear, no GPR (§15.8.1). */
+		svm_vmexit_insn(cpu, SVM_EXIT_READ_CR0, 0, 0, in.len);
+		return;
+	case EMU_TRAP_CLTS:
+	case EMU_TRAP_LMSW:
+		svm_vmexit_insn(cpu, svm_intercepted(s, VMCB_INTERCEPT_CR, 1u << 16) ?
+					     SVM_EXIT_WRITE_CR0 : SVM_EXIT_CR0_SEL_WRITE,
+				0, 0, in.len);
 		return;
 	case EMU_TRAP_MOV_DR:
 		/* Decode assists: the GPR number alone; MOV is the only DR access. */

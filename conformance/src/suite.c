@@ -56,6 +56,10 @@
 	X(svm_intercept_cr_read) \
 	X(svm_intercept_cr_write) \
 	X(svm_intercept_selective_cr0) \
+	X(svm_intercept_lmsw_cr0_write) \
+	X(svm_intercept_lmsw_selective) \
+	X(svm_intercept_clts) \
+	X(svm_intercept_smsw) \
 	X(svm_intercept_dr7) \
 	X(svm_intercept_exception_ud) \
 	X(svm_intercept_exception_de) \

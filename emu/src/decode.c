@@ -191,6 +191,8 @@ static enum emu_trap_class classify(const uint8_t *p, size_t len, int mode, stru
 			}
 			in->dr = ((modrm >> 3) & 7) | ((rex & 4) ? 8 : 0);
 			return EMU_TRAP_MOV_DR;
+		case 0x06:
+			return EMU_TRAP_CLTS;
 		case 0x01:
 			if (!has3)
 				return EMU_TRAP_NONE;
@@ -200,6 +202,13 @@ static enum emu_trap_class classify(const uint8_t *p, size_t len, int mode, stru
 				return EMU_TRAP_RDTSCP;
 			if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 7)
 				return EMU_TRAP_INVLPG;
+			/* 0F 01 /4 SMSW and /6 LMSW, register or memory operand. */
+			if (((modrm >> 3) & 7) == 4)
+				return EMU_TRAP_SMSW;
+			if (((modrm >> 3) & 7) == 6) {
+				in->gpr = (modrm >> 6) == 3 ? (modrm & 7) | ((rex & 1) ? 8 : 0) : -1;
+				return EMU_TRAP_LMSW;
+			}
 			return EMU_TRAP_NONE;
 		default:
 			return EMU_TRAP_NONE;

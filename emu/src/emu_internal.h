@@ -64,6 +64,9 @@ enum emu_trap_class {
 	EMU_TRAP_POPF,
 	EMU_TRAP_PAUSE,
 	EMU_TRAP_INTN,
+	EMU_TRAP_LMSW,
+	EMU_TRAP_CLTS,
+	EMU_TRAP_SMSW,
 	EMU_TRAP_CLASSES,
 };
 
@@ -93,7 +96,7 @@ struct emu_insn {
 	/* operands, decoded where the model needs them */
 	int cr, dr;           /* MOV CRn/DRn: n; -1 otherwise */
 	bool cr_write;        /* MOV to CRn / DRn */
-	int gpr;              /* GPR number 0-15 of a MOV CR/DR */
+	int gpr;              /* GPR number 0-15 of a MOV CR/DR, or of a register LMSW */
 	uint16_t port;        /* IN/OUT imm8 port, or -1 via DX */
 	bool port_dx, io_in, io_string;
 	uint8_t io_size;      /* 1, 2, 4 */

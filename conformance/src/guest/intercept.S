@@ -71,6 +71,36 @@ PAYLOAD_LABEL(icpt_guest, cr0_wp_insn)
 	mov %rdx, %cr0
 	AFTER
 
+/* LMSW: first toggle TS only, then set EM as well; then from memory. */
+PAYLOAD_LABEL(icpt_guest, lmsw)
+	mov %cr0, %rax
+	xor $0x8, %eax			/* CR0.TS */
+PAYLOAD_LABEL(icpt_guest, lmsw_ts_insn)
+	lmsw %ax
+	or $0x4, %eax			/* CR0.EM */
+PAYLOAD_LABEL(icpt_guest, lmsw_em_insn)
+	lmsw %ax
+	AFTER
+
+PAYLOAD_LABEL(icpt_guest, lmsw_mem)
+	mov %cr0, %rax
+	or $0x4, %eax			/* CR0.EM */
+	mov %ax, .Lmsw(%rip)
+PAYLOAD_LABEL(icpt_guest, lmsw_mem_insn)
+	lmsw .Lmsw(%rip)
+	AFTER
+
+PAYLOAD_LABEL(icpt_guest, clts)
+PAYLOAD_LABEL(icpt_guest, clts_insn)
+	clts
+	mov %cr0, %rbx
+	AFTER
+
+PAYLOAD_LABEL(icpt_guest, smsw)
+PAYLOAD_LABEL(icpt_guest, smsw_insn)
+	smsw %ebx
+	AFTER
+
 PAYLOAD_LABEL(icpt_guest, cr3_write)
 	mov %cr3, %rdx
 PAYLOAD_LABEL(icpt_guest, cr3_write_insn)
@@ -130,6 +160,9 @@ PAYLOAD_LABEL(icpt_guest, iret_insn)
 PAYLOAD_LABEL(icpt_guest, vmrun_insn)
 	vmrun
 	AFTER
+	.balign 2
+.Lmsw:
+	.word 0
 PAYLOAD_END(icpt_guest)
 
 	.section .note.GNU-stack, "", @progbits

@@ -19,6 +19,15 @@ CONF_PAYLOAD_LABEL(icpt_guest, cr4_write_insn);
 CONF_PAYLOAD_LABEL(icpt_guest, dr7);
 CONF_PAYLOAD_LABEL(icpt_guest, dr7_read_insn);
 CONF_PAYLOAD_LABEL(icpt_guest, dr7_write_insn);
+CONF_PAYLOAD_LABEL(icpt_guest, lmsw);
+CONF_PAYLOAD_LABEL(icpt_guest, lmsw_ts_insn);
+CONF_PAYLOAD_LABEL(icpt_guest, lmsw_em_insn);
+CONF_PAYLOAD_LABEL(icpt_guest, lmsw_mem);
+CONF_PAYLOAD_LABEL(icpt_guest, lmsw_mem_insn);
+CONF_PAYLOAD_LABEL(icpt_guest, clts);
+CONF_PAYLOAD_LABEL(icpt_guest, clts_insn);
+CONF_PAYLOAD_LABEL(icpt_guest, smsw);
+CONF_PAYLOAD_LABEL(icpt_guest, smsw_insn);
 
 /* GPR numbers of the payload's operands. */
 #define GPR_RCX 1u
@@ -127,4 +136,96 @@ CONF_SCENARIO(svm_intercept_selective_cr0, "svm intercepts",
 		       (cr0 ^ X86_CR0_TS) & X86_CR0_TS);
 	conf_check_bit(ctx, "CR0.WP (the write did not happen)", s.vmcb->save.cr0, X86_CR0_WP,
 		       true);
+}
+
+/*
+ * LMSW, CLTS and SMSW access CR0 without being a MOV (§15.9.1): the CR0
+ * intercepts see them, with EXITINFO1 bit 63 clear and no GPR under
+ * DecodeAssists (§15.8.1).
+ */
+
+/* LMSW with the CR0 write intercept — Expect: #VMEXIT(CR0_WRITE) at the LMSW */
+CONF_SCENARIO(svm_intercept_lmsw_cr0_write, "svm intercepts",
+	      "Expect: LMSW gives #VMEXIT(CR0_WRITE) at the LMSW, unexecuted; with DecodeAssists "
+	      "EXITINFO1 = 0 (not a MOV)",
+	      "APM vol. 2 §15.9.1, §15.8.1", conf_svm_unsupported)
+{
+	struct conf_svm s;
+
+	if (!setup(ctx, &s))
+		return;
+	if (access(ctx, &s, VMCB_INTERCEPT_CR, 1u << 16, icpt_guest_lmsw, SVM_EXIT_WRITE_CR0,
+		   icpt_guest_lmsw_ts_insn, 0, "LMSW toggling TS"))
+		conf_check_u64(ctx, "CR0.TS (the write did not happen)",
+			       s.vmcb->save.cr0 & X86_CR0_TS, 0);
+}
+
+/* LMSW with the selective CR0 intercept — Expect: no exit for TS alone; #VMEXIT(CR0_SEL_WRITE) for EM */
+CONF_SCENARIO(svm_intercept_lmsw_selective, "svm intercepts",
+	      "Expect: an LMSW that changes only TS runs without an exit; one that sets EM gives "
+	      "#VMEXIT(CR0_SEL_WRITE) at the LMSW, unexecuted, with a register or a memory operand",
+	      "APM vol. 2 §15.9.1", conf_svm_unsupported)
+{
+	struct conf_svm s;
+	uint64_t cr0;
+
+	if (!setup(ctx, &s))
+		return;
+	cr0 = s.vmcb->save.cr0;
+	hv_vmcb_intercept(s.vmcb, VMCB_INTERCEPT_MISC1, INTERCEPT_SELECTIVE_CR0, true);
+	conf_svm_start_at(&s, icpt_guest_lmsw);
+	if (!conf_svm_run_expect(ctx, &s, SVM_EXIT_CR0_SEL_WRITE, "LMSW setting EM"))
+		return;
+	conf_check_u64(ctx, "RIP (the LMSW that sets EM)", s.vmcb->save.rip,
+		       conf_svm_addr(&s, icpt_guest_lmsw_em_insn));
+	conf_check_u64(ctx, "CR0.TS (toggled without an exit)", s.vmcb->save.cr0 & X86_CR0_TS,
+		       (cr0 ^ X86_CR0_TS) & X86_CR0_TS);
+	conf_check_bit(ctx, "CR0.EM (the write did not happen)", s.vmcb->save.cr0, X86_CR0_EM,
+		       false);
+	conf_svm_start_at(&s, icpt_guest_lmsw_mem);
+	if (conf_svm_run_expect(ctx, &s, SVM_EXIT_CR0_SEL_WRITE, "LMSW from memory setting EM"))
+		conf_check_u64(ctx, "RIP (LMSW m16)", s.vmcb->save.rip,
+			       conf_svm_addr(&s, icpt_guest_lmsw_mem_insn));
+}
+
+/* CLTS with the CR0 write intercept, then with only the selective one — Expect: exit, then none */
+CONF_SCENARIO(svm_intercept_clts, "svm intercepts",
+	      "Expect: CLTS gives #VMEXIT(CR0_WRITE) at the CLTS (EXITINFO1 = 0 with "
+	      "DecodeAssists); with only the selective CR0 intercept it runs and clears TS",
+	      "APM vol. 2 §15.9.1", conf_svm_unsupported)
+{
+	struct conf_svm s;
+
+	if (!setup(ctx, &s))
+		return;
+	s.vmcb->save.cr0 |= X86_CR0_TS;
+	if (!access(ctx, &s, VMCB_INTERCEPT_CR, 1u << 16, icpt_guest_clts, SVM_EXIT_WRITE_CR0,
+		    icpt_guest_clts_insn, 0, "CLTS"))
+		return;
+	s.vmcb->control.intercepts[VMCB_INTERCEPT_CR] = 0;
+	hv_vmcb_intercept(s.vmcb, VMCB_INTERCEPT_MISC1, INTERCEPT_SELECTIVE_CR0, true);
+	conf_svm_start_at(&s, icpt_guest_clts);
+	if (conf_svm_run_expect(ctx, &s, SVM_EXIT_VMMCALL, "CLTS with the selective intercept"))
+		conf_check_bit(ctx, "CR0.TS after CLTS (read by the guest)", s.vcpu.gprs.rbx,
+			       X86_CR0_TS, false);
+}
+
+/* SMSW with the CR0 read intercept — Expect: #VMEXIT(CR0_READ) at the SMSW */
+CONF_SCENARIO(svm_intercept_smsw, "svm intercepts",
+	      "Expect: SMSW gives #VMEXIT(CR0_READ) at the SMSW (EXITINFO1 = 0 with "
+	      "DecodeAssists); without the intercept it reads CR0's low bits",
+	      "APM vol. 2 §15.9.1, §15.8.1", conf_svm_unsupported)
+{
+	struct conf_svm s;
+
+	if (!setup(ctx, &s))
+		return;
+	if (!access(ctx, &s, VMCB_INTERCEPT_CR, 1u << 0, icpt_guest_smsw, SVM_EXIT_READ_CR0,
+		    icpt_guest_smsw_insn, 0, "SMSW"))
+		return;
+	s.vmcb->control.intercepts[VMCB_INTERCEPT_CR] = 0;
+	conf_svm_start_at(&s, icpt_guest_smsw);
+	if (conf_svm_run_expect(ctx, &s, SVM_EXIT_VMMCALL, "SMSW without the intercept"))
+		conf_check_u64(ctx, "EBX (CR0 bits 15:0)", s.vcpu.gprs.rbx & 0xffff,
+			       s.vmcb->save.cr0 & 0xffff);
 }
