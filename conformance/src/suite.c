@@ -71,6 +71,13 @@
 	X(svm_npt_fault_write_protect) \
 	X(svm_npt_fault_guest_table) \
 	X(svm_npt_insn_bytes) \
+	X(svm_npt_eventinj_gate_absent) \
+	X(svm_npt_eventinj_stack_absent) \
+	X(svm_npt_exception_gate_absent) \
+	X(svm_npt_intr_gate_absent) \
+	X(svm_npt_virq_gate_absent) \
+	X(svm_npt_vnmi_gate_absent) \
+	X(svm_npt_core_reinjects_nmi) \
 	X(svm_intercept_insn_len_cleared) \
 	X(svm_intercept_intr) \
 	X(svm_intr_to_guest_idt) \

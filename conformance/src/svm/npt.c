@@ -6,7 +6,7 @@
  * addresses (2 MiB leaves), except for three 4 KiB pages at 1 GiB: one sent
  * to a data page elsewhere, one not present, one read-only.
  */
-#include "svm_util.h"
+#include "npt_util.h"
 #include "x86/cpu.h"
 
 CONF_PAYLOAD_DECLARE(npt_guest);
@@ -17,7 +17,6 @@ CONF_PAYLOAD_LABEL(npt_guest, store);
 #define GPA_ABSENT 0x40001000ull
 #define GPA_RO     0x40002000ull
 #define DATA_VALUE 0x5a5a5a5a12345678ull
-#define NPT_RWU (X86_PTE_P | X86_PTE_W | X86_PTE_U)
 
 /* #NPF exit_info_1 (§15.25.6): P, RW, US, and bit 32 for a fault on the
  * final guest-physical address (not on the guest's page tables). */
@@ -27,59 +26,30 @@ CONF_PAYLOAD_LABEL(npt_guest, store);
 #define NPF_FINAL (1ull << 32)
 #define NPF_TABLE (1ull << 33)
 
-static const char *np_unsupported(void)
-{
-	struct hv_svm_caps caps;
-
-	hv_svm_caps(&caps);
-	if (!caps.svm)
-		return "CPUID Fn8000_0001 ECX[2] (SVM) = 0";
-	return caps.np ? NULL : "CPUID Fn8000_000A EDX[0] (NP) = 0";
-}
-
 struct npt {
+	struct conf_npt tables;
 	uint64_t pt, data, data_ro;
-	uint64_t pd[4];     /* nested page directories, 1 GiB each */
 };
 
 static bool setup(struct conf_ctx *ctx, struct conf_svm *s, struct npt *n)
 {
-	uint64_t root, pdpt, *p3, *pt;
+	uint64_t *pt;
 
-	if (!conf_svm_setup(ctx, s, CONF_PAYLOAD(npt_guest), false))
+	if (!conf_svm_setup(ctx, s, CONF_PAYLOAD(npt_guest), false) ||
+	    !conf_npt_identity(ctx, s, &n->tables))
 		return false;
-	root = arch_page_alloc();
-	pdpt = arch_page_alloc();
 	n->pt = arch_page_alloc();
 	n->data = arch_page_alloc();
 	n->data_ro = arch_page_alloc();
-	if (!root || !pdpt || !n->pt || !n->data || !n->data_ro) {
+	if (!n->pt || !n->data || !n->data_ro) {
 		conf_error(ctx, "out of pages for the nested page tables");
 		return false;
 	}
-	((uint64_t *)arch_phys_to_virt(root))[0] = pdpt | NPT_RWU;
-	p3 = arch_phys_to_virt(pdpt);
-	for (unsigned i = 0; i < 4; i++) {
-		uint64_t pd = arch_page_alloc(), *p2;
-
-		if (!pd) {
-			conf_error(ctx, "out of pages for the nested page tables");
-			return false;
-		}
-		p2 = arch_phys_to_virt(pd);
-		n->pd[i] = pd;
-		p3[i] = pd | NPT_RWU;
-		for (unsigned j = 0; j < 512; j++)
-			p2[j] = ((uint64_t)(i * 512 + j) << 21) | NPT_RWU | X86_PTE_PS;
-		if (i == 1)
-			p2[0] = n->pt | NPT_RWU;
-	}
+	((uint64_t *)arch_phys_to_virt(n->tables.pd[1]))[0] = n->pt | CONF_NPT_RWU;
 	*(volatile uint64_t *)arch_phys_to_virt(n->data) = DATA_VALUE;
 	pt = arch_phys_to_virt(n->pt);
-	pt[0] = n->data | NPT_RWU;
+	pt[0] = n->data | CONF_NPT_RWU;
 	pt[2] = n->data_ro | X86_PTE_P | X86_PTE_U;
-	s->vmcb->control.nested_ctl |= SVM_NESTED_CTL_NP_ENABLE;
-	s->vmcb->control.nested_cr3 = root;
 	return true;
 }
 
@@ -92,7 +62,7 @@ static uint64_t leaf(const struct npt *n, unsigned i)
 CONF_SCENARIO(svm_npt_translates, "svm npt",
 	      "Expect: a guest load at a guest-physical page the nested tables send to another "
 	      "system-physical page reads that page; the leaf's A bit is set and D is not",
-	      "APM vol. 2 §15.25.1, §15.25.5", np_unsupported)
+	      "APM vol. 2 §15.25.1, §15.25.5", conf_npt_unsupported)
 {
 	struct conf_svm s;
 	struct npt n;
@@ -112,7 +82,7 @@ CONF_SCENARIO(svm_npt_translates, "svm npt",
 CONF_SCENARIO(svm_npt_store_sets_dirty, "svm npt",
 	      "Expect: a guest store through a writable nested mapping writes the system-physical "
 	      "page and sets the leaf's D bit",
-	      "APM vol. 2 §15.25.5", np_unsupported)
+	      "APM vol. 2 §15.25.5", conf_npt_unsupported)
 {
 	struct conf_svm s;
 	struct npt n;
@@ -133,7 +103,7 @@ CONF_SCENARIO(svm_npt_store_sets_dirty, "svm npt",
 CONF_SCENARIO(svm_npt_fault_not_present, "svm npt",
 	      "Expect: #VMEXIT(NPF) with exit_info_1 = US | final-address (bit 32), exit_info_2 = "
 	      "the GPA, and RIP at the load, which did not complete",
-	      "APM vol. 2 §15.25.6", np_unsupported)
+	      "APM vol. 2 §15.25.6", conf_npt_unsupported)
 {
 	struct conf_svm s;
 	struct npt n;
@@ -155,7 +125,7 @@ CONF_SCENARIO(svm_npt_fault_not_present, "svm npt",
 CONF_SCENARIO(svm_npt_fault_write_protect, "svm npt",
 	      "Expect: #VMEXIT(NPF) with exit_info_1 = P | RW | US | final-address, exit_info_2 = "
 	      "the GPA; the page keeps its value",
-	      "APM vol. 2 §15.25.6", np_unsupported)
+	      "APM vol. 2 §15.25.6", conf_npt_unsupported)
 {
 	struct conf_svm s;
 	struct npt n;
@@ -173,32 +143,13 @@ CONF_SCENARIO(svm_npt_fault_write_protect, "svm npt",
 	conf_check_u64(ctx, "page", *(volatile uint64_t *)arch_phys_to_virt(n.data_ro), 0);
 }
 
-/*
- * Leaves the 4 KiB guest-physical page at gpa not present in the nested
- * tables (the rest of its 2 MiB stays mapped one to one). False when out of
- * pages or when gpa is not below 4 GiB.
- */
-static bool unmap_4k(struct npt *n, uint64_t gpa)
-{
-	uint64_t pt = arch_page_alloc(), base = gpa & ~0x1fffffull, *t;
-
-	if (!pt || gpa >= (4ull << 30))
-		return false;
-	t = arch_phys_to_virt(pt);
-	for (unsigned i = 0; i < 512; i++)
-		t[i] = (base + ((uint64_t)i << 12)) | NPT_RWU;
-	t[(gpa >> 12) & 511] = 0;
-	((uint64_t *)arch_phys_to_virt(n->pd[gpa >> 30]))[(gpa >> 21) & 511] = pt | NPT_RWU;
-	return true;
-}
-
 /* A guest page directory the nested tables leave not present — Expect: #NPF on the walk (bit 33) */
 CONF_SCENARIO(svm_npt_fault_guest_table, "svm npt",
 	      "Expect: a guest load whose own page walk reaches a page directory that the nested "
 	      "tables leave not present gives #VMEXIT(NPF) with exit_info_1 = RW | US | "
 	      "guest-table (bit 33, not bit 32: the walk's accesses are user writes), "
 	      "exit_info_2 = the GPA of the directory entry, RIP at the load",
-	      "APM vol. 2 §15.25.6; KVM paging_tmpl.h (nested walk access)", np_unsupported)
+	      "APM vol. 2 §15.25.6; KVM paging_tmpl.h (nested walk access)", conf_npt_unsupported)
 {
 	struct conf_svm s;
 	struct npt n;
@@ -209,7 +160,7 @@ CONF_SCENARIO(svm_npt_fault_guest_table, "svm npt",
 	/* The guest's directory for 1-2 GiB: PML4[0] -> PDPT[1]. */
 	pdpt = ((uint64_t *)arch_phys_to_virt(s.guest.cr3))[0] & 0x000ffffffffff000ull;
 	pd1 = ((uint64_t *)arch_phys_to_virt(pdpt))[1] & 0x000ffffffffff000ull;
-	if (!unmap_4k(&n, pd1)) {
+	if (!conf_npt_unmap_4k(&n.tables, pd1)) {
 		conf_error(ctx, "cannot unmap the guest's page directory at %#llx",
 			   (unsigned long long)pd1);
 		return;
