@@ -5,11 +5,15 @@
  * (1 unless listed); world switches and seam operations have their own
  * entries. A text file of "name cost" lines overrides any entry.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <capstone/capstone.h>
 
@@ -88,11 +92,25 @@ uint32_t emu_costs_world(const struct emu_costs *c, enum emu_world_cost w)
 	return c->world[w];
 }
 
+/*
+ * Every step a guest takes must advance its clock, or a guest loop would
+ * never reach the cycle limit: an instruction that retires costs its own
+ * entry, and one that does not ends in an event delivery or a #VMEXIT, whose
+ * cost stands for it. Those entries cost at least 1; the host-side ones
+ * (vmrun, vmload, vmsave, host-op) may be 0.
+ */
+static bool must_advance(int w)
+{
+	return w == EMU_COST_VMEXIT || w == EMU_COST_EVENT_DELIVERY;
+}
+
 /* Find a name among the world entries, then among Capstone's mnemonics. */
 static int set_entry(struct emu_costs *c, csh cs, const char *name, uint32_t cost)
 {
 	for (int w = 0; w < EMU_COST_WORLD_COUNT; w++) {
 		if (strcmp(name, world_names[w]) == 0) {
+			if (cost == 0 && must_advance(w))
+				return -3;
 			c->world[w] = cost;
 			return 0;
 		}
@@ -103,6 +121,8 @@ static int set_entry(struct emu_costs *c, csh cs, const char *name, uint32_t cos
 		const char *n = cs_insn_name(cs, id);
 
 		if (n && strcmp(n, name) == 0) {
+			if (cost == 0)
+				return -3;
 			c->insn[id] = (uint16_t)cost;
 			return 0;
 		}
@@ -169,6 +189,11 @@ int emu_costs_parse(struct emu_costs *c, const char *text, char *err, size_t err
 				 UINT16_MAX);
 			rc = -1;
 			break;
+		case -3:
+			snprintf(err, errlen, "line %d: \"%s\" cannot cost 0: a guest looping on it "
+				 "would stop the clock", line, name);
+			rc = -1;
+			break;
 		default:
 			snprintf(err, errlen, "line %d: unknown instruction or world switch \"%s\"",
 				 line, name);
@@ -179,33 +204,53 @@ int emu_costs_parse(struct emu_costs *c, const char *text, char *err, size_t err
 	return rc;
 }
 
+/* The most a cost file may hold: a table of every mnemonic fits many times. */
+#define COSTS_FILE_MAX (1 << 20)
+
 int emu_costs_load(struct emu_costs *c, const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
+	/* Non-blocking, so that opening a FIFO does not wait for a writer. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK);
+	struct stat st;
 	char *text;
-	long size;
+	size_t size, got = 0;
 	int rc;
 
-	if (!f) {
+	if (fd < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || size > (1 << 20) ||
-	    fseek(f, 0, SEEK_SET) != 0) {
-		snprintf(err, errlen, "%s: unreadable or larger than 1 MiB", path);
-		fclose(f);
+	/* Only a regular file has a size to read up to: a device such as
+	 * /dev/zero or a FIFO could be read forever. */
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		close(fd);
 		return -1;
 	}
-	text = malloc((size_t)size + 1);
-	if (!text || fread(text, 1, (size_t)size, f) != (size_t)size) {
+	if (st.st_size > COSTS_FILE_MAX) {
+		snprintf(err, errlen, "%s: larger than 1 MiB", path);
+		close(fd);
+		return -1;
+	}
+	size = (size_t)st.st_size;
+	text = malloc(size + 1);
+	while (text && got < size) {
+		ssize_t n = read(fd, text + got, size - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	if (!text || got != size) {
 		snprintf(err, errlen, "%s: read error", path);
 		free(text);
-		fclose(f);
 		return -1;
 	}
-	fclose(f);
 	text[size] = '\0';
-	if (memchr(text, '\0', (size_t)size)) {
+	if (memchr(text, '\0', size)) {
 		snprintf(err, errlen, "%s: not a text file", path);
 		free(text);
 		return -1;
