@@ -83,7 +83,34 @@ struct parser {
 	struct vx_ktap *k;
 	size_t cap;
 	char diag[CONF_MESSAGE_MAX]; /* first diagnostic since the last result */
+	unsigned long passed, failed, skipped; /* of the results so far, as the summary counts */
 };
+
+static void start_over(struct parser *ps)
+{
+	ps->k->plan = -1;
+	ps->k->count = 0;
+	ps->k->summary = false;
+	ps->k->bail[0] = '\0';
+	ps->diag[0] = '\0';
+	ps->passed = ps->failed = ps->skipped = 0;
+}
+
+/* "N passed, N failed, N skipped": true when it counts the results so far. */
+static bool summary_matches(const struct parser *ps, struct span line)
+{
+	static const char *const words[3] = { " passed, ", " failed, ", " skipped" };
+	const unsigned long want[3] = { ps->passed, ps->failed, ps->skipped };
+
+	for (int i = 0; i < 3; i++) {
+		unsigned long v;
+
+		if (!number(&line, &v) || !starts(line, words[i]) || v != want[i])
+			return false;
+		line = skip(line, strlen(words[i]));
+	}
+	return line.n == 0;
+}
 
 static int add_result(struct parser *ps, struct span line, bool ok)
 {
@@ -96,12 +123,22 @@ static int add_result(struct parser *ps, struct span line, bool ok)
 	if (!number(&line, &num))
 		return 0; /* not a result line after all */
 
+	if (ps->k->count == VX_KTAP_RESULTS_MAX) {
+		snprintf(ps->k->error, sizeof(ps->k->error),
+			 "more than %d results after the header", VX_KTAP_RESULTS_MAX);
+		return -1;
+	}
 	if (ps->k->count == ps->cap) {
 		size_t cap = ps->cap ? ps->cap * 2 : 64;
-		struct vx_ktap_result *more = realloc(ps->k->results, cap * sizeof(*more));
+		struct vx_ktap_result *more;
 
-		if (!more)
+		if (cap > VX_KTAP_RESULTS_MAX)
+			cap = VX_KTAP_RESULTS_MAX;
+		more = realloc(ps->k->results, cap * sizeof(*more));
+		if (!more) {
+			snprintf(ps->k->error, sizeof(ps->k->error), "out of memory");
 			return -1;
+		}
 		ps->k->results = more;
 		ps->cap = cap;
 	}
@@ -137,6 +174,10 @@ static int add_result(struct parser *ps, struct span line, bool ok)
 	else if (r->status != CONF_PASS)
 		memcpy(r->message, ps->diag, sizeof(r->message));
 	ps->diag[0] = '\0';
+	ps->passed += r->status == CONF_PASS;
+	ps->skipped += r->status == CONF_SKIP;
+	ps->failed += r->status == CONF_FAIL || r->status == CONF_ERROR;
+	ps->k->summary = false;
 	return 0;
 }
 
@@ -144,19 +185,24 @@ int vx_ktap_parse(const char *text, size_t len, struct vx_ktap *k)
 {
 	struct parser ps;
 	bool started = false;
-	size_t pos = 0;
+	size_t pos = 0, lineno = 0;
 
 	memset(k, 0, sizeof(*k));
 	memset(&ps, 0, sizeof(ps));
-	k->plan = -1;
 	ps.k = k;
+	start_over(&ps);
 
 	while (pos < len) {
-		struct span line = { text + pos, 0 };
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		struct span line = { text + pos, nl ? (size_t)(nl - (text + pos)) : len - pos };
 
-		while (pos + line.n < len && text[pos + line.n] != '\n')
-			line.n++;
 		pos += line.n + 1;
+		lineno++;
+		if (started && line.n > VX_KTAP_LINE_MAX) {
+			snprintf(k->error, sizeof(k->error), "line %zu is longer than %d bytes", lineno,
+				 VX_KTAP_LINE_MAX);
+			goto fail;
+		}
 		/* Serial consoles end lines with CR LF. */
 		while (line.n && (line.p[line.n - 1] == '\r' || line.p[line.n - 1] == '\0'))
 			line.n--;
@@ -168,11 +214,13 @@ int vx_ktap_parse(const char *text, size_t len, struct vx_ktap *k)
 			/* A second header is a second run: only the last one counts. */
 			if (number(&v, &ver)) {
 				k->version = (int)ver;
-				k->plan = -1;
-				k->count = 0;
-				ps.diag[0] = '\0';
+				start_over(&ps);
 				started = true;
 			}
+			continue;
+		}
+		if (starts(line, "Bail out!")) {
+			copy(k->bail, sizeof(k->bail), line);
 			continue;
 		}
 		if (!started)
@@ -185,17 +233,22 @@ int vx_ktap_parse(const char *text, size_t len, struct vx_ktap *k)
 				k->plan = (long)plan;
 		} else if (starts(line, "ok ")) {
 			if (add_result(&ps, line, true) < 0)
-				goto oom;
+				goto fail;
 		} else if (starts(line, "not ok ")) {
 			if (add_result(&ps, line, false) < 0)
-				goto oom;
-		} else if (starts(line, "#") && !ps.diag[0]) {
-			copy(ps.diag, sizeof(ps.diag), trim(skip(line, 1)));
+				goto fail;
+		} else if (starts(line, "#")) {
+			if (!ps.diag[0])
+				copy(ps.diag, sizeof(ps.diag), trim(skip(line, 1)));
+		} else if (line.n && line.p[0] >= '0' && line.p[0] <= '9') {
+			k->summary = summary_matches(&ps, line);
 		}
 	}
 	return 0;
-oom:
-	vx_ktap_free(k);
+fail:
+	free(k->results);
+	k->results = NULL;
+	k->count = 0;
 	return -1;
 }
 

@@ -168,6 +168,116 @@ static void text_is_not_nul_terminated(void **state)
 	vx_ktap_free(&k);
 }
 
+/* Text of "KTAP version 1\n" and then n copies of line; malloc'd. */
+static char *repeat(const char *line, size_t n, size_t *len)
+{
+	static const char head[] = "KTAP version 1\n";
+	size_t k = strlen(line);
+	char *t = malloc(sizeof(head) + n * k);
+
+	assert_non_null(t);
+	memcpy(t, head, sizeof(head) - 1);
+	for (size_t i = 0; i < n; i++)
+		memcpy(t + sizeof(head) - 1 + i * k, line, k);
+	*len = sizeof(head) - 1 + n * k;
+	return t;
+}
+
+static void results_are_bounded(void **state)
+{
+	struct vx_ktap k;
+	size_t len;
+	char *t = repeat("ok 1 a\n", VX_KTAP_RESULTS_MAX, &len);
+
+	(void)state;
+	assert_int_equal(vx_ktap_parse(t, len, &k), 0);
+	assert_int_equal(k.count, VX_KTAP_RESULTS_MAX);
+	vx_ktap_free(&k);
+	free(t);
+
+	/* One more, as an endless stream of results would have. */
+	t = repeat("ok 1 a\n", VX_KTAP_RESULTS_MAX + 1, &len);
+	assert_int_equal(vx_ktap_parse(t, len, &k), -1);
+	assert_non_null(strstr(k.error, "more than 4096 results"));
+	assert_int_equal(k.count, 0);
+	assert_null(k.results);
+	vx_ktap_free(&k);
+	free(t);
+}
+
+static void report_lines_are_bounded(void **state)
+{
+	struct vx_ktap k;
+	char *text = malloc(VX_KTAP_LINE_MAX + 64);
+	size_t n;
+
+	(void)state;
+	assert_non_null(text);
+	/* Firmware noise before the header may be any length: it is not kept. */
+	memset(text, 'x', VX_KTAP_LINE_MAX + 1);
+	n = VX_KTAP_LINE_MAX + 1;
+	memcpy(text + n, "\nKTAP version 1\nok 1 a\n", 23);
+	assert_int_equal(vx_ktap_parse(text, n + 23, &k), 0);
+	assert_int_equal(k.count, 1);
+	vx_ktap_free(&k);
+
+	/* After it, a line of VX_KTAP_LINE_MAX bytes is read, one more is not. */
+	memcpy(text, "KTAP version 1\n# ", 17);
+	memset(text + 17, 'x', VX_KTAP_LINE_MAX - 2);
+	text[15 + VX_KTAP_LINE_MAX] = '\n';
+	assert_int_equal(vx_ktap_parse(text, 16 + VX_KTAP_LINE_MAX, &k), 0);
+	vx_ktap_free(&k);
+	text[15 + VX_KTAP_LINE_MAX] = 'x';
+	text[16 + VX_KTAP_LINE_MAX] = '\n';
+	assert_int_equal(vx_ktap_parse(text, 17 + VX_KTAP_LINE_MAX, &k), -1);
+	assert_string_equal(k.error, "line 2 is longer than 4096 bytes");
+	assert_int_equal(k.count, 0);
+	vx_ktap_free(&k);
+	free(text);
+}
+
+static void the_summary_must_count_the_results(void **state)
+{
+	struct vx_ktap k;
+
+	(void)state;
+	parse("KTAP version 1\n1..3\nok 1 a\nnot ok 2 b # ERROR x\nok 3 c # SKIP y\n"
+	      "1 passed, 1 failed, 1 skipped\n",
+	      &k);
+	assert_true(k.summary);
+	vx_ktap_free(&k);
+	parse("KTAP version 1\n1..2\nok 1 a\nok 2 b\n1 passed, 0 failed, 0 skipped\n", &k);
+	assert_false(k.summary); /* says 1 of the 2 passes */
+	vx_ktap_free(&k);
+	parse("KTAP version 1\nok 1 a\n1 passed, 0 failed, 0 skipped\nok 2 b\n", &k);
+	assert_false(k.summary); /* a result after it */
+	vx_ktap_free(&k);
+	parse("KTAP version 1\nok 1 a\n1 passed, 0 failed, 0 skipped, 7 more\n", &k);
+	assert_false(k.summary);
+	vx_ktap_free(&k);
+	parse("KTAP version 1\nok 1 a\n", &k);
+	assert_false(k.summary);
+	vx_ktap_free(&k);
+}
+
+static void a_bail_out_is_kept(void **state)
+{
+	struct vx_ktap k;
+
+	(void)state;
+	parse("Bail out! vxemu-hw: command line: unknown word: 'x'\n", &k);
+	assert_int_equal(k.version, 0);
+	assert_string_equal(k.bail, "Bail out! vxemu-hw: command line: unknown word: 'x'");
+	vx_ktap_free(&k);
+	parse("KTAP version 1\nok 1 a\nBail out! #PF in b\r\n", &k);
+	assert_string_equal(k.bail, "Bail out! #PF in b");
+	vx_ktap_free(&k);
+	/* A run that started over did not bail out. */
+	parse("KTAP version 1\nBail out! first run\nKTAP version 1\nok 1 a\n", &k);
+	assert_string_equal(k.bail, "");
+	vx_ktap_free(&k);
+}
+
 /* The image prints with conf_report_*; reading that back must give it all back. */
 
 static const struct conf_scenario sc[4] = {
@@ -203,6 +313,7 @@ static void reads_back_what_the_reporter_wrote(void **state)
 	parse(b.p, &k);
 	assert_int_equal(k.plan, 4);
 	assert_int_equal(k.count, 4);
+	assert_true(k.summary);
 	for (size_t i = 0; i < 4; i++)
 		expect(&k, i, (uint32_t)i + 1, sc[i].name, st[i], msg[i]);
 	vx_ktap_free(&k);
@@ -219,6 +330,10 @@ int main(void)
 		cmocka_unit_test(nothing_to_read),
 		cmocka_unit_test(malformed_lines_are_not_results),
 		cmocka_unit_test(text_is_not_nul_terminated),
+		cmocka_unit_test(results_are_bounded),
+		cmocka_unit_test(report_lines_are_bounded),
+		cmocka_unit_test(the_summary_must_count_the_results),
+		cmocka_unit_test(a_bail_out_is_kept),
 		cmocka_unit_test(reads_back_what_the_reporter_wrote),
 	};
 
