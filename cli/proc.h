@@ -1,8 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Running a child program (QEMU, through hw/run-qemu.sh) with its stdout and
- * stderr captured, its stdin on /dev/null and a deadline after which its
- * whole process group is killed, so a hung guest cannot hang vxemu.
+ * Running a child program (QEMU, through hw/run-qemu.sh) in a process group
+ * of its own, with its stdout and stderr captured, its stdin on /dev/null
+ * and a deadline, so a hung or runaway guest cannot hang vxemu, and vxemu
+ * leaves nothing running behind it.
+ *
+ * Ending the child means ending its whole group (the launcher, `timeout`,
+ * QEMU): SIGTERM, then SIGKILL after VX_PROC_GRACE_S. That happens at the
+ * deadline, when the child's output outgrows VX_PROC_CAPTURE_MAX, and when
+ * SIGHUP, SIGINT or SIGTERM reaches vxemu while the child runs; in the last
+ * case vxemu then ends itself by the same signal, as if it had not caught it
+ * (a signal vxemu was started with ignored stays ignored).
  *
  * Who may include it: cli/, tests/.
  */
@@ -12,14 +20,20 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* Per stream: far more than any report, far less than a runaway stream. */
+#define VX_PROC_CAPTURE_MAX (16u << 20)
+#define VX_PROC_GRACE_S 2.0
+
 struct vx_proc_result {
 	char *out;       /* captured stdout, NUL-terminated (malloc'd) */
 	size_t out_len;
 	char *err;       /* captured stderr, NUL-terminated (malloc'd) */
 	size_t err_len;
-	int exit_code;   /* valid when !signalled && !timed_out */
+	int exit_code;   /* valid when !signalled && !timed_out && !overflowed */
 	bool signalled;  /* ended by a signal it did not get from us */
-	bool timed_out;  /* we killed it at the deadline */
+	bool timed_out;  /* we ended it at the deadline */
+	bool overflowed; /* we ended it when its output did not fit: each
+			  * capture keeps at most VX_PROC_CAPTURE_MAX bytes */
 	double seconds;  /* wall time from start to end */
 };
 
