@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "emu/emu.h"
 #include "model_run.h"
+#include "output.h"
 #include "select.h"
 #include "file_writer.h"
 
@@ -16,24 +17,26 @@ int vx_exit_status(const struct conf_totals *t)
 	return t->failed || t->errors ? VX_EXIT_FAIL : VX_EXIT_OK;
 }
 
-int vx_report_results(FILE *f, enum conf_format fmt, const struct conf_result *results, size_t n)
+int vx_report_results(enum conf_format fmt, const struct conf_result *results, size_t n)
 {
-	struct conf_writer w = vx_file_writer(f);
+	struct vx_file_writer fw;
 	struct conf_totals t;
 
+	vx_file_writer_init(&fw, stdout);
 	memset(&t, 0, sizeof(t));
-	conf_report_begin(&w, fmt, n);
+	conf_report_begin(&fw.w, fmt, n);
 	for (size_t i = 0; i < n; i++)
-		conf_report_result(&w, fmt, i, &results[i], &t);
-	conf_report_end(&w, fmt, &t);
-	fflush(f);
+		conf_report_result(&fw.w, fmt, i, &results[i], &t);
+	conf_report_end(&fw.w, fmt, &t);
+	if (vx_file_writer_flush(&fw))
+		vx_output_failed(fw.error);
 	return vx_exit_status(&t);
 }
 
 static int run_on_model(const struct vx_conf_opts *o, const struct conf_scenario *const *sel,
 			size_t n)
 {
-	struct conf_writer w = vx_file_writer(stdout);
+	struct vx_file_writer fw;
 	struct emu_config cfg;
 	struct emu_costs *costs = NULL;
 	struct conf_totals t;
@@ -63,19 +66,22 @@ static int run_on_model(const struct vx_conf_opts *o, const struct conf_scenario
 		cfg.costs = costs;
 	}
 
-	/* Results go out one by one, so a long run shows its progress. */
+	/*
+	 * Results go out one by one, so a long run shows its progress. Once a
+	 * write is lost nobody can read the report: stop running scenarios.
+	 */
+	vx_file_writer_init(&fw, stdout);
 	memset(&t, 0, sizeof(t));
-	conf_report_begin(&w, o->format, n);
-	fflush(stdout);
-	for (size_t i = 0; i < n; i++) {
+	conf_report_begin(&fw.w, o->format, n);
+	for (size_t i = 0; i < n && !vx_file_writer_flush(&fw); i++) {
 		struct conf_result r;
 
 		vx_model_run_scenario(&cfg, sel[i], &r);
-		conf_report_result(&w, o->format, i, &r, &t);
-		fflush(stdout);
+		conf_report_result(&fw.w, o->format, i, &r, &t);
 	}
-	conf_report_end(&w, o->format, &t);
-	fflush(stdout);
+	conf_report_end(&fw.w, o->format, &t);
+	if (vx_file_writer_flush(&fw))
+		vx_output_failed(fw.error);
 	emu_costs_free(costs);
 	return vx_exit_status(&t);
 }

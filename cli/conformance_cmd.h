@@ -15,8 +15,11 @@
 /* --list: name, groups and Expect line of each scenario. */
 void vx_list_print(FILE *f, const struct conf_scenario *const *sel, size_t n);
 
-/* Prints a whole report of n finished results; returns the exit status. */
-int vx_report_results(FILE *f, enum conf_format fmt, const struct conf_result *results, size_t n);
+/*
+ * Prints a whole report of n finished results on stdout; returns the exit
+ * status the results earn. A write that fails is noted for vx_output_close.
+ */
+int vx_report_results(enum conf_format fmt, const struct conf_result *results, size_t n);
 
 /* The exit status that a run with these totals earns. */
 int vx_exit_status(const struct conf_totals *t);

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "opts.h"
+#include "output.h"
 
 static const struct {
 	const char *name;
@@ -14,7 +15,7 @@ static const struct {
 	{ "bench", vx_cmd_bench },
 };
 
-int main(int argc, char *argv[])
+static int run(int argc, char *argv[])
 {
 	char msg[VX_OPTS_ERR_MAX];
 
@@ -40,4 +41,10 @@ int main(int argc, char *argv[])
 	snprintf(msg, sizeof(msg), "%s '%s'", argv[1][0] == '-' ? "unknown option" : "unknown command",
 		 argv[1]);
 	return vx_usage_error(vx_usage_main, msg);
+}
+
+int main(int argc, char *argv[])
+{
+	vx_output_open();
+	return vx_output_close(run(argc, argv));
 }

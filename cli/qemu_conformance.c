@@ -105,7 +105,7 @@ int vx_qemu_conformance(const struct vx_conf_opts *o, const struct conf_scenario
 		fprintf(stderr, "vxemu: QEMU's messages:\n");
 		fwrite(pr.err, 1, pr.err_len, stderr);
 	}
-	status = vx_report_results(stdout, o->format, results, n);
+	status = vx_report_results(o->format, results, n);
 	free(results);
 	vx_ktap_free(&k);
 	vx_proc_result_free(&pr);
