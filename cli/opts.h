@@ -20,7 +20,8 @@
 enum {
 	VX_EXIT_OK = 0,    /* nothing failed */
 	VX_EXIT_FAIL = 1,  /* a scenario failed or broke, or a benchmark could not run */
-	VX_EXIT_USAGE = 2, /* bad arguments, or the platform asked for is not there */
+	VX_EXIT_USAGE = 2, /* bad arguments, the platform asked for is not there or
+			    * broke, or stdout lost the report */
 };
 
 enum vx_opts_result {

@@ -2,7 +2,10 @@
 /*
  * `vxemu conformance --platform qemu`: boot the hardware image with the same
  * selection, read the KTAP it prints on serial, and report it through the
- * same reporters as the model, so the two platforms print identically.
+ * same reporters as the model, so the two platforms print identically. A
+ * scenario without a result is an ERROR that says why; when QEMU or the
+ * image broke (qemu_outcome.h) the run exits VX_EXIT_USAGE whatever the
+ * results say.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +15,7 @@
 #include "conformance_cmd.h"
 #include "ktap_parse.h"
 #include "qemu.h"
+#include "qemu_outcome.h"
 
 /* Generous: the whole suite under TCG takes seconds, a hung guest forever. */
 #define QEMU_SUITE_TIMEOUT_S 600.0
@@ -30,35 +34,17 @@ static const struct vx_ktap_result *find(const struct vx_ktap *k, const char *na
 	return NULL;
 }
 
-/* Why a scenario the image should have run has no result. */
-static void why_missing(const struct vx_proc_result *pr, const struct vx_ktap *k, char *buf,
-			size_t len)
-{
-	/* An image that gives up says why on a "Bail out!" line (TAP's word). */
-	const char *bail = strstr(pr->out, "Bail out!");
-
-	if (bail)
-		snprintf(buf, len, "no result: %.*s", (int)strcspn(bail, "\r\n"), bail);
-	else if (pr->timed_out)
-		snprintf(buf, len, "no result: QEMU was stopped after %.0f s", QEMU_SUITE_TIMEOUT_S);
-	else if (!k->version)
-		snprintf(buf, len, "no result: the image printed no KTAP header (QEMU exit status %d%s)",
-			 pr->exit_code, pr->signalled ? ", killed by a signal" : "");
-	else
-		snprintf(buf, len, "no result: the image stopped after %zu results", k->count);
-}
-
 int vx_qemu_conformance(const struct vx_conf_opts *o, const struct conf_scenario *const *sel,
 			size_t n)
 {
 	struct vx_qemu q;
 	struct vx_proc_result pr;
 	struct vx_ktap k;
+	struct vx_qemu_verdict v;
 	struct conf_result *results;
 	char err[VX_PATH_MAX + 128];
 	char cmdline[2 * VX_OPTS_ERR_MAX + 64];
-	size_t missing = 0;
-	int status;
+	int status, parse_rc;
 
 	/* The image reads a blank-separated command line. */
 	if (has_blank(o->filter) || has_blank(o->group))
@@ -77,15 +63,16 @@ int vx_qemu_conformance(const struct vx_conf_opts *o, const struct conf_scenario
 
 	if (vx_qemu_boot(&q, cmdline, QEMU_SUITE_TIMEOUT_S, &pr) != 0) {
 		perror("vxemu: cannot start QEMU");
-		return VX_EXIT_FAIL;
+		return VX_EXIT_USAGE;
 	}
 	results = calloc(n ? n : 1, sizeof(*results));
-	if (!results || vx_ktap_parse(pr.out, pr.out_len, &k) != 0) {
+	if (!results) {
 		fprintf(stderr, "vxemu: out of memory\n");
-		free(results);
 		vx_proc_result_free(&pr);
 		return VX_EXIT_FAIL;
 	}
+	parse_rc = vx_ktap_parse(pr.out, pr.out_len, &k);
+	vx_qemu_judge(&pr, &k, parse_rc, QEMU_SUITE_TIMEOUT_S, &v);
 
 	for (size_t i = 0; i < n; i++) {
 		const struct vx_ktap_result *kr = find(&k, sel[i]->name);
@@ -96,16 +83,24 @@ int vx_qemu_conformance(const struct vx_conf_opts *o, const struct conf_scenario
 			memcpy(results[i].message, kr->message, sizeof(results[i].message));
 		} else {
 			results[i].status = CONF_ERROR;
-			why_missing(&pr, &k, results[i].message, sizeof(results[i].message));
-			missing++;
+			snprintf(results[i].message, sizeof(results[i].message), "no result: %s",
+				 v.outcome == VX_QEMU_REPORTED ? "the image does not have this scenario"
+							       : v.why);
 		}
 	}
-	/* When the image broke, what QEMU said is the best clue there is. */
-	if (missing && pr.err_len) {
-		fprintf(stderr, "vxemu: QEMU's messages:\n");
-		fwrite(pr.err, 1, pr.err_len, stderr);
-	}
 	status = vx_report_results(o->format, results, n);
+	if (v.outcome != VX_QEMU_REPORTED) {
+		fprintf(stderr, "vxemu: %s\n", v.why);
+		/* What QEMU said is the best clue there is. */
+		if (pr.err_len) {
+			fprintf(stderr, "vxemu: QEMU's messages:\n");
+			fwrite(pr.err, 1, pr.err_len, stderr);
+		}
+	}
+	if (VX_QEMU_BROKE(v.outcome))
+		status = VX_EXIT_USAGE;
+	else if (v.outcome != VX_QEMU_REPORTED)
+		status = VX_EXIT_FAIL;
 	free(results);
 	vx_ktap_free(&k);
 	vx_proc_result_free(&pr);

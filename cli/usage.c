@@ -52,7 +52,9 @@ void vx_usage_conformance(FILE *f)
 		"  -h, --help         print this help\n"
 		"\n"
 		"Exit status: 0 when nothing failed, 1 when a scenario failed or broke,\n"
-		"2 on bad arguments or when the platform is not available.\n",
+		"2 on bad arguments, when the platform is not available or broke (QEMU\n"
+		"did not run the image, or its report is incomplete), or when the report\n"
+		"cannot be written.\n",
 		EMU_MAX_CPUS);
 }
 

@@ -65,8 +65,10 @@ void hw_vprintf(const char *fmt, va_list ap);
 /* event.c */
 extern bool hw_trace;
 
-/* exit.c */
+/* exit.c: hw_exit prints "vxemu-hw: finished with exit code N" as the last
+ * line (as an XML comment after hw_exit_in_xml) and ends the run. */
 __attribute__((noreturn)) void hw_exit(enum hw_exit_code code);
+void hw_exit_in_xml(void);
 
 /* tsc.c: TSC ticks per second measured against the PIT, 0 if unknown. */
 uint64_t hw_tsc_hz(void);

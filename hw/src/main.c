@@ -119,6 +119,8 @@ static __attribute__((noreturn)) void run_suite(const struct hw_options *o)
 		broken("no scenario matches the filter= and group= given", NULL);
 
 	describe_platform(o->format);
+	if (o->format == CONF_FMT_JUNIT)
+		hw_exit_in_xml();
 	conf_report_begin(&w, o->format, count);
 	for (size_t i = 0; i < conf_suite_len; i++) {
 		const struct conf_scenario *sc = conf_suite[i];
