@@ -193,6 +193,7 @@ void vx_bench_model_ipi(double seconds, struct vx_bench_ipi *out)
 	cfg.ncpus = 2;
 	/* A benchmark runs as long as it was sized to, not to a cycle budget. */
 	cfg.max_cycles = 0;
+	cfg.max_host_ms = 0;
 	if (vx_bench_on_machine(&cfg, ipi_on_model, &a, NULL, why, sizeof(why)) != 0) {
 		/* A side's own account says more than the model's "deadlock". */
 		snprintf(out->why, sizeof(out->why), "%s", a.failed ? a.why : why);

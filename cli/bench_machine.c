@@ -32,5 +32,6 @@ int vx_bench_on_model(void (*fn)(void *arg), void *arg, struct emu_stats *stats,
 	emu_config_default(&cfg);
 	/* A benchmark runs as long as it was sized to, not to a cycle budget. */
 	cfg.max_cycles = 0;
+	cfg.max_host_ms = 0;
 	return vx_bench_on_machine(&cfg, fn, arg, stats, why, whylen);
 }

@@ -394,6 +394,7 @@ struct emu_machine {
 	struct emu_stats stats;
 	bool failed;
 	char error[256];
+	uint64_t host_start_ms;  /* when emu_machine_run started (host clock) */
 	uint32_t running_fn_depth;
 };
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/mman.h>
 
 #include "apic-model/apic_model.h"
@@ -32,6 +33,7 @@ void emu_config_default(struct emu_config *cfg)
 	cfg->npt = true;
 	cfg->quantum = 100000;
 	cfg->max_cycles = 4000000000ull;
+	cfg->max_host_ms = 60000;
 }
 
 struct emu_cpu *emu_current_cpu(void)
@@ -155,10 +157,33 @@ void emu_timed_events(struct emu_cpu *cpu)
 	cpu->stop_at = cpu->deadline < cpu->event_at ? cpu->deadline : cpu->event_at;
 }
 
+static uint64_t host_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000u + (uint64_t)t.tv_nsec / 1000000u;
+}
+
+/*
+ * Every quantum and every pause passes here, so a run that takes too long
+ * in host time — whatever the guest or the host code is doing — ends here.
+ */
+static void host_time_guard(struct emu_cpu *cpu)
+{
+	struct emu_machine *m = cpu->m;
+
+	if (m->cfg.max_host_ms && host_ms() - m->host_start_ms > m->cfg.max_host_ms)
+		emu_fatal(cpu, "the run took more than %u ms of host time (cycle %llu, rip %#llx)",
+			  m->cfg.max_host_ms, (unsigned long long)cpu->cycle,
+			  (unsigned long long)emu_reg_get(cpu, UC_X86_REG_RIP));
+}
+
 void emu_schedule_point(struct emu_cpu *cpu)
 {
 	struct emu_machine *m = cpu->m;
 
+	host_time_guard(cpu);
 	for (uint32_t i = 0; i < m->cfg.ncpus; i++) {
 		struct emu_cpu *c = &m->cpu[i];
 
@@ -300,6 +325,7 @@ int emu_machine_run(struct emu_machine *m, void (*fn)(void *), void *arg)
 		return -1;
 	}
 	emu_current_machine = m;
+	m->host_start_ms = host_ms();
 	while (host_code_left(m)) {
 		struct emu_cpu *c = pick(m);
 

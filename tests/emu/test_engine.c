@@ -399,6 +399,33 @@ static void test_host_bounds(void **state)
 
 /* --- machines and processors ------------------------------------------------ */
 
+/* A guest that loops for ever: the host-time guard ends the run. */
+static const uint8_t spin[] = { 0xeb, 0xfe }; /* jmp . */
+
+static void spin_guest(void *arg)
+{
+	struct tguest g;
+
+	(void)arg;
+	tg_svm_on();
+	tg_long(&g, spin, sizeof(spin));
+	res.fault = tg_run(&g);
+}
+
+static void test_host_time_guard(void **state)
+{
+	struct emu_config cfg;
+	char err[256];
+
+	(void)state;
+	emu_config_default(&cfg);
+	/* Far more cycles than 200 ms can run: the guard must come first. */
+	cfg.max_cycles = 20000000000ull;
+	cfg.max_host_ms = 200;
+	assert_int_equal(run_model(&cfg, spin_guest, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "more than 200 ms of host time"));
+}
+
 static void test_bad_config(void **state)
 {
 	struct emu_config cfg;
@@ -534,6 +561,7 @@ int main(void)
 		cmocka_unit_test(test_open_bus),
 		cmocka_unit_test(test_host_bounds),
 		cmocka_unit_test(test_bad_config),
+		cmocka_unit_test(test_host_time_guard),
 		cmocka_unit_test(test_scheduler_order),
 		cmocka_unit_test(test_determinism),
 	};

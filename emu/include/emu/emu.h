@@ -29,6 +29,10 @@ struct emu_config {
 	bool npt;              /* advertise and model nested paging (EDX[0]) */
 	uint64_t quantum;      /* cycles a processor runs before the scheduler looks */
 	uint64_t max_cycles;   /* a run stops with an error past this (0 = no limit) */
+	/* Host time a run may take (0 = no limit): a guard for work the cycles
+	 * do not measure; it only ever ends a run with an error, never changes
+	 * what the model computes. */
+	uint32_t max_host_ms;
 	const struct emu_costs *costs; /* NULL: the built-in table (docs/cycle-costs.md) */
 	/* Where arch_console_write goes; NULL discards. */
 	void (*console)(void *user, const char *s, size_t n);
