@@ -274,6 +274,55 @@ static void decoded_fill(struct emu_cpu *cpu, struct emu_decoded *e, uint64_t la
 	e->valid = true;
 }
 
+/*
+ * Does the instruction read descriptors or the TSS as a supervisor whatever
+ * the CPL (SDM vol. 3 §4.6.1, implicit supervisor-mode accesses)? Segment
+ * loads, far transfers and IRET read the GDT/LDT (and set descriptors'
+ * accessed bits); LAR, LSL, VERR and VERW read them; I/O instructions read
+ * the TSS's I/O permission bitmap.
+ */
+bool emu_insn_implicit_supervisor(struct emu_cpu *cpu, uint64_t la)
+{
+	struct emu_decoder *d = dec(cpu);
+	uint8_t buf[16];
+	size_t got;
+	cs_insn *insn;
+	bool yes = false;
+
+	sync_mode(cpu);
+	got = emu_lin_peek(cpu, la, buf, sizeof(buf));
+	if (!got || cs_disasm(d->full, buf, got, la, 1, &insn) != 1)
+		return false;
+	switch (insn[0].id) {
+	case X86_INS_MOV:
+	case X86_INS_POP: {
+		const cs_x86 *x = &insn[0].detail->x86;
+
+		if (x->op_count >= 1 && x->operands[0].type == X86_OP_REG) {
+			x86_reg r = x->operands[0].reg;
+
+			yes = r == X86_REG_DS || r == X86_REG_ES || r == X86_REG_SS ||
+			      r == X86_REG_FS || r == X86_REG_GS;
+		}
+		break;
+	}
+	case X86_INS_LDS: case X86_INS_LES: case X86_INS_LFS: case X86_INS_LGS: case X86_INS_LSS:
+	case X86_INS_LJMP: case X86_INS_LCALL: case X86_INS_RETF: case X86_INS_RETFQ:
+	case X86_INS_IRET: case X86_INS_IRETD: case X86_INS_IRETQ:
+	case X86_INS_LAR: case X86_INS_LSL: case X86_INS_VERR: case X86_INS_VERW:
+	case X86_INS_IN: case X86_INS_OUT:
+	case X86_INS_INSB: case X86_INS_INSW: case X86_INS_INSD:
+	case X86_INS_OUTSB: case X86_INS_OUTSW: case X86_INS_OUTSD:
+	case X86_INS_SYSEXIT: case X86_INS_SYSRET:
+		yes = true;
+		break;
+	default:
+		break;
+	}
+	cs_free(insn, 1);
+	return yes;
+}
+
 uint64_t emu_first_insn_reaching(struct emu_cpu *cpu, uint64_t la, uint64_t page)
 {
 	struct emu_decoder *d = dec(cpu);

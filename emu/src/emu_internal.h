@@ -122,6 +122,9 @@ uint64_t emu_rip_of(struct emu_cpu *cpu, uint64_t la);
 /* The first instruction from la on that does not end before page (the
  * instruction reaching into it); 0 when none can be told. */
 uint64_t emu_first_insn_reaching(struct emu_cpu *cpu, uint64_t la, uint64_t page);
+/* Does the instruction at la make implicit supervisor accesses (descriptor
+ * tables, the TSS) whatever the CPL? */
+bool emu_insn_implicit_supervisor(struct emu_cpu *cpu, uint64_t la);
 void emu_decode_fini(struct emu_cpu *cpu);
 /* Decode the instruction at linear address la; 0 or -1 when unreadable. */
 int emu_decode_insn(struct emu_cpu *cpu, uint64_t la, struct emu_insn *out);
@@ -349,6 +352,12 @@ struct emu_cpu {
 		uc_context *ctx;
 	} probe;
 	uint64_t xpage_from;     /* a fetch fault already retried from here (engine.c) */
+	/* A CPL-3 instruction's implicit supervisor access to this page, granted
+	 * for one run of that instruction (engine.c, vtlb.c). */
+	struct {
+		bool active;
+		uint64_t page, exit, tried_rip;
+	} vtlb_grant;
 	uint64_t xpage_exit;     /* exit armed for an exact fetch fault, 0 if none */
 
 	/* Paging state the engine's TLB was filled under. */

@@ -156,13 +156,16 @@ static void retranslate(struct emu_cpu *cpu, uint64_t la, uint64_t end)
 /* Unicorn stops before any exit address it meets while translating. */
 static void set_exits(struct emu_cpu *cpu)
 {
-	uint64_t exits[2];
+	uint64_t exits[3];
 	size_t n = 0;
 
 	if (cpu->exit_armed)
 		exits[n++] = cpu->exit_armed;
 	if (cpu->xpage_exit && cpu->xpage_exit != cpu->exit_armed)
 		exits[n++] = cpu->xpage_exit;
+	if (cpu->vtlb_grant.exit && cpu->vtlb_grant.exit != cpu->exit_armed &&
+	    cpu->vtlb_grant.exit != cpu->xpage_exit)
+		exits[n++] = cpu->vtlb_grant.exit;
 	uc_ctl_set_exits(cpu->uc, n ? exits : NULL, n);
 }
 
@@ -438,6 +441,47 @@ static bool fetch_fault_later(struct emu_cpu *cpu, uint64_t lin, uint64_t page)
 	return true;
 }
 
+static bool overlaps(uint64_t page, uint64_t base, uint32_t limit)
+{
+	return base <= page + 0xfff && page <= base + limit;
+}
+
+/*
+ * Unicorn's TLB-fill hook is not told which of QEMU's privilege indexes
+ * asked, so at CPL 3 the walk checks every access as a user access. The
+ * descriptor reads and writes of a segment load, a far transfer or IRET,
+ * and the TSS read of an I/O instruction, are supervisor accesses whatever
+ * the CPL (SDM vol. 3 §4.6.1): when such an instruction faults as a user on
+ * a page of the GDT, LDT or TSS, it runs once more with that page granted
+ * as a supervisor access, and an exit right after it ends the grant.
+ */
+static bool implicit_supervisor_retry(struct emu_cpu *cpu, uint64_t rip, uint64_t lin)
+{
+	const struct emu_xlate *x = &cpu->vtlb_fault.x;
+	uint64_t page = cpu->vtlb_fault.page;
+	struct emu_regs r;
+	struct emu_insn in;
+
+	if (x->fault != EMU_XF_PF || cpu->vtlb_fault.acc == EMU_ACC_FETCH ||
+	    (x->pf_error & (X86_PF_U | X86_PF_P | X86_PF_RSV)) != (X86_PF_U | X86_PF_P) ||
+	    cpu->vtlb_grant.tried_rip == rip)
+		return false;
+	emu_cpustate_store(cpu, &r);
+	if (!overlaps(page, r.gdtr.base, r.gdtr.limit) &&
+	    !overlaps(page, r.ldtr.base, r.ldtr.limit) && !overlaps(page, r.tr.base, r.tr.limit))
+		return false;
+	if (!emu_insn_implicit_supervisor(cpu, lin) || emu_decode_insn(cpu, lin, &in) != 0)
+		return false;
+	emu_engine_unretire(cpu, lin);
+	cpu->vtlb_grant.tried_rip = rip;
+	cpu->vtlb_grant.page = page;
+	cpu->vtlb_grant.exit = lin + in.len;
+	set_exits(cpu);
+	/* The block holding the instruction must be translated with the exit. */
+	retranslate(cpu, lin, lin + in.len);
+	return true;
+}
+
 /*
  * The run ended on a fill the TLB-fill hook refused (vtlb.c): RIP is the
  * faulting instruction. Work out the exact address and stop with the fault
@@ -450,6 +494,9 @@ static bool vtlb_stop(struct emu_cpu *cpu)
 	const struct emu_xlate *x = &cpu->vtlb_fault.x;
 
 	cpu->vtlb_fault.valid = false;
+	if (implicit_supervisor_retry(cpu, rip, lin))
+		return false;
+	cpu->vtlb_grant.tried_rip = 0;
 	if (cpu->vtlb_fault.acc == EMU_ACC_FETCH) {
 		if (fetch_fault_later(cpu, lin, page))
 			return false;
@@ -493,10 +540,24 @@ enum emu_stop emu_engine_run(struct emu_cpu *cpu)
 		cpu->stop = EMU_STOP_NONE;
 		cpu->cur_block = -1;
 		cpu->vtlb_fault.valid = false;
+		cpu->vtlb_grant.active = cpu->vtlb_grant.exit != 0;
 		emu_watch_update(cpu);
 		cpu->ctx_fresh = false;
 		e = uc_emu_start(cpu->uc, rip, 0, 0, 0);
 		cpu->ctx_fresh = false;
+		if (cpu->vtlb_grant.active) {
+			/* The grant served one run of one instruction, however it ended. */
+			uint64_t after = cpu->vtlb_grant.exit;
+
+			cpu->vtlb_grant.active = false;
+			cpu->vtlb_grant.exit = 0;
+			set_exits(cpu);
+			if (cpu->stop == EMU_STOP_NONE && e == UC_ERR_OK && !cpu->vtlb_fault.valid &&
+			    emu_linear(cpu, emu_reg_get(cpu, UC_X86_REG_RIP)) == after) {
+				cpu->vtlb_grant.tried_rip = 0;
+				continue;
+			}
+		}
 		if (cpu->stop_rip_fixup) {
 			cpu->stop_rip_fixup = false;
 			emu_reg_set(cpu, UC_X86_REG_RIP, cpu->stop_rip);

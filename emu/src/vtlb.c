@@ -44,7 +44,10 @@ static bool hook_tlb_fill(uc_engine *uc, uint64_t page, uc_mem_type type, uc_tlb
 		e->perms = UC_PROT_ALL;
 		return true;
 	}
-	if (emu_xlate(cpu, page, acc, emu_xlate_flags(cpu), &x) == 0) {
+	if (emu_xlate(cpu, page, acc,
+		      cpu->vtlb_grant.active && page == cpu->vtlb_grant.page ? EMU_XL_IMPLICIT :
+									      emu_xlate_flags(cpu),
+		      &x) == 0) {
 		e->paddr = x.spa & ~0xfffull;
 		e->perms = UC_PROT_READ | (x.writable ? UC_PROT_WRITE : 0) |
 			   (x.executable ? UC_PROT_EXEC : 0);

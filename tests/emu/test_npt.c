@@ -410,6 +410,74 @@ static void test_npt_guest_paging_not_identity(void **state)
 	assert_int_equal(r.rax, 0x0badc0ffee0ddf00ull);
 }
 
+/*
+ * Code at CPL 3 under nested paging loads DS from a GDT on a page its own
+ * tables give to the supervisor only: the descriptor read is an implicit
+ * supervisor access (SDM vol. 3 §4.6.1), not a user one, so no #PF. Its
+ * own load from that page is a user access and faults.
+ */
+static const uint8_t user_load_ds[] = {
+	0xb8, 0x23, 0x00, 0x00, 0x00, /* mov eax, 0x23 (data, RPL 3) */
+	0x8e, 0xd8,                   /* mov ds, eax */
+	0x48, 0x8b, 0x03,             /* mov rax, [rbx] (the GDT) */
+	0x0f, 0x01, 0xd9,             /* vmmcall */
+};
+#define USER_LOAD_AT 7u
+
+static uint16_t user_ds;
+
+static void user_ds_fn(void *arg)
+{
+	struct tguest g;
+	struct npt n;
+	uint64_t *p4, *p3, *p2, *pt, *gdt, ptp = arch_page_alloc();
+	struct vmcb_save_area *sa;
+
+	(void)arg;
+	tg_svm_on();
+	tg_long(&g, user_load_ds, sizeof(user_load_ds));
+	build_npt(&g, &n);
+	/* User pages everywhere but the GDT's. */
+	p4 = arch_phys_to_virt(g.pml4_pa);
+	p4[0] |= X86_PTE_U;
+	p3 = arch_phys_to_virt(p4[0] & ~0xfffull);
+	p3[0] |= X86_PTE_U;
+	p2 = arch_phys_to_virt(p3[0] & ~0xfffull);
+	for (int i = 0; i < 512; i++)
+		p2[i] |= X86_PTE_U;
+	pt = arch_phys_to_virt(ptp);
+	for (uint64_t i = 0; i < 512; i++)
+		pt[i] = ((g.gdt_pa & ~0x1fffffull) + (i << 12)) | X86_PTE_P | X86_PTE_W | X86_PTE_U;
+	pt[(g.gdt_pa >> 12) & 511] &= ~X86_PTE_U;
+	p2[g.gdt_pa >> 21] = ptp | X86_PTE_P | X86_PTE_W | X86_PTE_U;
+	gdt = arch_phys_to_virt(g.gdt_pa);
+	gdt[3] = 0x00affb000000ffffull; /* 0x18: 64-bit code, DPL 3 */
+	gdt[4] = 0x00cff3000000ffffull; /* 0x20: data, DPL 3 */
+	sa = &g.vmcb->save;
+	sa->gdtr.limit = 0x27;
+	sa->cs = (struct vmcb_seg){ 0x1b, 0xafb, 0xffffffff, 0 };
+	sa->ss = (struct vmcb_seg){ 0x23, 0xcf3, 0xffffffff, 0 };
+	sa->cpl = 3;
+	g.vmcb->control.intercepts[VMCB_INTERCEPT_EXC] |= 1u << X86_VEC_PF;
+	g.gprs.rbx = g.gdt_pa + 8;
+	tg_run(&g);
+	record(&g, &n);
+	user_ds = g.vmcb->save.ds.selector;
+	r.rcx = g.gdt_pa;
+}
+
+static void test_user_segment_load_under_npt(void **state)
+{
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(tg_machine_run(NULL, user_ds_fn, NULL, 0), 0);
+	assert_int_equal(user_ds, 0x23);
+	assert_int_equal(r.exit_code, SVM_EXIT_EXCP_BASE + X86_VEC_PF);
+	assert_int_equal(r.info1, X86_PF_P | X86_PF_U); /* protection, read, user */
+	assert_int_equal(r.info2, r.rcx + 8);
+	assert_int_equal(r.rip, r.code_pa + USER_LOAD_AT);
+}
+
 static void test_pf_intercept_insn_bytes(void **state)
 {
 	uint8_t want[15] = { 0 };
@@ -535,6 +603,7 @@ int main(void)
 		cmocka_unit_test(test_npf_fetch_after_instructions),
 		cmocka_unit_test(test_pf_exact_address_under_npt),
 		cmocka_unit_test(test_npt_guest_paging_not_identity),
+		cmocka_unit_test(test_user_segment_load_under_npt),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
