@@ -15,6 +15,7 @@ check:
 	@scripts/deps.sh check
 	cmake --workflow --preset dev
 	cmake --workflow --preset asan
+	cmake --workflow --preset clang
 
 bench:
 	@scripts/deps.sh check

@@ -16,7 +16,8 @@ if [ -n "$unicorn_candidate" ] && [ "$unicorn_candidate" != "(none)" ] &&
   pkgs="$pkgs libunicorn-dev"
 fi
 if [ "$profile" = check ]; then
-  pkgs="$pkgs qemu-system-x86"
+  # clang builds the tree a second time.
+  pkgs="$pkgs qemu-system-x86 clang"
 fi
 missing=""
 for p in $pkgs; do
