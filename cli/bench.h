@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The measurements of `vxemu bench`. Each fills a vx_bench_rate; a
- * measurement that cannot run says why in it instead of failing the rest.
- * Wall-clock time (CLOCK_MONOTONIC) is read here and nowhere in the model.
+ * The measurements of `vxemu bench`. Each fills a result; a measurement that
+ * cannot run says why in it instead of failing the rest.
+ *
+ * Clocks: the model runs in this process on one host thread, so its figures
+ * are this process's CPU time (vx_cpu_seconds), which other load on a shared
+ * machine barely moves. QEMU is a child process with threads of its own: its
+ * figures are wall time (vx_monotonic) and say so. Neither clock is read in
+ * the model.
  *
  * Who may include it: cli/.
  */
@@ -10,14 +15,19 @@
 #define VX_CLI_BENCH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+struct vx_bench_loop;
 
 struct vx_bench_rate {
 	bool ok;
-	uint64_t count;    /* round trips, instructions, scenarios... */
-	double seconds;    /* wall time the count took */
-	char why[256];     /* when !ok: why it could not be measured */
-	char note[128];    /* when ok: anything worth printing beside it */
+	bool wall;           /* seconds is wall time, not this process's CPU time */
+	uint64_t count;      /* round trips, instructions, scenarios... */
+	double seconds;      /* the time the count took */
+	double child_cpu_seconds; /* beside wall time: the child process's CPU time */
+	char why[256];       /* when !ok: why it could not be measured */
+	char note[128];      /* when ok: anything worth printing beside it */
 };
 
 static inline double vx_bench_per_second(const struct vx_bench_rate *r)
@@ -25,25 +35,50 @@ static inline double vx_bench_per_second(const struct vx_bench_rate *r)
 	return r->ok && r->seconds > 0 ? (double)r->count / r->seconds : 0.0;
 }
 
+/* CPU time of this process (CLOCK_PROCESS_CPUTIME_ID), in seconds. */
+double vx_cpu_seconds(void);
+/* CPU time of the child processes waited for so far (RUSAGE_CHILDREN). */
+double vx_children_cpu_seconds(void);
+
 /* Model VMRUN -> VMMCALL -> #VMEXIT round trips (the hv core's loop). */
 void vx_bench_model_roundtrips(double seconds, struct vx_bench_rate *out);
-/* Guest instructions of a tight loop on the model, cycle accounting on. */
-void vx_bench_model_mips(double seconds, struct vx_bench_rate *out);
-/* The same loop on a bare Unicorn engine with no hooks. */
-/* The loop on bare Unicorn, with no hooks or with one empty block hook. */
+/* Guest instructions of a bench loop (bench_loop.h) on the model, cycle
+ * accounting on. */
+void vx_bench_model_mips(double seconds, const struct vx_bench_loop *loop,
+			 struct vx_bench_rate *out);
+/* The counting loop on bare Unicorn, with no hooks or with one empty block hook. */
 void vx_bench_unicorn_mips(double seconds, bool block_hook, struct vx_bench_rate *out);
-/* The whole conformance suite on the model; count = scenarios, *failed set. */
-void vx_bench_suite(struct vx_bench_rate *out, uint32_t *failed);
+/* The whole conformance suite on the model. */
+struct vx_bench_suite {
+	bool ok;
+	uint32_t scenarios, failed;
+	double seconds;         /* CPU time */
+	double wall_seconds;    /* wall time, beside it */
+	char slowest[64];       /* the scenario that took the most CPU time... */
+	double slowest_seconds; /* ...and how much */
+};
+void vx_bench_suite(struct vx_bench_suite *out);
 /* QEMU TCG round trips from two boots with bench=N; out->ok false if absent. */
 void vx_bench_qemu_roundtrips(double seconds, struct vx_bench_rate *out);
+
+/* The whole suite in the hardware image under QEMU TCG, wall time. */
+struct vx_bench_qemu_suite {
+	bool ok;
+	double seconds;     /* wall time of the boot, start to end */
+	double cpu_seconds; /* QEMU's own CPU time, all its threads */
+	char smp[16];       /* the processors QEMU gave the image */
+	uint32_t results, passed, failed, skipped;
+	char why[256];
+};
+void vx_bench_qemu_suite(struct vx_bench_qemu_suite *out);
 
 /* IPI round trips between processors 0 and 1 of a two-processor model. */
 struct vx_bench_ipi {
 	bool ok;
 	uint32_t fixed_trips;     /* the batch the cycle figure comes from */
 	uint64_t cycles_per_trip; /* processor 0's TSC over that batch */
-	uint64_t trips;           /* the batch sized to the wall-clock target */
-	double seconds;           /* its wall time */
+	uint64_t trips;           /* the batch sized to the time target */
+	double seconds;           /* its CPU time */
 	char why[256];
 };
 void vx_bench_model_ipi(double seconds, struct vx_bench_ipi *out);
@@ -59,7 +94,7 @@ struct vx_bench_apboot {
 	bool cycles_agree;     /* every run took the same cycles, as a deterministic model must */
 	char why[256];
 };
-/* The 4-vCPU AP-boot scenario on a four-processor model. */
+/* The 4-vCPU AP-boot scenario on a four-processor model (CPU time). */
 void vx_bench_apboot(struct vx_bench_apboot *out);
 
 struct vx_bench_rss {
@@ -70,6 +105,21 @@ struct vx_bench_rss {
 };
 /* RSS around many round trips on one machine (after a warm-up). */
 void vx_bench_memory(double seconds, struct vx_bench_rss *out);
+
+/* The memory target: a machine's peak above its start, under this plus its RAM. */
+#define VX_BENCH_PEAK_LIMIT (UINT64_C(64) << 20)
+
+/* Each scenario on a fresh machine of its own, in a child process. */
+struct vx_bench_peak {
+	bool ok;
+	uint32_t scenarios;     /* measured: the whole suite */
+	uint32_t ncpus;
+	uint64_t ram_size;      /* the machine's guest RAM */
+	uint64_t peak;          /* the largest growth in resident bytes... */
+	char scenario[64];      /* ...and the scenario it was */
+	char why[256];
+};
+void vx_bench_peak_memory(struct vx_bench_peak *out);
 
 /* Resident set size from /proc/self/statm, or 0 when it cannot be read. */
 uint64_t vx_rss_bytes(void);

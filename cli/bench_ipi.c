@@ -18,7 +18,6 @@
 #include "bench_machine.h"
 #include "emu/emu.h"
 #include "hv/hv.h"
-#include "monotonic.h"
 #include "x86/apic.h"
 #include "x86/cpu.h"
 
@@ -44,7 +43,7 @@ struct ipi_run {
 	uint32_t failed; /* either side met something unexpected */
 	uint32_t stop;   /* processor 0 is done: processor 1 should return */
 	uint64_t fixed_cycles;
-	uint64_t trips;  /* the wall-clock batch */
+	uint64_t trips;  /* the batch sized to the time target */
 	double t;
 	char why[200];
 };
@@ -159,21 +158,21 @@ static void ipi_on_model(void *p)
 	if (__atomic_load_n(&a->failed, __ATOMIC_ACQUIRE))
 		return;
 
-	t0 = vx_monotonic();
+	t0 = vx_cpu_seconds();
 	c0 = arch_rdtsc();
 	if (!trips(&s, a, FIXED_TRIPS))
 		goto out;
 	a->fixed_cycles = arch_rdtsc() - c0;
-	t = vx_monotonic() - t0;
+	t = vx_cpu_seconds() - t0;
 	a->trips = (uint64_t)((double)FIXED_TRIPS * a->seconds / (t > 1e-6 ? t : 1e-6));
 	if (a->trips < 1)
 		a->trips = 1;
 	if (a->trips > MAX_TRIPS)
 		a->trips = MAX_TRIPS;
-	t0 = vx_monotonic();
+	t0 = vx_cpu_seconds();
 	if (!trips(&s, a, a->trips))
 		goto out;
-	a->t = vx_monotonic() - t0;
+	a->t = vx_cpu_seconds() - t0;
 out:
 	/* Processor 1 is halted in its guest whatever happened: wake it to return. */
 	__atomic_store_n(&a->stop, 1u, __ATOMIC_RELEASE);

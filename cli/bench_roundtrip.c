@@ -9,13 +9,12 @@
 #include "bench.h"
 #include "bench_machine.h"
 #include "hv/hv.h"
-#include "monotonic.h"
 
 #define CALIBRATION_TRIPS 20000u
 #define MAX_TRIPS (UINT64_C(1) << 32)
 
 struct trips_run {
-	double seconds;      /* how long the measured batch should take */
+	double seconds;      /* the CPU time the measured batch should take */
 	uint64_t calib_done; /* round trips of the sizing batch, and its time */
 	double calib_t;
 	uint64_t trips, done;
@@ -39,16 +38,16 @@ static void trips_on_model(void *p)
 	struct trips_run *a = p;
 	double t0;
 
-	t0 = vx_monotonic();
+	t0 = vx_cpu_seconds();
 	a->calib_done = hv_bench_roundtrips(CALIBRATION_TRIPS);
-	a->calib_t = vx_monotonic() - t0;
+	a->calib_t = vx_cpu_seconds() - t0;
 	if (a->calib_done != CALIBRATION_TRIPS)
 		return;
 	a->trips = size_batch(a->seconds, a->calib_done, a->calib_t);
 	a->rss_before = vx_rss_bytes();
-	t0 = vx_monotonic();
+	t0 = vx_cpu_seconds();
 	a->done = hv_bench_roundtrips(a->trips);
-	a->t = vx_monotonic() - t0;
+	a->t = vx_cpu_seconds() - t0;
 	a->rss_after = vx_rss_bytes();
 }
 

@@ -63,14 +63,35 @@ void vx_usage_bench(FILE *f)
 	fprintf(f,
 		"Usage: vxemu bench [--seconds S]\n"
 		"\n"
-		"Measures, in one run: model VMRUN->VMMCALL->#VMEXIT round trips per second,\n"
-		"guest MIPS on the model with cycle accounting beside raw Unicorn, the\n"
-		"conformance suite's wall time, QEMU TCG round trips per second when QEMU\n"
-		"and the hardware image are there, and memory growth per round trip.\n"
+		"Measures, in one run, each figure beside a peer from the same run:\n"
+		"  - model VMRUN->VMMCALL->#VMEXIT round trips per second;\n"
+		"  - guest MIPS on the model with cycle accounting on, beside the same\n"
+		"    loop on bare Unicorn with no hooks and with one empty block hook;\n"
+		"  - guest MIPS on the model of a loop of 8 loads and of the same loop\n"
+		"    with 8 stores, and their ratio;\n"
+		"  - the conformance suite on the model, beside the suite in the hardware\n"
+		"    image under QEMU TCG (-smp 4 unless VXEMU_QEMU_SMP says otherwise);\n"
+		"  - the peak memory of a %u-processor model machine: every scenario on a\n"
+		"    fresh machine in a child process, the largest growth above its start;\n"
+		"  - the IPI round trip between two model processors, in model cycles and\n"
+		"    in host time, and the 4-vCPU AP-boot scenario;\n"
+		"  - QEMU TCG round trips per second and the model/QEMU ratio, against\n"
+		"    QEMU's wall time and against its CPU time (the lower is judged);\n"
+		"  - resident memory growth per model round trip.\n"
+		"It ends with each target, the figure it was judged on, and PASS or FAIL.\n"
 		"\n"
-		"  --seconds S        time each measurement aims for (default %g)\n"
-		"  -h, --help         print this help\n",
-		VX_BENCH_SECONDS_DEFAULT);
+		"Model figures are the CPU time of vxemu, which runs the model on one\n"
+		"thread; QEMU figures are wall time, with QEMU's CPU time beside them.\n"
+		"The QEMU figures are n/a, with the reason, when QEMU or the image is\n"
+		"missing.\n"
+		"\n"
+		"  --seconds S        time each measurement aims for (default %g; the\n"
+		"                     default run takes about a minute)\n"
+		"  -h, --help         print this help\n"
+		"\n"
+		"Exit status: 0 when every model measurement ran, whatever the targets\n"
+		"say; 1 when one could not run; 2 on bad arguments.\n",
+		VX_CONFORMANCE_CPUS, VX_BENCH_SECONDS_DEFAULT);
 }
 
 int vx_usage_error(void (*usage)(FILE *f), const char *message)
