@@ -170,6 +170,16 @@ bool conf_mp_setup_guest(struct conf_ctx *ctx, struct conf_mp *m, uint32_t nr_vc
 		conf_error(ctx, "hv_svm_enable: %s", hv_strerror(rc));
 		return false;
 	}
+	if (g->use_npt) {
+		rc = hv_ram_alloc(&m->ram, CONF_MP_RAM_SIZE);
+		if (rc == HV_OK)
+			rc = hv_ram_add(&m->ram, CONF_MP_TRAMP_PA, 4096);
+		if (rc) {
+			conf_error(ctx, "the VM's RAM: %s", hv_strerror(rc));
+			return false;
+		}
+		gc.ram = &m->ram;
+	}
 	rc = hv_guest_build(&m->guest, &gc);
 	if (rc) {
 		conf_error(ctx, "hv_guest_build: %s", hv_strerror(rc));

@@ -26,6 +26,11 @@
  */
 #define CONF_MP_TRAMP_PA 0x70000u
 #define CONF_MP_SIPI_VECTOR (CONF_MP_TRAMP_PA >> 12)
+/*
+ * A VM with nested paging owns its memory (hv/ram.h): RAM of this size for
+ * the guest, then the trampoline's page as a second slot.
+ */
+#define CONF_MP_RAM_SIZE (1u << 20)
 
 #define CONF_MP_MAX_STATES 12u
 #define CONF_MP_SYNCS 4u
@@ -34,6 +39,7 @@ struct conf_mp {
 	struct conf_ctx *ctx;
 	struct conf_payload payload;
 	struct hv_guest guest;
+	struct hv_ram ram;     /* with nested paging: what the VM owns */
 	struct hv_vm vm;
 	/* Each vCPU's MP states: the initial one, then every change, in order. */
 	uint32_t states[HV_VM_MAX_VCPUS][CONF_MP_MAX_STATES];
@@ -67,8 +73,9 @@ struct conf_mp_guest {
 
 /*
  * Builds the guest g, the VM of nr_vcpus with vCPU 0 starting at the
- * payload label `entry`, and the trampoline page. False (ERROR recorded)
- * on failure.
+ * payload label `entry`, and the trampoline page; with nested paging, the
+ * guest in RAM of the VM's own (m->ram), which the trampoline's page joins.
+ * False (ERROR recorded) on failure.
  */
 bool conf_mp_setup_guest(struct conf_ctx *ctx, struct conf_mp *m, uint32_t nr_vcpus,
 			 const struct conf_mp_guest *g, const uint8_t *entry);

@@ -58,7 +58,8 @@ bool conf_xapic_setup(struct conf_ctx *ctx, struct conf_mp *m, uint32_t nr_vcpus
 bool conf_xapic_start(struct conf_mp *m, uint32_t id, const uint8_t *label)
 {
 	struct hv_vcpu *v = hv_vm_vcpu(&m->vm, id);
-	uint64_t stack = arch_page_alloc();
+	/* In the VM's RAM: nothing else is mapped for it. */
+	uint64_t stack = hv_ram_take(&m->ram, 1);
 
 	if (!v || !stack) {
 		conf_error(m->ctx, "vCPU %u: no vCPU or no memory for its stack", id);

@@ -31,7 +31,7 @@ bool conf_xapic_setup(struct conf_ctx *ctx, struct conf_mp *m, uint32_t nr_vcpus
 
 /* Guest address of an xapic_guest label. */
 uint64_t conf_xapic_addr(struct conf_mp *m, const uint8_t *label);
-/* Makes vCPU id RUNNABLE in long mode at a label, on a stack of its own. */
+/* Makes vCPU id RUNNABLE in long mode at a label, on a stack of its own (VM RAM). */
 bool conf_xapic_start(struct conf_mp *m, uint32_t id, const uint8_t *label);
 /* The 32-bit result word i the guest wrote with OUT(i, ...). */
 uint32_t conf_xapic_out(struct conf_mp *m, unsigned i);

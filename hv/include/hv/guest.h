@@ -2,10 +2,14 @@
 /*
  * The guest builder: memory for a standard 64-bit long-mode guest.
  *
- * Without nested paging, guest-physical addresses are system-physical
- * addresses, so the builder identity-maps the first 4 GiB with 2 MiB pages
- * (guest-virtual == guest-physical == system-physical) and places everything
- * it allocates below 4 GiB. It lays out:
+ * Guest-physical addresses are system-physical addresses: without nested
+ * paging because the processor uses them as they are, with it because a
+ * VM's RAM is mapped onto the same addresses (hv/ram.h). The builder
+ * identity-maps the first 4 GiB with 2 MiB pages (guest-virtual ==
+ * guest-physical == system-physical) and places everything it allocates
+ * below 4 GiB: in the VM's RAM, taken from the start of its slot 0, when
+ * the guest is for a VM with nested paging (hv_guest_config.ram), else in
+ * pages from the platform. It lays out:
  *
  *   - page tables (PML4, one PDPT, four page directories);
  *   - a GDT: 0x00 null, 0x08 64-bit code (CPL 0), 0x10 data, 0x18 32-bit code;
@@ -43,12 +47,19 @@
 /* No payload-supplied common handler: use the built-in one. */
 #define HV_GUEST_BUILTIN ((size_t)-1)
 
+struct hv_ram;
+
 struct hv_guest_config {
 	const void *payload;   /* position-independent code and data */
 	size_t payload_len;
 	size_t entry;          /* offset of the first instruction */
 	size_t common_handler; /* offset, or HV_GUEST_BUILTIN */
 	uint32_t stack_pages;  /* 0: 4 pages */
+	/*
+	 * The RAM of the VM the guest is for (hv/ram.h), which must have a slot
+	 * 0; NULL: pages from the platform, for a guest without nested paging.
+	 */
+	struct hv_ram *ram;
 };
 
 struct hv_guest {
@@ -65,6 +76,7 @@ struct hv_guest {
 	uint64_t payload_base;
 	size_t payload_len;
 	uint64_t entry;        /* initial RIP */
+	const struct hv_ram *ram; /* hv_guest_config.ram: where all of the above lies */
 };
 
 #define HV_GUEST_STUB_SIZE 32u
@@ -76,7 +88,10 @@ struct hv_guest_frame {
 	uint64_t rip, cs, rflags, rsp, ss;
 };
 
-/* Allocates and fills everything above. Returns HV_OK, HV_ENOMEM or HV_EINVAL. */
+/*
+ * Allocates and fills everything above. Returns HV_OK, HV_ENOMEM (also when
+ * the RAM's slot 0 has too little room left) or HV_EINVAL.
+ */
 int hv_guest_build(struct hv_guest *g, const struct hv_guest_config *cfg);
 
 /* Aims IDT entry vector at handler (a guest address). */

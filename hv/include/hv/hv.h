@@ -4,9 +4,9 @@
  * SVM bring-up and VMCB helpers (hv/svm.h), the guest builder (hv/guest.h),
  * the backend operations (hv/ops.h) and vCPUs with their run loop
  * (hv/vcpu.h), VMs of several vCPUs with a virtual local APIC each (hv/vm.h,
- * hv/vlapic.h) and, optionally, nested paging (hv/npt.h). Compiled
- * unmodified for the model platform and for the hardware image; reaches the
- * processor only through hv/arch.h.
+ * hv/vlapic.h) and, optionally, nested paging over the RAM they own
+ * (hv/npt.h, hv/ram.h). Compiled unmodified for the model platform and for
+ * the hardware image; reaches the processor only through hv/arch.h.
  *
  * Who may include it: hv/, conformance/, cli/, hw/, tests/.
  */
@@ -21,6 +21,7 @@
 #include "hv/lib.h"
 #include "hv/npt.h"
 #include "hv/ops.h"
+#include "hv/ram.h"
 #include "hv/svm.h"
 #include "hv/vcpu.h"
 #include "hv/vlapic.h"

@@ -26,13 +26,21 @@
  * too. Each processor that runs a vCPU has its APIC software-enabled for
  * the kicks (and leaves it so).
  *
- * With use_npt the VM runs under nested paging (hv/npt.h): one set of
- * nested tables, shared by every vCPU, maps guest-physical 0-4 GiB onto
- * the same system-physical addresses and leaves the xAPIC page at
- * 0xFEE00000 not present. Each vCPU's virtual APIC then comes out of reset
- * in xAPIC mode, and every guest access to that page is a #VMEXIT(NPF) the
- * core emulates. Without it the virtual APIC is x2APIC only (a guest access
- * to 0xFEE00000 would reach the processor's own APIC).
+ * With use_npt the VM runs under nested paging (hv/npt.h) and owns its
+ * memory: the guest is built in the VM's RAM (hv/ram.h, hv_guest_config.ram)
+ * and one set of nested tables, shared by every vCPU, maps exactly that
+ * RAM onto the same system-physical addresses. Nothing else is present:
+ * not the core's VMCBs, vCPU structures and nested tables, not the
+ * platform's code, data and stacks. A guest access anywhere else is a
+ * #VMEXIT(NPF) that hv_vcpu_run hands to the caller (on_exit) as
+ * HV_EXIT_INTERNAL_ERROR, HV_INTERNAL_UNEXPECTED_EXIT, with the faulting
+ * guest-physical address in exit_info_2 — but for the xAPIC page at
+ * 0xFEE00000, which is not present either: each vCPU's virtual APIC comes
+ * out of reset in xAPIC mode, and every guest access to that page is a
+ * #VMEXIT(NPF) the core emulates. Without use_npt the guest reaches all of
+ * physical memory, as it did before VMs owned memory, and the virtual APIC
+ * is x2APIC only (a guest access to 0xFEE00000 would reach the processor's
+ * own APIC).
  *
  * Who may include it: hv/, conformance/.
  */
@@ -43,6 +51,7 @@
 #include <stdint.h>
 
 #include "hv/npt.h"
+#include "hv/ram.h"
 #include "hv/vcpu.h"
 
 #define HV_VM_MAX_VCPUS 16u
@@ -78,15 +87,17 @@ struct hv_vm {
 	/* Each in pages from arch_pages_alloc, shared by all processors. */
 	struct hv_vcpu *vcpus[HV_VM_MAX_VCPUS];
 	struct hv_npt npt;  /* with use_npt */
+	const struct hv_ram *ram; /* with use_npt: the guest's, all the VM reaches */
 	uint32_t stop;      /* set by hv_vm_stop; every vCPU loop polls it */
 	int cpu_error;      /* the first hv_svm_enable failure on a processor */
 };
 
 /*
  * Creates the vCPUs for a guest built by hv_guest_build (on any processor;
- * nothing is entered yet), and the nested tables with use_npt. Returns
- * HV_OK, HV_EINVAL (vCPU count), HV_ENOMEM, HV_ENOSVM, or HV_ENONPT when
- * use_npt is asked of a processor without nested paging.
+ * nothing is entered yet), and with use_npt the nested tables over the
+ * RAM the guest was built in. Returns HV_OK, HV_EINVAL (vCPU count, or
+ * use_npt for a guest built without RAM), HV_ENOMEM, HV_ENOSVM, or
+ * HV_ENONPT when use_npt is asked of a processor without nested paging.
  */
 int hv_vm_create(struct hv_vm *vm, const struct hv_vm_config *cfg, const struct hv_guest *guest);
 

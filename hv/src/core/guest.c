@@ -3,11 +3,12 @@
  * The guest builder (see hv/guest.h for the layout it produces): identity
  * page tables for 0-4 GiB with 2 MiB pages (APM vol. 2 §5.3), a flat GDT, an
  * IDT of 64-bit interrupt gates (§8.9.1) aimed at per-vector stubs, a stack
- * and the payload.
+ * and the payload, in a VM's RAM (hv/ram.h) or in pages from the platform.
  */
 #include "hv/arch.h"
 #include "hv/guest.h"
 #include "hv/lib.h"
+#include "hv/ram.h"
 #include "x86/cpu.h"
 
 #define PAGE_SIZE 4096ull
@@ -40,10 +41,11 @@ static bool has_error_code(unsigned v)
 	return false;
 }
 
-/* npages contiguous zeroed pages wholly below 4 GiB, or 0. */
-static uint64_t alloc_low(uint32_t npages)
+/* npages contiguous zeroed pages wholly below 4 GiB (in the VM's RAM, given one), or 0. */
+static uint64_t alloc_low(struct hv_ram *ram, uint32_t npages)
 {
-	uint64_t pa = npages == 1 ? arch_page_alloc() : arch_pages_alloc(npages);
+	uint64_t pa = ram ? hv_ram_take(ram, npages)
+			  : npages == 1 ? arch_page_alloc() : arch_pages_alloc(npages);
 
 	if (pa == 0 || pa + (uint64_t)npages * PAGE_SIZE > GUEST_LIMIT)
 		return 0;
@@ -121,14 +123,17 @@ int hv_guest_build(struct hv_guest *g, const struct hv_guest_config *cfg)
 	payload_pages = (uint32_t)((cfg->payload_len + PAGE_SIZE - 1) / PAGE_SIZE);
 	hv_memset(g, 0, sizeof(*g));
 
-	pml4 = alloc_low(1);
-	pdpt = alloc_low(1);
-	pd = alloc_low(4);
-	gdt = alloc_low(1);
-	idt = alloc_low(1);
-	stubs = alloc_low(STUBS_PAGES);
-	stack = alloc_low(stack_pages);
-	payload = alloc_low(payload_pages);
+	if (cfg->ram && cfg->ram->nr_slots == 0)
+		return HV_EINVAL;
+	g->ram = cfg->ram;
+	pml4 = alloc_low(cfg->ram, 1);
+	pdpt = alloc_low(cfg->ram, 1);
+	pd = alloc_low(cfg->ram, 4);
+	gdt = alloc_low(cfg->ram, 1);
+	idt = alloc_low(cfg->ram, 1);
+	stubs = alloc_low(cfg->ram, STUBS_PAGES);
+	stack = alloc_low(cfg->ram, stack_pages);
+	payload = alloc_low(cfg->ram, payload_pages);
 	if (!pml4 || !pdpt || !pd || !gdt || !idt || !stubs || !stack || !payload)
 		return HV_ENOMEM;
 

@@ -11,6 +11,7 @@
  */
 #include "hv/arch.h"
 #include "hv/npt.h"
+#include "hv/ram.h"
 #include "hv/vm.h"
 #include "insn.h"
 #include "x86/cpu.h"
@@ -18,14 +19,26 @@
 #define PAGE_SIZE 4096ull
 #define ENTRY_ADDR 0x000ffffffffff000ull
 
-/* Host pointer to the guest-physical page of gpa, or NULL. */
+/*
+ * Host pointer to the guest-physical page of gpa, or NULL. The address is
+ * the guest's to choose (its page tables, its CR3), so it is refused
+ * unless the guest owns it: for a VM with nested paging, a page its nested
+ * tables map into its RAM (hv/ram.h); in any case memory the platform has
+ * (arch_phys_to_virt gives no pointer elsewhere).
+ */
 static const uint8_t *gpa_page(struct hv_vcpu *vcpu, uint64_t gpa)
 {
 	uint64_t spa = gpa & ~(PAGE_SIZE - 1);
+	const struct hv_vm *vm = vcpu->vm;
 	const uint8_t *p;
 
-	if (vcpu->vm && vcpu->vm->config.use_npt && !hv_npt_translate(&vcpu->vm->npt, spa, &spa))
-		return NULL;
+	if (vm && vm->config.use_npt) {
+		if (!hv_npt_translate(&vm->npt, spa, &spa))
+			return NULL;
+		/* Whatever the nested tables say, only the VM's RAM is read for it. */
+		if (vm->ram && !hv_ram_contains(vm->ram, spa, PAGE_SIZE))
+			return NULL;
+	}
 	/* Memory the platform has, from the first byte of the page to its last. */
 	p = arch_phys_to_virt(spa);
 	if (!p || !arch_phys_to_virt(spa + PAGE_SIZE - 1))

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Nested page tables (see hv/npt.h): a PML4, one PDPT, four page
- * directories of 2 MiB leaves for 0-4 GiB, and one page table of 4 KiB
- * leaves for the 2 MiB that hold the hole (APM vol. 2 §15.25.1, §5.3).
+ * Nested page tables (see hv/npt.h): a PML4 and the tables below it,
+ * allocated as a range needs them, with 2 MiB leaves where the range and
+ * the hole allow and 4 KiB leaves elsewhere (APM vol. 2 §15.25.1, §5.3).
  */
 #include "hv/arch.h"
 #include "hv/lib.h"
@@ -11,7 +11,10 @@
 
 #define PAGE_SIZE 4096ull
 #define LARGE_SIZE (2ull << 20)
-/* Physical-address bits of a long-mode table entry (APM vol. 2 §5.3.3). */
+/* Four levels translate 48 bits of guest-physical address (§5.3.1). */
+#define GPA_LIMIT (1ull << 48)
+/* Long-mode entries hold 52-bit physical addresses (§5.3.3). */
+#define SPA_LIMIT (1ull << 52)
 #define ENTRY_ADDR 0x000ffffffffff000ull
 /*
  * User access is what every guest access is at the nested level (§15.25.5).
@@ -22,59 +25,127 @@
 #define NPT_LARGE (X86_PTE_P | X86_PTE_W | X86_PTE_U | X86_PTE_PS | X86_PTE_A | X86_PTE_D)
 #define NPT_LEAF (X86_PTE_P | X86_PTE_W | X86_PTE_U | X86_PTE_A | X86_PTE_D)
 
-int hv_npt_build(struct hv_npt *npt, uint64_t hole)
+static unsigned level_shift(int level)
 {
-	uint64_t pml4, pdpt, pd, pt, *l4, *l3, *l2, *l1;
-	uint64_t hole_2m = hole & ~(LARGE_SIZE - 1);
+	return 12u + 9u * (unsigned)(level - 1);
+}
 
-	if ((hole & (PAGE_SIZE - 1)) || hole >= HV_NPT_LIMIT)
+int hv_npt_init(struct hv_npt *npt, uint64_t hole)
+{
+	uint64_t pml4;
+
+	if ((hole & (PAGE_SIZE - 1)) || hole >= GPA_LIMIT)
 		return HV_EINVAL;
 	pml4 = arch_page_alloc();
-	pdpt = arch_page_alloc();
-	pd = arch_pages_alloc(4);
-	pt = arch_page_alloc();
-	if (!pml4 || !pdpt || !pd || !pt)
+	if (!pml4)
 		return HV_ENOMEM;
-	l4 = arch_phys_to_virt(pml4);
-	l3 = arch_phys_to_virt(pdpt);
-	l2 = arch_phys_to_virt(pd);
-	l1 = arch_phys_to_virt(pt);
-	l4[0] = pdpt | NPT_TABLE;
-	for (uint64_t i = 0; i < 4; i++)
-		l3[i] = (pd + i * PAGE_SIZE) | NPT_TABLE;
-	for (uint64_t j = 0; j < HV_NPT_LIMIT / LARGE_SIZE; j++)
-		l2[j] = (j * LARGE_SIZE) | NPT_LARGE;
-	for (uint64_t k = 0; k < 512; k++) {
-		uint64_t gpa = hole_2m + k * PAGE_SIZE;
-
-		l1[k] = gpa == hole ? 0 : gpa | NPT_LEAF;
-	}
-	l2[hole_2m / LARGE_SIZE] = pt | NPT_TABLE;
 	npt->root = pml4;
 	npt->hole = hole;
 	return HV_OK;
+}
+
+/* A page table that maps what the 2 MiB leaf *pde mapped, the hole excepted. */
+static bool split_large(const struct hv_npt *npt, uint64_t *pde, uint64_t gpa_2m)
+{
+	uint64_t pt = arch_page_alloc(), spa_2m = *pde & ENTRY_ADDR & ~(LARGE_SIZE - 1);
+	uint64_t *l1;
+
+	if (!pt)
+		return false;
+	l1 = arch_phys_to_virt(pt);
+	for (uint64_t k = 0; k < 512; k++)
+		l1[k] = gpa_2m + k * PAGE_SIZE == npt->hole ? 0
+							    : (spa_2m + k * PAGE_SIZE) | NPT_LEAF;
+	*pde = pt | NPT_TABLE;
+	return true;
+}
+
+/*
+ * The entry at `level` (1: a PTE, 2: a PDE) for gpa, with every table
+ * above it present; NULL when a table cannot be allocated.
+ */
+static uint64_t *entry_for(const struct hv_npt *npt, uint64_t gpa, int level)
+{
+	uint64_t *t = arch_phys_to_virt(npt->root);
+
+	for (int l = 4; l > level; l--) {
+		uint64_t *e = &t[(gpa >> level_shift(l)) & 511];
+
+		if (!(*e & X86_PTE_P)) {
+			uint64_t pa = arch_page_alloc();
+
+			if (!pa)
+				return NULL;
+			*e = pa | NPT_TABLE;
+		} else if (*e & X86_PTE_PS) {
+			/* Only hv_npt_map writes leaves, and only 2 MiB ones above level 1. */
+			if (!split_large(npt, e, gpa & ~(LARGE_SIZE - 1)))
+				return NULL;
+		}
+		t = arch_phys_to_virt(*e & ENTRY_ADDR);
+	}
+	return &t[(gpa >> level_shift(level)) & 511];
+}
+
+int hv_npt_map(struct hv_npt *npt, uint64_t gpa, uint64_t spa, uint64_t size)
+{
+	if (((gpa | spa | size) & (PAGE_SIZE - 1)) || gpa >= GPA_LIMIT ||
+	    size > GPA_LIMIT - gpa || spa >= SPA_LIMIT || size > SPA_LIMIT - spa)
+		return HV_EINVAL;
+	while (size) {
+		bool hole_inside = npt->hole - gpa < LARGE_SIZE;
+		uint64_t *e;
+
+		if (!((gpa | spa) & (LARGE_SIZE - 1)) && size >= LARGE_SIZE && !hole_inside) {
+			e = entry_for(npt, gpa, 2);
+			if (!e)
+				return HV_ENOMEM;
+			*e = spa | NPT_LARGE;
+			gpa += LARGE_SIZE;
+			spa += LARGE_SIZE;
+			size -= LARGE_SIZE;
+			continue;
+		}
+		e = entry_for(npt, gpa, 1);
+		if (!e)
+			return HV_ENOMEM;
+		*e = gpa == npt->hole ? 0 : spa | NPT_LEAF;
+		gpa += PAGE_SIZE;
+		spa += PAGE_SIZE;
+		size -= PAGE_SIZE;
+	}
+	return HV_OK;
+}
+
+int hv_npt_build(struct hv_npt *npt, uint64_t hole)
+{
+	int rc;
+
+	if (hole >= HV_NPT_LIMIT)
+		return HV_EINVAL;
+	rc = hv_npt_init(npt, hole);
+	return rc ? rc : hv_npt_map(npt, 0, 0, HV_NPT_LIMIT);
 }
 
 bool hv_npt_translate(const struct hv_npt *npt, uint64_t gpa, uint64_t *spa)
 {
 	uint64_t table = npt->root & ENTRY_ADDR;
 
-	/* Four levels translate 48 bits; nothing above is mapped. */
-	if (gpa >> 48)
+	if (gpa >= GPA_LIMIT)
 		return false;
 	for (int level = 4; level >= 1; level--) {
-		unsigned shift = 12u + 9u * (unsigned)(level - 1);
 		const uint64_t *t = arch_phys_to_virt(table);
 		uint64_t e;
 
-		if (!t)
+		/* A table beyond the platform's memory is refused, not read. */
+		if (!t || !arch_phys_to_virt(table + PAGE_SIZE - 1))
 			return false;
-		e = t[(gpa >> shift) & 511];
+		e = t[(gpa >> level_shift(level)) & 511];
 		if (!(e & X86_PTE_P))
 			return false;
 		/* A large leaf at the PDPT (1 GiB) or PD (2 MiB) level. */
 		if (level == 1 || ((level == 2 || level == 3) && (e & X86_PTE_PS))) {
-			uint64_t size = 1ull << shift;
+			uint64_t size = 1ull << level_shift(level);
 
 			*spa = ((e & ENTRY_ADDR) & ~(size - 1)) | (gpa & (size - 1));
 			return true;

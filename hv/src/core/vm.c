@@ -3,6 +3,7 @@
  * VMs: creating the vCPUs, and running one per processor (see hv/vm.h).
  */
 #include "hv/arch.h"
+#include "hv/guest.h"
 #include "hv/lib.h"
 #include "hv/svm.h"
 #include "hv/vcpu.h"
@@ -12,17 +13,28 @@
 
 #define PAGE_SIZE 4096u
 
-/* Nested tables with the xAPIC page left out, where the processor has NP. */
-static int build_npt(struct hv_vm *vm)
+/*
+ * Nested tables that map the VM's RAM and nothing else, the xAPIC page
+ * left out even where RAM would cover it, where the processor has NP.
+ */
+static int build_npt(struct hv_vm *vm, const struct hv_ram *ram)
 {
 	struct hv_svm_caps caps;
+	int rc;
 
 	hv_svm_caps(&caps);
 	if (!caps.svm)
 		return HV_ENOSVM;
 	if (!caps.np)
 		return HV_ENONPT;
-	return hv_npt_build(&vm->npt, APIC_DEFAULT_BASE);
+	if (!ram || ram->nr_slots == 0)
+		return HV_EINVAL;
+	rc = hv_npt_init(&vm->npt, APIC_DEFAULT_BASE);
+	for (uint32_t i = 0; rc == HV_OK && i < ram->nr_slots; i++)
+		rc = hv_npt_map(&vm->npt, ram->slots[i].base, ram->slots[i].base,
+				ram->slots[i].size);
+	vm->ram = ram;
+	return rc;
 }
 
 int hv_vm_create(struct hv_vm *vm, const struct hv_vm_config *cfg, const struct hv_guest *guest)
@@ -35,7 +47,7 @@ int hv_vm_create(struct hv_vm *vm, const struct hv_vm_config *cfg, const struct 
 	vm->config = *cfg;
 	vm->guest = guest;
 	if (cfg->use_npt) {
-		int rc = build_npt(vm);
+		int rc = build_npt(vm, guest->ram);
 
 		if (rc)
 			return rc;
