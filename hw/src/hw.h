@@ -40,7 +40,10 @@ void hw_cpu_init(void);
 void hw_cpu_reset(void);
 uint64_t hw_cpu_tss_base(void);
 
-/* mem.c: hands the whole page pool out again. */
+/* mem.c: hw_mem_init with the top of the RAM the loader reported (the
+ * image's end when it reported none); hw_mem_reset hands every page out
+ * again. */
+void hw_mem_init(uint64_t top);
 void hw_mem_reset(void);
 
 /* trap.c: called by isr.S for every vector. */

@@ -60,7 +60,8 @@ static void read_cmdline(const struct mb_info *mb, char *out)
 }
 
 /* The loader's memory map is only a summary, but it is enough to refuse a
- * machine on which the image's own pages are not RAM. */
+ * machine on which the image's own pages are not RAM, and to give the
+ * pages above the image to the page pool. */
 static void check_memory(const struct mb_info *mb)
 {
 	uint64_t top = 0x100000ull + (uint64_t)mb->mem_upper * 1024u;
@@ -68,6 +69,7 @@ static void check_memory(const struct mb_info *mb)
 	if ((mb->flags & MB_INFO_MEMORY) && top < arch_virt_to_phys(hw_image_end))
 		broken("not enough memory below the first hole for the image",
 		       "give the machine at least 64 MiB");
+	hw_mem_init((mb->flags & MB_INFO_MEMORY) ? top : 0);
 }
 
 static void console_write(void *user, const char *s, size_t n)

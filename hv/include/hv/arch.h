@@ -66,7 +66,11 @@ void arch_cpu_pause(void);
 uint64_t arch_page_alloc(void);
 /* npages physically contiguous zeroed pages, 4 KiB-aligned; 0 when none. */
 uint64_t arch_pages_alloc(uint32_t npages);
-/* Host pointer for a physical address returned by arch_page(s)_alloc. */
+/*
+ * Host pointer for a physical address, such as one arch_page(s)_alloc
+ * returned; NULL where the platform has no memory it maps. The core relies
+ * on that before it reads memory at an address a guest chose.
+ */
 void *arch_phys_to_virt(uint64_t pa);
 uint64_t arch_virt_to_phys(const void *va);
 
