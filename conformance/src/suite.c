@@ -150,6 +150,10 @@
 	X(svm_xapic_base_transitions) \
 	X(svm_xapic_disable_enable) \
 	X(svm_xapic_disabled_drops_ipi) \
+	X(svm_vmmem_scan) \
+	X(svm_vmmem_walk_large_ram) \
+	X(svm_vmmem_guest_tables_beyond_memory) \
+	X(svm_vmmem_nested_tables_beyond_memory) \
 	X(mp_host_init_sipi_start) \
 	X(mp_host_sipi_without_init_ignored) \
 	X(mp_host_second_sipi_ignored) \
