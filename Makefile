@@ -16,6 +16,7 @@ check:
 	cmake --workflow --preset dev
 	cmake --workflow --preset asan
 	cmake --workflow --preset clang
+	cmake --workflow --preset fuzz
 
 bench:
 	@scripts/deps.sh check

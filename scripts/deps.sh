@@ -16,8 +16,8 @@ if [ -n "$unicorn_candidate" ] && [ "$unicorn_candidate" != "(none)" ] &&
   pkgs="$pkgs libunicorn-dev"
 fi
 if [ "$profile" = check ]; then
-  # clang builds the tree a second time.
-  pkgs="$pkgs qemu-system-x86 clang"
+  # clang builds the tree a second time; libFuzzer comes with its runtimes.
+  pkgs="$pkgs qemu-system-x86 clang libclang-rt-14-dev"
 fi
 missing=""
 for p in $pkgs; do
