@@ -303,6 +303,54 @@ void svm_model_iret_completed(struct emu_cpu *cpu)
 	s->guest_nmi_blocked = false;
 }
 
+/*
+ * INT n, INT3, INTO and INT1 (ICEBP), trapped before they execute (APM
+ * vol. 2 §15.12, §15.7.1; vol. 3 "INT n"): their intercepts report the
+ * instruction itself with nRIP after it (INT n with the vector in
+ * EXITINFO1 under DecodeAssists); otherwise the event is vectored with
+ * the return address after the instruction, INT n as a software
+ * interrupt (with its DPL check), the others as the exceptions #BP, #OF
+ * and #DB.
+ */
+void svm_software_event(struct emu_cpu *cpu, uint8_t opcode, uint8_t vector, uint8_t len)
+{
+	struct svm_cpu *s = cpu->svm;
+	struct emu_pending_event ev;
+	uint64_t next = cpu->stop_rip + len;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.next_rip = next;
+	switch (opcode) {
+	case 0xcd:
+		if (svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_INTN)) {
+			svm_vmexit_insn(cpu, SVM_EXIT_SWINT, vector, 0, len);
+			return;
+		}
+		ev.kind = EMU_EVT_SOFTINT;
+		ev.vector = vector;
+		deliver(cpu, ev, false);
+		return;
+	case 0xf1:
+		if (svm_intercepted(s, VMCB_INTERCEPT_MISC2, INTERCEPT_ICEBP)) {
+			svm_vmexit_insn(cpu, SVM_EXIT_ICEBP, 0, 0, len);
+			return;
+		}
+		ev.vector = X86_VEC_DB;
+		break;
+	default:
+		ev.vector = opcode == 0xcc ? X86_VEC_BP : X86_VEC_OF;
+		break;
+	}
+	ev.kind = EMU_EVT_EXCEPTION;
+	if (exception_intercepted(cpu, &ev)) {
+		svm_vmexit_insn(cpu, SVM_EXIT_EXCP_BASE + ev.vector, 0, 0, len);
+		return;
+	}
+	/* Traps: the frame holds the address after the instruction. */
+	emu_reg_set(cpu, UC_X86_REG_RIP, next);
+	deliver(cpu, ev, false);
+}
+
 /* Exceptions that Unicorn reported from a guest instruction. */
 void svm_handle_exception(struct emu_cpu *cpu)
 {
@@ -312,39 +360,6 @@ void svm_handle_exception(struct emu_cpu *cpu)
 	memset(&ev, 0, sizeof(ev));
 	ev.vector = vec;
 	ev.kind = EMU_EVT_EXCEPTION;
-	/* INT n, INT3 and INTO report RIP after the instruction. */
-	if (vec >= 32 || vec == X86_VEC_BP || vec == X86_VEC_OF) {
-		uint64_t rip = cpu->stop_rip;
-		uint8_t len = vec >= 32 ? 2 : 1;
-		uint8_t b[2] = { 0, 0 };
-
-		/* INT n, INT3 and INTO are traps: Unicorn reports RIP after them. */
-		if (emu_lin_peek(cpu, emu_linear(cpu, rip - len), b, len) == len &&
-		    ((len == 2 && b[0] == 0xcd && b[1] == vec) ||
-		     (len == 1 && b[0] == (vec == X86_VEC_BP ? 0xcc : 0xce)))) {
-			emu_cpustate_clear_exception(cpu);
-			ev.next_rip = rip;
-			/* Intercepts report the instruction itself (APM §15.12). */
-			emu_reg_set(cpu, UC_X86_REG_RIP, rip - len);
-			if (len == 2) {
-				ev.kind = EMU_EVT_SOFTINT;
-				if (svm_intercepted(cpu->svm, VMCB_INTERCEPT_MISC1, INTERCEPT_INTN)) {
-					svm_vmexit_insn(cpu, SVM_EXIT_SWINT, vec, 0, len);
-					return;
-				}
-				deliver(cpu, ev, false);
-				return;
-			}
-			/* #BP/#OF from INT3/INTO: nRIP is saved for these (§15.7.1). */
-			if (exception_intercepted(cpu, &ev)) {
-				svm_vmexit_insn(cpu, SVM_EXIT_EXCP_BASE + vec, 0, 0, len);
-				return;
-			}
-			emu_reg_set(cpu, UC_X86_REG_RIP, rip);
-			deliver(cpu, ev, false);
-			return;
-		}
-	}
 	if (pushes_error(vec)) {
 		ev.has_error = true;
 		ev.error = cpu->stop_error;

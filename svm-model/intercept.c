@@ -131,6 +131,8 @@ bool svm_model_trap_wanted(struct emu_cpu *cpu, const struct emu_insn *in)
 		return false;
 	c = &s->vmcb->control;
 	switch (in->trap) {
+	case EMU_TRAP_LOCK_UD:
+	case EMU_TRAP_INTN:
 	case EMU_TRAP_CPUID:
 	case EMU_TRAP_HLT:
 	case EMU_TRAP_IO:
@@ -161,7 +163,9 @@ bool svm_model_trap_wanted(struct emu_cpu *cpu, const struct emu_insn *in)
 		       (in->cr == 0 && in->cr_write &&
 			svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_SELECTIVE_CR0));
 	case EMU_TRAP_MOV_DR:
-		return svm_intercepted(s, VMCB_INTERCEPT_DR, 1u << (in->dr + (in->cr_write ? 16 : 0)));
+		/* Intercepted, or performed by the model: the engine's own debug
+		 * registers would arm breakpoints the model does not follow. */
+		return true;
 	/* §15.9.1: SMSW reads CR0, CLTS and LMSW write it; the selective CR0
 	 * write intercept sees LMSW but never CLTS, which changes only TS. */
 	case EMU_TRAP_SMSW:
@@ -203,11 +207,23 @@ bool svm_model_trap_wanted(struct emu_cpu *cpu, const struct emu_insn *in)
 	}
 }
 
+static void raise_simple(struct emu_cpu *cpu, uint8_t vec, bool has_err, uint32_t err);
+
+/*
+ * The model performed the instruction: move past it. With RFLAGS.TF set a
+ * single-step #DB trap follows it, DR6.BS set (APM vol. 2 §13.1.4) — the
+ * engine's own single-stepping covers only what it runs itself. (HLT's
+ * trap would come when it wakes; the model does not take it there.)
+ */
 static void advance(struct emu_cpu *cpu, const struct emu_insn *in)
 {
 	cpu->cycle += emu_costs_insn(cpu->m->costs, in->id);
 	cpu->insns++;
 	emu_reg_set(cpu, UC_X86_REG_RIP, cpu->stop_rip + in->len);
+	if (in->trap != EMU_TRAP_HLT && (emu_reg_get(cpu, UC_X86_REG_RFLAGS) & X86_RFLAGS_TF)) {
+		emu_cpustate_set_dr(cpu, 6, emu_cpustate_dr(cpu, 6) | (1ull << 14));
+		raise_simple(cpu, X86_VEC_DB, false, 0);
+	}
 }
 
 static void raise_simple(struct emu_cpu *cpu, uint8_t vec, bool has_err, uint32_t err)
@@ -390,6 +406,61 @@ static void do_mov_cr(struct emu_cpu *cpu, const struct emu_insn *in)
 	emu_fatal(cpu, "MOV CR%d trapped without an intercept", in->cr);
 }
 
+/*
+ * MOV to or from a debug register (APM vol. 2 §13.1, vol. 3 "MOV DRn"):
+ * #GP above CPL 0; DR4/DR5 alias DR6/DR7 unless CR4.DE makes them #UD; in
+ * 64-bit mode a write of bits 63:32 of DR6 or DR7 is #GP. The intercept
+ * check follows those (§15.9.2). Breakpoints are not modelled: a DR7 that
+ * enables one ends the run with an error rather than run without it.
+ */
+static void do_mov_dr(struct emu_cpu *cpu, const struct emu_insn *in)
+{
+	struct svm_cpu *s = cpu->svm;
+	uint64_t cr4 = emu_reg_get(cpu, UC_X86_REG_CR4), v;
+	int dr = in->dr;
+
+	if (dr > 7 || ((dr == 4 || dr == 5) && (cr4 & X86_CR4_DE))) {
+		raise_simple(cpu, X86_VEC_UD, false, 0);
+		return;
+	}
+	if (emu_xlate_flags(cpu) & EMU_XL_USER) {
+		raise_simple(cpu, X86_VEC_GP, true, 0);
+		return;
+	}
+	if (svm_intercepted(s, VMCB_INTERCEPT_DR, 1u << (dr + (in->cr_write ? 16 : 0)))) {
+		/* Decode assists: the GPR number alone; MOV is the only DR access. */
+		svm_vmexit_insn(cpu, (in->cr_write ? SVM_EXIT_WRITE_DR0 : SVM_EXIT_READ_DR0) + dr,
+				(uint64_t)in->gpr, 0, in->len);
+		return;
+	}
+	if (dr == 4 || dr == 5)
+		dr += 2;
+	if (!in->cr_write) {
+		v = emu_cpustate_dr(cpu, dr);
+		emu_reg_set(cpu, gpr_uc[in->gpr], cpu->mode == 64 ? v : v & 0xffffffffull);
+		advance(cpu, in);
+		return;
+	}
+	v = emu_reg_get(cpu, gpr_uc[in->gpr]);
+	if (cpu->mode != 64)
+		v &= 0xffffffffull;
+	if (dr >= 6 && (v >> 32)) {
+		raise_simple(cpu, X86_VEC_GP, true, 0);
+		return;
+	}
+	if (dr == 7 && (v & 0xff))
+		emu_fatal(cpu, "guest MOV to DR7 of %#llx at %#llx enables a breakpoint: debug "
+			  "breakpoints are not modelled", (unsigned long long)v,
+			  (unsigned long long)cpu->stop_rip);
+	/* Reserved bits read back fixed (APM vol. 2 §13.1.1.3, §13.1.1.4). */
+	if (dr == 6)
+		v = (v & 0x0000e00full) | 0xffff0ff0ull;
+	else if (dr == 7)
+		v = (v & 0xffff23ffull) | 0x400ull;
+	emu_cpustate_set_dr(cpu, dr, v);
+	advance(cpu, in);
+}
+
 static uint64_t effective_address(struct emu_cpu *cpu, const struct emu_insn *in)
 {
 	uint64_t ea = (uint64_t)in->mem_disp;
@@ -441,6 +512,18 @@ void svm_handle_trap(struct emu_cpu *cpu)
 		emu_fatal(cpu, "cannot decode the trapped instruction at %#llx",
 			  (unsigned long long)cpu->stop_rip);
 	switch (in.trap) {
+	case EMU_TRAP_LOCK_UD:
+		/* #UD comes before any intercept of the instruction (APM vol. 3 §1.2.5). */
+		raise_simple(cpu, X86_VEC_UD, false, 0);
+		return;
+	case EMU_TRAP_INTN:
+		/* INTO raises #OF only with RFLAGS.OF set; otherwise it does nothing. */
+		if (in.soft_op == 0xce && !(emu_reg_get(cpu, UC_X86_REG_RFLAGS) & X86_RFLAGS_OF)) {
+			advance(cpu, &in);
+			return;
+		}
+		svm_software_event(cpu, in.soft_op, in.intn, in.len);
+		return;
 	case EMU_TRAP_CPUID:
 		if (svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_CPUID)) {
 			svm_vmexit_insn(cpu, SVM_EXIT_CPUID, 0, 0, in.len);
@@ -486,9 +569,7 @@ void svm_handle_trap(struct emu_cpu *cpu)
 				0, 0, in.len);
 		return;
 	case EMU_TRAP_MOV_DR:
-		/* Decode assists: the GPR number alone; MOV is the only DR access. */
-		svm_vmexit_insn(cpu, (in.cr_write ? SVM_EXIT_WRITE_DR0 : SVM_EXIT_READ_DR0) + in.dr,
-				(uint64_t)in.gpr, 0, in.len);
+		do_mov_dr(cpu, &in);
 		return;
 	case EMU_TRAP_INVLPG:
 		if (svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_INVLPG)) {

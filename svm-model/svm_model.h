@@ -111,6 +111,9 @@ bool svm_eventinj_valid(uint32_t event_inj, bool mode64);
 void svm_handle_trap(struct emu_cpu *cpu);
 void svm_handle_invalid(struct emu_cpu *cpu);
 void svm_handle_exception(struct emu_cpu *cpu);
+/* INT n (CDh, with its vector), INT3 (CCh), INTO (CEh) or INT1 (F1h) of
+ * length len at the stop RIP, trapped before it ran. */
+void svm_software_event(struct emu_cpu *cpu, uint8_t opcode, uint8_t vector, uint8_t len);
 
 /* deliver.c (emu): vector an event through the guest IDT/IVT. Returns 0, or
  * -1 with *fault set when delivery itself faulted. */

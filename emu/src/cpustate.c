@@ -267,6 +267,20 @@ void emu_cpustate_store(struct emu_cpu *cpu, struct emu_regs *r)
 	uc_reg_read(cpu->uc, UC_X86_REG_RFLAGS, &r->rflags);
 }
 
+uint64_t emu_cpustate_dr(struct emu_cpu *cpu, int n)
+{
+	refresh(cpu);
+	return rd64(st(cpu) + ST_DR + 8 * n);
+}
+
+/* Through the blob: Unicorn's own DR writes arm QEMU breakpoints. */
+void emu_cpustate_set_dr(struct emu_cpu *cpu, int n, uint64_t v)
+{
+	refresh(cpu);
+	wr64(st(cpu) + ST_DR + 8 * n, v);
+	uc_context_restore(cpu->uc, cpu->ctx);
+}
+
 uint64_t emu_reg_get(struct emu_cpu *cpu, int uc_reg)
 {
 	uint64_t v = 0;

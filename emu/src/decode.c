@@ -99,6 +99,12 @@ uint64_t emu_linear(struct emu_cpu *cpu, uint64_t rip)
 	return cpu->mode == 64 ? rip : (cpu->cs_base + rip) & 0xffffffffull;
 }
 
+int emu_decode_mode(struct emu_cpu *cpu)
+{
+	sync_mode(cpu);
+	return cpu->mode;
+}
+
 uint64_t emu_rip_of(struct emu_cpu *cpu, uint64_t la)
 {
 	sync_mode(cpu);
@@ -117,15 +123,65 @@ static bool is_prefix(uint8_t b, bool mode64)
 }
 
 /* Classify by opcode; fills the operand fields the model needs. */
+/*
+ * APM vol. 3 §1.2.5: LOCK is allowed only on these, and only with a memory
+ * destination; anywhere else it raises #UD. (AMD's LOCK MOV CR0 for CR8,
+ * CPUID Fn8000_0001 ECX[4], is not offered by the model.)
+ */
+static bool lockable(const uint8_t *p, size_t len)
+{
+	uint8_t op, reg;
+
+	if (len < 2)
+		return false;
+	if (p[0] == 0x0f) {
+		if (len < 3 || (p[2] >> 6) == 3)
+			return false;
+		reg = (p[2] >> 3) & 7;
+		switch (p[1]) {
+		case 0xab: case 0xb3: case 0xbb:          /* BTS, BTR, BTC */
+		case 0xb0: case 0xb1:                     /* CMPXCHG */
+		case 0xc0: case 0xc1:                     /* XADD */
+			return true;
+		case 0xba:                                /* BTS, BTR, BTC imm8 */
+			return reg >= 5;
+		case 0xc7:                                /* CMPXCHG8B/16B */
+			return reg == 1;
+		default:
+			return false;
+		}
+	}
+	op = p[0];
+	if ((p[1] >> 6) == 3)
+		return false;
+	reg = (p[1] >> 3) & 7;
+	switch (op) {
+	case 0x00: case 0x01: case 0x08: case 0x09: case 0x10: case 0x11:  /* ADD OR ADC */
+	case 0x18: case 0x19: case 0x20: case 0x21: case 0x28: case 0x29:  /* SBB AND SUB */
+	case 0x30: case 0x31: case 0x86: case 0x87:                        /* XOR XCHG */
+		return true;
+	case 0x80: case 0x81: case 0x83:                                    /* group 1 but CMP */
+		return reg != 7;
+	case 0xf6: case 0xf7:                                               /* NOT, NEG */
+		return reg == 2 || reg == 3;
+	case 0xfe: case 0xff:                                               /* INC, DEC */
+		return reg <= 1;
+	default:
+		return false;
+	}
+}
+
 static enum emu_trap_class classify(const uint8_t *p, size_t len, int mode, struct emu_insn *in)
 {
 	bool mode64 = mode == 64;
 	size_t i = 0;
-	bool opsize = false, adsize = false;
+	bool opsize = false, adsize = false, lock = false;
 	uint8_t rex = 0;
 
 	in->prefix_rep = 0;
 	while (i < len && is_prefix(p[i], mode64)) {
+		if (p[i] == 0xf0)
+			lock = true;
 		if (p[i] == 0x66)
 			opsize = true;
 		else if (p[i] == 0x67)
@@ -139,7 +195,9 @@ static enum emu_trap_class classify(const uint8_t *p, size_t len, int mode, stru
 		i++;
 	}
 	if (i >= len)
-		return EMU_TRAP_NONE;
+		return lock ? EMU_TRAP_LOCK_UD : EMU_TRAP_NONE;
+	if (lock && !lockable(p + i, len - i))
+		return EMU_TRAP_LOCK_UD;
 	uint8_t op = p[i];
 	bool has2 = i + 1 < len, has3 = i + 2 < len;
 	uint8_t op2 = has2 ? p[i + 1] : 0, modrm = has3 ? p[i + 2] : 0;
@@ -148,6 +206,17 @@ static enum emu_trap_class classify(const uint8_t *p, size_t len, int mode, stru
 	in->addr_size = mode64 ? (adsize ? 4 : 8) : ((mode == 32) != adsize ? 4 : 2);
 	bool op16 = mode == 16 ? !opsize : opsize;
 	switch (op) {
+	case 0xcd:
+		in->intn = op2;
+		/* fall through */
+	case 0xcc:
+	case 0xf1:
+		in->soft_op = op;
+		return has2 || op != 0xcd ? EMU_TRAP_INTN : EMU_TRAP_NONE;
+	case 0xce:
+		/* INTO does not exist in 64-bit mode (#UD from the engine). */
+		in->soft_op = op;
+		return mode64 ? EMU_TRAP_NONE : EMU_TRAP_INTN;
 	case 0xf4:
 		return EMU_TRAP_HLT;
 	case 0xcf:
@@ -369,8 +438,15 @@ int emu_decode_insn(struct emu_cpu *cpu, uint64_t la, struct emu_insn *out)
 	if (read_code(cpu, la, buf, 15, &got) != 0 || got == 0)
 		return -1;
 	n = cs_disasm(d->full, buf, got, la, 1, &insn);
-	if (n != 1)
-		return -1;
+	if (n != 1) {
+		/* Capstone refuses a LOCK the instruction may not take; #UD then. */
+		if (classify(buf, got, cpu->mode, out) != EMU_TRAP_LOCK_UD)
+			return -1;
+		out->trap = EMU_TRAP_LOCK_UD;
+		out->len = 1;
+		memcpy(out->bytes, buf, 1);
+		return 0;
+	}
 	out->len = (uint8_t)insn[0].size;
 	out->id = insn[0].id;
 	memcpy(out->bytes, buf, out->len);
@@ -396,7 +472,7 @@ int emu_block_analyse(struct emu_cpu *cpu, uint64_t la, uint32_t size,
 {
 	struct emu_decoder *d = dec(cpu);
 	uint8_t buf[4096 + 16];
-	size_t got = 0;
+	size_t got = 0, done = 0;
 	cs_insn *insn;
 	size_t n;
 
@@ -413,6 +489,7 @@ int emu_block_analyse(struct emu_cpu *cpu, uint64_t la, uint32_t size,
 		uint32_t c = emu_costs_insn(cpu->m->costs, insn[i].id);
 		struct emu_insn tmp;
 
+		done = (size_t)(insn[i].address - la) + insn[i].size;
 		hot->cost += c;
 		if (hot->ninsn < EMU_BLOCK_MAX_INSNS) {
 			b->off[hot->ninsn] = (uint16_t)(insn[i].address - la);
@@ -434,6 +511,25 @@ int emu_block_analyse(struct emu_cpu *cpu, uint64_t la, uint32_t size,
 	}
 	if (n)
 		cs_free(insn, n);
+	/*
+	 * Capstone stopped before the block's end: it refuses an instruction
+	 * Unicorn translated, which a LOCK prefix the instruction may not take
+	 * makes (APM vol. 3 §1.2.5). The model raises #UD for it there.
+	 */
+	{
+		struct emu_insn tmp;
+
+		memset(&tmp, 0, sizeof(tmp));
+		if (done < got && classify(buf + done, got - done, cpu->mode, &tmp) ==
+					  EMU_TRAP_LOCK_UD) {
+			int r = emu_engine_add_trap_site(cpu, la + done);
+
+			if (r < 0)
+				return -1;
+			if (r > 0)
+				*hooks_added = true;
+		}
+	}
 	hot->addr = la;
 	hot->size = size;
 	return 0;

@@ -67,6 +67,7 @@ enum emu_trap_class {
 	EMU_TRAP_LMSW,
 	EMU_TRAP_CLTS,
 	EMU_TRAP_SMSW,
+	EMU_TRAP_LOCK_UD,     /* a LOCK prefix the instruction may not take */
 	EMU_TRAP_CLASSES,
 };
 
@@ -102,6 +103,7 @@ struct emu_insn {
 	uint8_t io_size;      /* 1, 2, 4 */
 	uint8_t addr_size;    /* 2, 4, 8 */
 	uint8_t intn;         /* INT n vector */
+	uint8_t soft_op;      /* EMU_TRAP_INTN: CDh, CCh, CEh or F1h */
 	uint64_t mem_ea;      /* INVLPG effective address (computed by caller) */
 	int mem_base, mem_index, mem_scale; int64_t mem_disp; int mem_seg;
 };
@@ -117,6 +119,8 @@ struct emu_decoded {
 int emu_decode_init(struct emu_cpu *cpu);
 /* Linear address of rip in the code segment now loaded (RIP is CS-relative). */
 uint64_t emu_linear(struct emu_cpu *cpu, uint64_t rip);
+/* The decoder's mode (16, 32 or 64) for the code segment now loaded. */
+int emu_decode_mode(struct emu_cpu *cpu);
 /* RIP (CS-relative) of the instruction at linear address la. */
 uint64_t emu_rip_of(struct emu_cpu *cpu, uint64_t la);
 /* The first instruction from la on that does not end before page (the
@@ -132,6 +136,15 @@ int emu_decode_insn(struct emu_cpu *cpu, uint64_t la, struct emu_insn *out);
 int emu_block_analyse(struct emu_cpu *cpu, uint64_t la, uint32_t size,
 		      struct emu_block_hot *hot, struct emu_block *b, bool *hooks_added);
 void emu_block_cache_flush(struct emu_cpu *cpu);
+
+/* --- encodings Unicorn cannot translate (untranslatable.c) ---------------- */
+#define EMU_UD_EXITS_MAX 1024
+/* Looks for them on the code page at page_la (its bytes at page); true if
+ * new exits were armed. */
+bool emu_scan_untranslatable(struct emu_cpu *cpu, uint64_t page_la, const uint8_t *page);
+bool emu_ud_exit(const struct emu_cpu *cpu, uint64_t la);
+/* Is the instruction at la one of them (in the processor's current mode)? */
+bool emu_untranslatable_at(struct emu_cpu *cpu, uint64_t la);
 
 /* --- guest-physical memory (mem.c) ---------------------------------------- */
 /* Bounds-checked pointer to [pa, pa+len) in guest RAM, or NULL. */
@@ -217,6 +230,10 @@ void emu_cpustate_load(struct emu_cpu *cpu, const struct emu_regs *r);
 void emu_cpustate_note_mode(struct emu_cpu *cpu, const struct emu_regs *r);
 /* Read the whole state back from the engine. */
 void emu_cpustate_store(struct emu_cpu *cpu, struct emu_regs *r);
+/* Debug register n (0-7) as the engine holds it, and a write of it that
+ * arms nothing in the engine. */
+uint64_t emu_cpustate_dr(struct emu_cpu *cpu, int n);
+void emu_cpustate_set_dr(struct emu_cpu *cpu, int n, uint64_t v);
 /* Fast paths for the registers that change on every round trip. */
 uint64_t emu_reg_get(struct emu_cpu *cpu, int uc_reg);
 void emu_reg_set(struct emu_cpu *cpu, int uc_reg, uint64_t v);
@@ -352,12 +369,27 @@ struct emu_cpu {
 		uc_context *ctx;
 	} probe;
 	uint64_t xpage_from;     /* a fetch fault already retried from here (engine.c) */
-	/* A CPL-3 instruction's implicit supervisor access to this page, granted
-	 * for one run of that instruction (engine.c, vtlb.c). */
+	/* Where an instruction the engine cannot translate could start
+	 * (untranslatable.c): armed exits, sorted. */
+	uint64_t *ud_exits;
+	uint32_t nud_exits;
+	/*
+	 * Which RAM pages the engine's TLB may hold executable, and which
+	 * writable, since its last flush (vtlb.c): tlb_gen counts flushes,
+	 * page_x[]/page_w[] hold the count at which each was granted.
+	 */
+	uint32_t tlb_gen;
+	uint32_t *page_x, *page_w;
+	/*
+	 * One instruction run on its own, with an exit right after it
+	 * (engine.c): a CPL-3 instruction's implicit supervisor access granted
+	 * on one page (vtlb.c), or an instruction at an address where an
+	 * untranslatable one could have started, run past that exit.
+	 */
 	struct {
-		bool active;
-		uint64_t page, exit, tried_rip;
-	} vtlb_grant;
+		bool active, grant;
+		uint64_t exit, grant_page, skip, tried_rip;
+	} step;
 	uint64_t xpage_exit;     /* exit armed for an exact fetch fault, 0 if none */
 
 	/* Paging state the engine's TLB was filled under. */
@@ -435,6 +467,8 @@ void emu_engine_sync_tlb(struct emu_cpu *cpu, const struct emu_regs *r, uint32_t
 			 uint64_t slat_root, bool force);
 /* Drop every translation the engine's TLB holds (INVLPG, MOV CR3 ...). */
 void emu_engine_flush_tlb(struct emu_cpu *cpu);
+/* The armed exits changed (untranslatable.c): tell Unicorn. */
+void emu_engine_exits_changed(struct emu_cpu *cpu);
 /* Put a second level of translation in effect (NULL: none). */
 void emu_engine_set_slat(struct emu_cpu *cpu, const struct emu_slat *slat);
 /* Set the run's limits: the quantum/cycle-limit deadline and the next timed event. */

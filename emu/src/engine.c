@@ -32,7 +32,7 @@ uint64_t emu_vtlb_probe(struct emu_cpu *cpu, uint64_t rip);
 
 extern const uint8_t emu_bootstrap_code[], emu_bootstrap_code_end[];
 
-#define TRAP_SITES_MAX 8192
+#define TRAP_SITES_MAX 16384
 #define EMU_TCG_BUFFER (64u << 20)
 /* MAXPHYADDR: open bus from the end of RAM up to here. */
 #define EMU_PHYS_LIMIT (1ull << 40)
@@ -156,17 +156,24 @@ static void retranslate(struct emu_cpu *cpu, uint64_t la, uint64_t end)
 /* Unicorn stops before any exit address it meets while translating. */
 static void set_exits(struct emu_cpu *cpu)
 {
-	uint64_t exits[3];
+	uint64_t exits[EMU_UD_EXITS_MAX + 3];
 	size_t n = 0;
 
 	if (cpu->exit_armed)
 		exits[n++] = cpu->exit_armed;
-	if (cpu->xpage_exit && cpu->xpage_exit != cpu->exit_armed)
+	if (cpu->xpage_exit)
 		exits[n++] = cpu->xpage_exit;
-	if (cpu->vtlb_grant.exit && cpu->vtlb_grant.exit != cpu->exit_armed &&
-	    cpu->vtlb_grant.exit != cpu->xpage_exit)
-		exits[n++] = cpu->vtlb_grant.exit;
+	if (cpu->step.exit)
+		exits[n++] = cpu->step.exit;
+	for (uint32_t i = 0; i < cpu->nud_exits; i++)
+		if (cpu->ud_exits[i] != cpu->step.skip)
+			exits[n++] = cpu->ud_exits[i];
 	uc_ctl_set_exits(cpu->uc, n ? exits : NULL, n);
+}
+
+void emu_engine_exits_changed(struct emu_cpu *cpu)
+{
+	set_exits(cpu);
 }
 
 /*
@@ -381,7 +388,9 @@ int emu_engine_add_trap_site(struct emu_cpu *cpu, uint64_t la)
 			hi = mid;
 	}
 	if (cpu->ntrap_sites == TRAP_SITES_MAX)
-		return -1;
+		/* Running the instruction unseen would skip its intercept. */
+		emu_fatal(cpu, "more than %u instructions the model must see (trap sites) in the "
+			  "guest's code", TRAP_SITES_MAX);
 	if (uc_hook_add(cpu->uc, &h, UC_HOOK_CODE, (void *)hook_trap, cpu, la, la) != UC_ERR_OK)
 		return -1;
 	memmove(&cpu->trap_sites[lo + 1], &cpu->trap_sites[lo],
@@ -464,7 +473,7 @@ static bool implicit_supervisor_retry(struct emu_cpu *cpu, uint64_t rip, uint64_
 
 	if (x->fault != EMU_XF_PF || cpu->vtlb_fault.acc == EMU_ACC_FETCH ||
 	    (x->pf_error & (X86_PF_U | X86_PF_P | X86_PF_RSV)) != (X86_PF_U | X86_PF_P) ||
-	    cpu->vtlb_grant.tried_rip == rip)
+	    cpu->step.tried_rip == rip)
 		return false;
 	emu_cpustate_store(cpu, &r);
 	if (!overlaps(page, r.gdtr.base, r.gdtr.limit) &&
@@ -473,13 +482,41 @@ static bool implicit_supervisor_retry(struct emu_cpu *cpu, uint64_t rip, uint64_
 	if (!emu_insn_implicit_supervisor(cpu, lin) || emu_decode_insn(cpu, lin, &in) != 0)
 		return false;
 	emu_engine_unretire(cpu, lin);
-	cpu->vtlb_grant.tried_rip = rip;
-	cpu->vtlb_grant.page = page;
-	cpu->vtlb_grant.exit = lin + in.len;
+	cpu->step.tried_rip = rip;
+	cpu->step.grant = true;
+	cpu->step.grant_page = page;
+	cpu->step.exit = lin + in.len;
 	set_exits(cpu);
 	/* The block holding the instruction must be translated with the exit. */
 	retranslate(cpu, lin, lin + in.len);
 	return true;
+}
+
+/*
+ * The run stopped at an address where an instruction Unicorn cannot
+ * translate could start (untranslatable.c). If one does, the model raises
+ * #UD for it; if the instruction there is another (the bytes were read in
+ * another mode, or belong to other instructions), it runs on its own with
+ * that exit left out. True when the stop is the model's to handle.
+ */
+static bool ud_exit_stop(struct emu_cpu *cpu, uint64_t rip, uint64_t lin)
+{
+	struct emu_insn in;
+
+	if (emu_untranslatable_at(cpu, lin) || emu_decode_insn(cpu, lin, &in) != 0) {
+		cpu->stop = EMU_STOP_INVALID;
+		cpu->stop_rip = rip;
+		cpu->slow = true;
+		return true;
+	}
+	cpu->step.grant = false;
+	cpu->step.skip = lin;
+	cpu->step.exit = lin + in.len;
+	set_exits(cpu);
+	/* A run that began at the exit left a translation there that only
+	 * stops: drop every translation (rare: a misread instruction start). */
+	uc_ctl_flush_tb(cpu->uc);
+	return false;
 }
 
 /*
@@ -496,7 +533,7 @@ static bool vtlb_stop(struct emu_cpu *cpu)
 	cpu->vtlb_fault.valid = false;
 	if (implicit_supervisor_retry(cpu, rip, lin))
 		return false;
-	cpu->vtlb_grant.tried_rip = 0;
+	cpu->step.tried_rip = 0;
 	if (cpu->vtlb_fault.acc == EMU_ACC_FETCH) {
 		if (fetch_fault_later(cpu, lin, page))
 			return false;
@@ -540,21 +577,23 @@ enum emu_stop emu_engine_run(struct emu_cpu *cpu)
 		cpu->stop = EMU_STOP_NONE;
 		cpu->cur_block = -1;
 		cpu->vtlb_fault.valid = false;
-		cpu->vtlb_grant.active = cpu->vtlb_grant.exit != 0;
+		cpu->step.active = cpu->step.exit != 0;
 		emu_watch_update(cpu);
 		cpu->ctx_fresh = false;
 		e = uc_emu_start(cpu->uc, rip, 0, 0, 0);
 		cpu->ctx_fresh = false;
-		if (cpu->vtlb_grant.active) {
-			/* The grant served one run of one instruction, however it ended. */
-			uint64_t after = cpu->vtlb_grant.exit;
+		if (cpu->step.active) {
+			/* The step served one run of one instruction, however it ended. */
+			uint64_t after = cpu->step.exit;
 
-			cpu->vtlb_grant.active = false;
-			cpu->vtlb_grant.exit = 0;
+			cpu->step.active = false;
+			cpu->step.grant = false;
+			cpu->step.exit = 0;
+			cpu->step.skip = 0;
 			set_exits(cpu);
 			if (cpu->stop == EMU_STOP_NONE && e == UC_ERR_OK && !cpu->vtlb_fault.valid &&
 			    emu_linear(cpu, emu_reg_get(cpu, UC_X86_REG_RIP)) == after) {
-				cpu->vtlb_grant.tried_rip = 0;
+				cpu->step.tried_rip = 0;
 				continue;
 			}
 		}
@@ -569,6 +608,17 @@ enum emu_stop emu_engine_run(struct emu_cpu *cpu)
 			if (!vtlb_stop(cpu))
 				continue;
 			return cpu->stop;
+		}
+		if (cpu->stop == EMU_STOP_NONE && e == UC_ERR_OK && cpu->nud_exits) {
+			uint64_t at_rip = emu_reg_get(cpu, UC_X86_REG_RIP);
+			uint64_t at = emu_linear(cpu, at_rip);
+
+			if (at != cpu->exit_armed && at != cpu->xpage_exit && emu_ud_exit(cpu, at)) {
+				disarm_exit(cpu);
+				if (ud_exit_stop(cpu, at_rip, at))
+					return cpu->stop;
+				continue;
+			}
 		}
 		if (cpu->stop == EMU_STOP_NONE && e == UC_ERR_OK && (cpu->exit_armed || cpu->xpage_exit)) {
 			uint64_t at = emu_linear(cpu, emu_reg_get(cpu, UC_X86_REG_RIP));
@@ -610,6 +660,7 @@ enum emu_stop emu_engine_run(struct emu_cpu *cpu)
 void emu_engine_flush_tlb(struct emu_cpu *cpu)
 {
 	uc_ctl_flush_tlb(cpu->uc);
+	cpu->tlb_gen++;
 	emu_block_cache_flush(cpu);
 }
 

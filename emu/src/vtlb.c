@@ -18,6 +18,7 @@
  * that nothing answers: the access then reaches the unmapped-memory hook
  * with its offset (vtlb_probe()).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "emu_internal.h"
@@ -29,6 +30,51 @@ static enum emu_access access_of(uc_mem_type type)
 {
 	return type == UC_MEM_WRITE ? EMU_ACC_WRITE :
 	       type == UC_MEM_FETCH ? EMU_ACC_FETCH : EMU_ACC_READ;
+}
+
+/* The TLB alone: the block running now keeps its cache entry. */
+static void tlb_flush(struct emu_cpu *cpu)
+{
+	uc_ctl_flush_tlb(cpu->uc);
+	cpu->tlb_gen++;
+}
+
+/*
+ * The permissions of a fill. A page is never writable and executable in
+ * the engine's TLB at once (nor in its victim entries): granting one takes
+ * the other away, by a flush where the other was granted since the last.
+ * Code is then translated only after a fetch fill, which looks the page
+ * over for encodings Unicorn cannot translate (untranslatable.c), and a
+ * guest that rewrites its code is looked over again before the new code
+ * is translated. Reads get read permission only.
+ */
+static uint32_t x_or_w(struct emu_cpu *cpu, uint64_t spa, uint64_t page, enum emu_access acc,
+		       const struct emu_xlate *x)
+{
+	const uint8_t *code = emu_ram_ptr(cpu->m, spa, 4096);
+	uint64_t n = spa >> 12;
+
+	if (acc == EMU_ACC_FETCH) {
+		if (!x->executable)
+			return UC_PROT_READ;
+		if (code) {
+			if (cpu->page_w[n] == cpu->tlb_gen)
+				tlb_flush(cpu);
+			cpu->page_x[n] = cpu->tlb_gen;
+			if (emu_scan_untranslatable(cpu, page, code))
+				emu_engine_exits_changed(cpu);
+		}
+		return UC_PROT_READ | UC_PROT_EXEC;
+	}
+	if (acc == EMU_ACC_WRITE && x->writable) {
+		if (code) {
+			if (cpu->page_x[n] == cpu->tlb_gen)
+				tlb_flush(cpu);
+			cpu->page_w[n] = cpu->tlb_gen;
+		}
+		return UC_PROT_READ | UC_PROT_WRITE;
+	}
+	return UC_PROT_READ;
 }
 
 static bool hook_tlb_fill(uc_engine *uc, uint64_t page, uc_mem_type type, uc_tlb_entry *e,
@@ -45,12 +91,11 @@ static bool hook_tlb_fill(uc_engine *uc, uint64_t page, uc_mem_type type, uc_tlb
 		return true;
 	}
 	if (emu_xlate(cpu, page, acc,
-		      cpu->vtlb_grant.active && page == cpu->vtlb_grant.page ? EMU_XL_IMPLICIT :
-									      emu_xlate_flags(cpu),
+		      cpu->step.active && cpu->step.grant && page == cpu->step.grant_page ?
+			      EMU_XL_IMPLICIT : emu_xlate_flags(cpu),
 		      &x) == 0) {
 		e->paddr = x.spa & ~0xfffull;
-		e->perms = UC_PROT_READ | (x.writable ? UC_PROT_WRITE : 0) |
-			   (x.executable ? UC_PROT_EXEC : 0);
+		e->perms = x_or_w(cpu, e->paddr, page, acc, &x);
 		return true;
 	}
 	if (!cpu->vtlb_quiet && !cpu->probe.active && !cpu->vtlb_fault.valid) {
@@ -64,6 +109,16 @@ static bool hook_tlb_fill(uc_engine *uc, uint64_t page, uc_mem_type type, uc_tlb
 
 int emu_vtlb_init(struct emu_cpu *cpu)
 {
+	/* Every fill comes here, with or without a second level: the walk is
+	 * the model's, and code pages are looked over before translation. */
+	if (uc_ctl_tlb_mode(cpu->uc, UC_TLB_VIRTUAL) != UC_ERR_OK)
+		return -1;
+	cpu->ud_exits = calloc(EMU_UD_EXITS_MAX, sizeof(uint64_t));
+	cpu->page_x = calloc(cpu->m->ram_size >> 12, sizeof(uint32_t));
+	cpu->page_w = calloc(cpu->m->ram_size >> 12, sizeof(uint32_t));
+	cpu->tlb_gen = 1;
+	if (!cpu->ud_exits || !cpu->page_x || !cpu->page_w)
+		return -1;
 	if (uc_hook_add(cpu->uc, &cpu->hook_tlb, UC_HOOK_TLB_FILL, (void *)hook_tlb_fill, cpu, 1,
 			0) != UC_ERR_OK)
 		return -1;
@@ -72,6 +127,11 @@ int emu_vtlb_init(struct emu_cpu *cpu)
 
 void emu_vtlb_fini(struct emu_cpu *cpu)
 {
+	free(cpu->ud_exits);
+	free(cpu->page_x);
+	free(cpu->page_w);
+	cpu->ud_exits = NULL;
+	cpu->page_x = cpu->page_w = NULL;
 	if (cpu->probe.ctx)
 		uc_context_free(cpu->probe.ctx);
 	cpu->probe.ctx = NULL;
@@ -81,9 +141,6 @@ void emu_engine_set_slat(struct emu_cpu *cpu, const struct emu_slat *slat)
 {
 	if (slat == cpu->slat)
 		return;
-	/* Unicorn's own walk without a second level, the model's with one. */
-	if (!slat != !cpu->slat)
-		uc_ctl_tlb_mode(cpu->uc, slat ? UC_TLB_VIRTUAL : UC_TLB_CPU);
 	cpu->slat = slat;
 	emu_engine_flush_tlb(cpu);
 	cpu->tlb_valid = false;
@@ -119,7 +176,7 @@ uint64_t emu_vtlb_probe(struct emu_cpu *cpu, uint64_t rip)
 	cpu->probe.acc = cpu->vtlb_fault.acc;
 	cpu->probe.blocks = 0;
 	cpu->slow = true;
-	uc_ctl_flush_tlb(cpu->uc);
+	/* No flush first: the refused fill left no entry for the page. */
 	uc_emu_start(cpu->uc, rip, 0, 0, 0);
 	uc_context_restore(cpu->uc, cpu->probe.ctx);
 	cpu->probe.active = false;
@@ -127,7 +184,7 @@ uint64_t emu_vtlb_probe(struct emu_cpu *cpu, uint64_t rip)
 	cpu->cur_block = cur_block;
 	cpu->slow = slow;
 	/* The window's entry must not outlive the probe. */
-	uc_ctl_flush_tlb(cpu->uc);
+	tlb_flush(cpu);
 	if (!cpu->probe.found)
 		emu_fatal(cpu, "the engine could not locate the faulting access of the instruction "
 			  "at %#llx (page %#llx)", (unsigned long long)rip,

@@ -163,6 +163,10 @@ static void batch_fn(void *arg)
 
 		p->encode(*b->next, arch_phys_to_virt(at));
 		*g.vmcb = tmpl;
+		/* The window's page may be in the engine's TLB from an encoding
+		 * before: flush it, as a hypervisor that rewrote guest code does,
+		 * so the new code is looked over before it is translated. */
+		g.vmcb->control.tlb_ctl = TLB_CONTROL_FLUSH_ALL_ASID;
 		place(p->mode, &g.vmcb->save, at);
 		g.gprs = gprs;
 		arch_vmload(g.vmcb_pa);

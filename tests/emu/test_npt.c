@@ -317,6 +317,50 @@ static void test_npf_fetch_after_instructions(void **state)
 }
 
 /*
+ * The same, but the next page's guest page table sits at a guest-physical
+ * address the nested tables leave out: the #NPF is on the guest's walk
+ * (exit_info_1 bit 33, exit_info_2 the table entry) and still taken at
+ * the instruction that reaches the page, after the three INCs.
+ */
+#define TABLE_CODE_PAGE 0x7ffff000ull /* linear: the last page of a 2 MiB */
+
+static void table_page_end_fn(void *arg)
+{
+	struct tguest g;
+	struct npt n;
+	uint64_t *p4, *p3, *pd1, *pd2, pt = arch_page_alloc(), code = arch_page_alloc();
+
+	(void)arg;
+	tg_svm_on();
+	tg_long(&g, CODE(t64_load));
+	build_npt(&g, &n);
+	p4 = arch_phys_to_virt(g.pml4_pa);
+	p3 = arch_phys_to_virt(p4[0] & ~0xfffull);
+	pd1 = arch_phys_to_virt(p3[1] & ~0xfffull);
+	pd2 = arch_phys_to_virt(p3[2] & ~0xfffull);
+	((uint64_t *)arch_phys_to_virt(pt))[511] = code | X86_PTE_P | X86_PTE_W;
+	pd1[511] = pt | X86_PTE_P | X86_PTE_W;
+	pd2[0] = GPA_ABSENT | X86_PTE_P | X86_PTE_W;
+	memcpy((uint8_t *)arch_phys_to_virt(code) + 4096 - sizeof(incs_then_mov), incs_then_mov,
+	       sizeof(incs_then_mov));
+	g.vmcb->save.rip = TABLE_CODE_PAGE + 4096 - sizeof(incs_then_mov);
+	tg_run(&g);
+	record(&g, &n);
+}
+
+static void test_npf_table_fetch_after_instructions(void **state)
+{
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(tg_machine_run(NULL, table_page_end_fn, NULL, 0), 0);
+	assert_int_equal(r.exit_code, SVM_EXIT_NPF);
+	assert_int_equal(r.info1, NPF_RW | NPF_US | (1ull << 33));
+	assert_int_equal(r.info2, GPA_ABSENT);
+	assert_int_equal(r.rip, TABLE_CODE_PAGE + 4096 - 2);
+	assert_int_equal(r.rcx, 3);
+}
+
+/*
  * A data #NPF on a load five bytes before the page end: the fetch of the
  * bytes stops there, so the count is 5.
  */
@@ -601,6 +645,7 @@ int main(void)
 		cmocka_unit_test(test_npf_exact_offset),
 		cmocka_unit_test(test_npf_access_across_pages),
 		cmocka_unit_test(test_npf_fetch_after_instructions),
+		cmocka_unit_test(test_npf_table_fetch_after_instructions),
 		cmocka_unit_test(test_pf_exact_address_under_npt),
 		cmocka_unit_test(test_npt_guest_paging_not_identity),
 		cmocka_unit_test(test_user_segment_load_under_npt),
