@@ -490,8 +490,6 @@ static inline void emu_watch_update(struct emu_cpu *cpu)
 }
 /* Correct the clock for the part of the current block that did not retire. */
 void emu_engine_unretire(struct emu_cpu *cpu, uint64_t rip);
-/* Zero guest-physical memory and drop the engine's translations of it. */
-void emu_engine_zero_phys(struct emu_cpu *cpu, uint64_t pa, uint64_t len);
 /* Put a code hook on la (once); 1 if added now, 0 if there already, -1 if full. */
 int emu_engine_add_trap_site(struct emu_cpu *cpu, uint64_t la);
 

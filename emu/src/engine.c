@@ -687,28 +687,6 @@ void emu_engine_sync_tlb(struct emu_cpu *cpu, const struct emu_regs *r, uint32_t
 	cpu->tlb_ncr3 = slat_root;
 }
 
-/*
- * Zero [pa, pa+len) through the engine. A write through Unicorn's physical
- * address space is what drops the engine's translations of those pages;
- * uc_ctl_remove_cache() would take linear addresses and walk the guest's
- * page tables, which need not map them (or may fault).
- */
-void emu_engine_zero_phys(struct emu_cpu *cpu, uint64_t pa, uint64_t len)
-{
-	static const uint8_t zeros[65536];
-
-	if (!cpu->uc)
-		return;
-	while (len) {
-		size_t n = len < sizeof(zeros) ? (size_t)len : sizeof(zeros);
-
-		uc_mem_write(cpu->uc, pa, zeros, n);
-		pa += n;
-		len -= n;
-	}
-	emu_block_cache_flush(cpu);
-}
-
 static void put64(uint8_t *ram, uint64_t pa, uint64_t v)
 {
 	memcpy(ram + pa, &v, 8);
@@ -747,7 +725,11 @@ static int bootstrap(struct emu_cpu *cpu, char *err, size_t errlen)
 	if (emu_cpustate_selfcheck(cpu, err, errlen) != 0)
 		return -1;
 	emu_cpustate_clear_exception(cpu);
-	emu_engine_zero_phys(cpu, 0, 0x9000);
+	/* Nothing of the bootstrap may stay: its memory, nor its translations
+	 * (identity-mapped still, so linear addresses name them). */
+	memset(ram, 0, 0x9000);
+	uc_ctl_remove_cache(cpu->uc, 0x8000, 0x8000 + len);
+	emu_block_cache_flush(cpu);
 	cpu->tlb_valid = false;
 	cpu->cycle = 0;
 	cpu->insns = 0;
