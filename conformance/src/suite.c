@@ -65,6 +65,9 @@
 	X(svm_intercept_exception_de) \
 	X(svm_intercept_exception_bp) \
 	X(svm_nrip_save) \
+	X(svm_guest_paging_remap) \
+	X(svm_guest_paging_remap_npt) \
+	X(svm_guest_paging_alias) \
 	X(svm_npt_translates) \
 	X(svm_npt_store_sets_dirty) \
 	X(svm_npt_fault_not_present) \
