@@ -454,11 +454,17 @@ int emu_decode_insn(struct emu_cpu *cpu, uint64_t la, struct emu_insn *out)
 		const cs_x86_op *op = &insn[0].detail->x86.operands[i];
 
 		if (op->type == X86_OP_MEM) {
+			out->mem_count++;
+			out->mem_size = op->size;
 			out->mem_base = (int)op->mem.base;
 			out->mem_index = (int)op->mem.index;
 			out->mem_scale = op->mem.scale;
 			out->mem_disp = op->mem.disp;
 			out->mem_seg = (int)op->mem.segment;
+		} else if (op->type == X86_OP_REG &&
+			   (op->reg == X86_REG_CS || op->reg == X86_REG_DS || op->reg == X86_REG_ES ||
+			    op->reg == X86_REG_FS || op->reg == X86_REG_GS || op->reg == X86_REG_SS)) {
+			out->sreg_operand = true;
 		}
 	}
 	cs_free(insn, n);

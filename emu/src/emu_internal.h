@@ -106,6 +106,9 @@ struct emu_insn {
 	uint8_t soft_op;      /* EMU_TRAP_INTN: CDh, CCh, CEh or F1h */
 	uint64_t mem_ea;      /* INVLPG effective address (computed by caller) */
 	int mem_base, mem_index, mem_scale; int64_t mem_disp; int mem_seg;
+	uint8_t mem_count;    /* explicit memory operands */
+	uint8_t mem_size;     /* bytes the memory operand covers */
+	bool sreg_operand;    /* a segment register is an operand */
 };
 
 /* A decoded instruction with what validates it: where its bytes live. */
@@ -145,6 +148,11 @@ bool emu_scan_untranslatable(struct emu_cpu *cpu, uint64_t page_la, const uint8_
 bool emu_ud_exit(const struct emu_cpu *cpu, uint64_t la);
 /* Is the instruction at la one of them (in the processor's current mode)? */
 bool emu_untranslatable_at(struct emu_cpu *cpu, uint64_t la);
+
+/* --- operand addresses (operand.c) ----------------------------------------- */
+/* The linear address and size of the one explicit memory operand of the
+ * instruction at lin, when that is its only memory access; false otherwise. */
+bool emu_operand_address(struct emu_cpu *cpu, uint64_t lin, uint64_t *la, uint8_t *size);
 
 /* --- guest-physical memory (mem.c) ---------------------------------------- */
 /* Bounds-checked pointer to [pa, pa+len) in guest RAM, or NULL. */
@@ -380,6 +388,9 @@ struct emu_cpu {
 	 */
 	uint32_t tlb_gen;
 	uint32_t *page_x, *page_w;
+	/* When each RAM page was last looked over for untranslatable
+	 * encodings; looks before scan_floor (the last full flush) are void. */
+	uint32_t *page_scan, scan_floor;
 	/*
 	 * One instruction run on its own, with an exit right after it
 	 * (engine.c): a CPL-3 instruction's implicit supervisor access granted

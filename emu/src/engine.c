@@ -540,7 +540,18 @@ static bool vtlb_stop(struct emu_cpu *cpu)
 		/* The first byte that could not be fetched. */
 		addr = page == (lin & ~0xfffull) ? lin : page;
 	} else {
-		addr = page | emu_vtlb_probe(cpu, rip);
+		uint64_t la;
+		uint8_t size;
+
+		/* Worked out from the operand where it can be; else run again. */
+		if (!emu_operand_address(cpu, lin, &la, &size))
+			addr = page | emu_vtlb_probe(cpu, rip);
+		else if ((la & ~0xfffull) == page)
+			addr = la;
+		else if (la < page && la + size > page)
+			addr = page; /* an access that begins on the page before */
+		else
+			addr = page | emu_vtlb_probe(cpu, rip);
 	}
 	emu_engine_unretire(cpu, lin);
 	cpu->stop_rip = rip;
@@ -661,6 +672,8 @@ void emu_engine_flush_tlb(struct emu_cpu *cpu)
 {
 	uc_ctl_flush_tlb(cpu->uc);
 	cpu->tlb_gen++;
+	/* Code the host may have rewritten is looked over again (vtlb.c). */
+	cpu->scan_floor = cpu->tlb_gen;
 	emu_block_cache_flush(cpu);
 }
 

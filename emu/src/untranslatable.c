@@ -70,16 +70,18 @@ bool emu_scan_untranslatable(struct emu_cpu *cpu, uint64_t page_la, const uint8_
 	 * anyway, for code that runs in another mode later; a start misread so
 	 * is stepped over when reached (engine.c). */
 	bool added = false;
+	const uint8_t *end = buf + sizeof(buf) - 2, *q = buf + MAX_INSN;
 
 	memset(buf, 0x90, sizeof(buf));
 	emu_lin_peek(cpu, page_la - MAX_INSN, buf, MAX_INSN);
 	memcpy(buf + MAX_INSN, page, 4096);
 	emu_lin_peek(cpu, page_la + 4096, buf + MAX_INSN + 4096, 2);
-	for (size_t i = MAX_INSN; i + 2 < sizeof(buf); i++) {
-		size_t start = i, last_lock = 0;
+	while ((q = memchr(q, 0x0f, (size_t)(end - q)))) {
+		size_t i = (size_t)(q - buf), start = i, last_lock = 0;
 		bool lock = false;
 
-		if (buf[i] != 0x0f || !untranslatable(buf[i + 1], buf[i + 2]))
+		q++;
+		if (!untranslatable(buf[i + 1], buf[i + 2]))
 			continue;
 		while (start > 0 && i - (start - 1) < MAX_INSN &&
 		       (legacy_prefix(buf[start - 1]) || (buf[start - 1] & 0xf0) == 0x40))

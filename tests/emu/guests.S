@@ -56,6 +56,13 @@ t64_incload:
 	vmmcall
 t64_incload_end:
 
+	snippet	t64_bt
+t64_bt:
+	mov	$0x1238, %ecx		/* bit 0x1238: the quadword at +0x240 */
+	bt	%rcx, (%rbx)		/* rbx: the bit string */
+	vmmcall
+t64_bt_end:
+
 	snippet	t32_mov
 	.code32
 t32_mov:

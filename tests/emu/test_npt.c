@@ -26,6 +26,7 @@
 #define SPAN(name) name, name##_end
 #define SPAN_LEN(name) name, (size_t)(name##_end - name)
 SNIPPET(t64_load);
+SNIPPET(t64_bt);
 SNIPPET(t64_store);
 SNIPPET(t64_incload);
 SNIPPET(t64_nops);
@@ -214,6 +215,17 @@ static void test_npf_access_across_pages(void **state)
 	assert_int_equal(r.info2, GPA_ABSENT);
 	assert_int_equal(r.rip, r.code_pa);
 	assert_int_equal(r.rax, 0x1111);
+}
+
+/* A bit-string access with a register offset reaches beyond its operand
+ * (APM vol. 3, BT): the fault is where the bit's quadword is. */
+static void test_npf_bit_string_beyond_operand(void **state)
+{
+	(void)state;
+	run(SPAN(t64_bt), GPA_ABSENT + 0x10);
+	assert_int_equal(r.exit_code, SVM_EXIT_NPF);
+	assert_int_equal(r.info2, GPA_ABSENT + 0x250);
+	assert_int_equal(r.rip, r.code_pa + 5);
 }
 
 /*
@@ -644,6 +656,7 @@ int main(void)
 		cmocka_unit_test(test_pf_intercept_insn_bytes),
 		cmocka_unit_test(test_npf_exact_offset),
 		cmocka_unit_test(test_npf_access_across_pages),
+		cmocka_unit_test(test_npf_bit_string_beyond_operand),
 		cmocka_unit_test(test_npf_fetch_after_instructions),
 		cmocka_unit_test(test_npf_table_fetch_after_instructions),
 		cmocka_unit_test(test_pf_exact_address_under_npt),

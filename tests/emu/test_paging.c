@@ -210,12 +210,54 @@ static void test_self_modifying_code_traps(void **state)
 	assert_int_equal(r.rcx, 1);
 }
 
+/*
+ * The same in 32-bit code with LOCK BT EAX, EAX (APM vol. 3 §1.2.5: #UD),
+ * an encoding the engine cannot translate, so the model must look the page
+ * over again once the guest has written it: the second pass is #UD.
+ */
+static const uint8_t smc_lock_bt[] = {
+	0x31, 0xc9,                         /* xor ecx, ecx */
+	0xeb, 0x00,                         /* jmp loop: its own block both times */
+	0x90, 0x90, 0x90, 0x90,             /* loop: 4 x nop (becomes lock bt eax, eax) */
+	0x85, 0xc9,                         /* test ecx, ecx */
+	0x75, 0x09,                         /* jnz done */
+	0x41,                               /* inc ecx */
+	0xc7, 0x07, 0xf0, 0x0f, 0xa3, 0xc0, /* mov dword [edi], 0xc0a30ff0 */
+	0xeb, 0xef,                         /* jmp loop */
+	0x0f, 0x01, 0xd9,                   /* done: vmmcall */
+};
+
+static void smc_lock_bt_fn(void *arg)
+{
+	struct tguest g;
+
+	(void)arg;
+	tg_svm_on();
+	tg_prot32(&g, smc_lock_bt, sizeof(smc_lock_bt));
+	g.vmcb->control.intercepts[VMCB_INTERCEPT_EXC] |= 1u << X86_VEC_UD;
+	g.gprs.rdi = g.code_pa + SMC_LOOP;
+	tg_run(&g);
+	record(&g);
+	r.base = g.code_pa;
+}
+
+static void test_self_modifying_code_untranslatable(void **state)
+{
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(tg_machine_run(NULL, smc_lock_bt_fn, NULL, 0), 0);
+	assert_int_equal(r.exit_code, SVM_EXIT_EXCP_BASE + X86_VEC_UD);
+	assert_int_equal(r.rip, r.base + SMC_LOOP);
+	assert_int_equal(r.rcx, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fetch_fault_after_instructions),
 		cmocka_unit_test(test_remapped_by_cr3),
 		cmocka_unit_test(test_self_modifying_code_traps),
+		cmocka_unit_test(test_self_modifying_code_untranslatable),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,7 +6,9 @@
  * reads the results after it.
  *
  * scan: one vCPU's share of guest-physical 0-4 GiB, [RDI, RDX)
- * (guest-virtual = guest-physical), then, with RSI = 1, the samples, whose
+ * (guest-virtual = guest-physical): every page below dense_top and from
+ * MMIO_LOW on, the first page of each 2 MiB between; then, with RSI = 1,
+ * the samples, whose
  * guest-virtual addresses the host mapped onto guest-physical addresses
  * above 4 GiB. A page of the VM's RAM or the xAPIC page is read and its
  * value written back: no exit for the host. Any other page gets one XCHG,
@@ -33,6 +35,9 @@
 #define POISON          0x5ca1ab1e
 #define PAGE            4096
 #define SCAN_VCPUS      4
+/* Scanned densely from here to 4 GiB: where platforms put their MMIO. */
+#define MMIO_LOW        0xfe000000
+#define SPARSE_STEP     0x200000
 
 	/* edge_load's page offsets hold only if the payload starts on a page. */
 	.section .rodata.vxpayload, "a"
@@ -42,12 +47,14 @@ PAYLOAD_LABEL(vmmem_guest, entry)
 PAYLOAD_LABEL(vmmem_guest, scan)
 	/* Registers only, code on one page: each #NPF costs a world switch and
 	 * little else. R8/R9: the RAM, R10: the xAPIC page, R12: the end, RBP:
-	 * the vCPU's slot in the results. */
+	 * the vCPU's slot in the results, R11/RDX: the sparse range. */
 	mov .Lram_base(%rip), %r8
 	mov .Lram_size(%rip), %r9
 	mov $APIC, %r10d
 	mov %rdx, %r12
 	mov %rbx, %rbp
+	mov .Ldense_top(%rip), %r11
+	mov $MMIO_LOW, %edx
 	xor %r13d, %r13d                  /* pages that faulted */
 	lea .Lscan_low_next(%rip), %r14   /* where .Ltouch goes back to */
 	cmp %r12, %rdi
@@ -56,7 +63,13 @@ PAYLOAD_LABEL(vmmem_guest, scan)
 	jmp .Ltouch
 .Lscan_low_next:
 	add $PAGE, %rdi
-	cmp %r12, %rdi
+	cmp %r11, %rdi
+	jb 1f
+	cmp %rdx, %rdi
+	jae 1f
+	add $SPARSE_STEP - 1, %rdi
+	and $-SPARSE_STEP, %rdi
+1:	cmp %r12, %rdi
 	jb .Lscan_low
 .Lscan_samples:
 	test %rsi, %rsi
@@ -151,6 +164,9 @@ PAYLOAD_LABEL(vmmem_guest, ram_base)
 	.quad 0
 PAYLOAD_LABEL(vmmem_guest, ram_size)
 .Lram_size:
+	.quad 0
+PAYLOAD_LABEL(vmmem_guest, dense_top)
+.Ldense_top:
 	.quad 0
 PAYLOAD_LABEL(vmmem_guest, nsamples)
 .Lnsamples:

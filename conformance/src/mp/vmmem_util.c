@@ -195,6 +195,44 @@ void conf_vmmem_host_state(const struct conf_vmmem *v, struct conf_vmmem_host *h
 	h->canaries = fnv(h->canaries, arch_phys_to_virt(v->canary[1]), PAGE_SIZE);
 }
 
+struct npt_audit {
+	const struct hv_ram *ram;
+	uint64_t mapped, first_stray;
+};
+
+/* Every present leaf under table, which maps from gpa on (APM vol. 2 §15.25.5). */
+static void npt_audit(struct npt_audit *a, uint64_t table, int level, uint64_t gpa)
+{
+	const uint64_t *t = arch_phys_to_virt(table);
+	unsigned shift = 12 + 9 * (unsigned)(level - 1);
+
+	for (uint64_t i = 0; i < 512; i++) {
+		uint64_t e = t[i], at = gpa | i << shift, size = 1ull << shift;
+
+		if (!(e & X86_PTE_P))
+			continue;
+		/* A PML4E is never a leaf; a PDPTE or PDE is one with PS set. */
+		if (level == 4 || (level > 1 && !(e & X86_PTE_PS))) {
+			npt_audit(a, e & ENTRY_ADDR, level - 1, at);
+			continue;
+		}
+		a->mapped += size;
+		if ((!hv_ram_contains(a->ram, at, size) || (e & ENTRY_ADDR & ~(size - 1)) != at) &&
+		    a->first_stray == ~0ull)
+			a->first_stray = at;
+	}
+}
+
+void conf_vmmem_check_npt(const struct conf_vmmem *v)
+{
+	struct npt_audit a = { .ram = &v->ram, .first_stray = ~0ull };
+
+	npt_audit(&a, v->vm.npt.root, 4, 0);
+	conf_check_u64(v->ctx, "first guest-physical address the nested tables map other than "
+			       "a RAM slot onto itself (none: all ones)", a.first_stray, ~0ull);
+	conf_check_u64(v->ctx, "bytes the nested tables map", a.mapped, hv_ram_size(&v->ram));
+}
+
 void conf_vmmem_check_host(const struct conf_vmmem *v, const struct conf_vmmem_host *before)
 {
 	struct conf_vmmem_host after;

@@ -70,6 +70,8 @@ bool conf_vmmem_map(struct conf_vmmem *v, uint64_t gva, uint64_t gpa);
 void conf_vmmem_host_state(const struct conf_vmmem *v, struct conf_vmmem_host *h);
 /* One check per digest: after equals before. */
 void conf_vmmem_check_host(const struct conf_vmmem *v, const struct conf_vmmem_host *before);
+/* The nested tables map every RAM slot onto itself (GPA = SPA) and nothing else. */
+void conf_vmmem_check_npt(const struct conf_vmmem *v);
 
 CONF_PAYLOAD_DECLARE(vmmem_guest);
 CONF_PAYLOAD_LABEL(vmmem_guest, scan);
@@ -77,6 +79,7 @@ CONF_PAYLOAD_LABEL(vmmem_guest, xchg);
 CONF_PAYLOAD_LABEL(vmmem_guest, walk);
 CONF_PAYLOAD_LABEL(vmmem_guest, ram_base);
 CONF_PAYLOAD_LABEL(vmmem_guest, ram_size);
+CONF_PAYLOAD_LABEL(vmmem_guest, dense_top);
 CONF_PAYLOAD_LABEL(vmmem_guest, nsamples);
 CONF_PAYLOAD_LABEL(vmmem_guest, samples);
 CONF_PAYLOAD_LABEL(vmmem_guest, faulted);
