@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # deps.sh [build|check] — make sure the Debian packages vxemu needs are there.
-# As root, installs what is missing; otherwise prints the apt-get line to run
-# and fails. Then makes Unicorn >= 2.1.1 available (scripts/unicorn.sh): the
+# As root, installs what is missing; as a user, through sudo where there is
+# one (which may ask for the user's password); otherwise prints the apt-get
+# line to run and fails. Then makes Unicorn >= 2.1.1 available (scripts/unicorn.sh): the
 # system's where it is new enough, else a private copy in build/deps.
 set -eu
 profile=${1:-build}
@@ -28,14 +29,17 @@ done
 if [ -z "$missing" ]; then
   exec sh "$here/unicorn.sh" "$root/build/deps"
 fi
+as_root=""
 if [ "$(id -u)" -ne 0 ]; then
-  echo "vxemu needs these Debian packages:$missing" >&2
-  echo "Install them with:  sudo apt-get install -y$missing" >&2
-  exit 1
+  if ! command -v sudo >/dev/null 2>&1; then
+    echo "vxemu needs these Debian packages:$missing" >&2
+    echo "Install them as root with:  apt-get install -y$missing" >&2
+    exit 1
+  fi
+  as_root="sudo"
 fi
 echo "Installing:$missing"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
+$as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
 # shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing
+$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
 exec sh "$here/unicorn.sh" "$root/build/deps"
