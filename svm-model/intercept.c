@@ -71,7 +71,14 @@ static uint32_t msr_needing_model(uint32_t msr)
 	       msr == MSR_AMD64_SEV_ES_GHCB || msr == MSR_AMD64_SEV;
 }
 
-static uint64_t effective_address(struct emu_cpu *cpu, const struct emu_insn *in);
+/* Decode assists (§15.8.3) and LMSW: the linear address the instruction names. */
+static uint64_t effective_address(struct emu_cpu *cpu, const struct emu_insn *in)
+{
+	uint64_t la = 0;
+
+	emu_insn_linear(cpu, in, in->addr, &la);
+	return la;
+}
 
 /*
  * The 16-bit source of LMSW, or false when the model cannot read it (a
@@ -79,37 +86,13 @@ static uint64_t effective_address(struct emu_cpu *cpu, const struct emu_insn *in
  */
 static bool lmsw_source(struct emu_cpu *cpu, const struct emu_insn *in, uint16_t *v)
 {
-	struct emu_regs r;
-	const struct vmcb_seg *seg;
 	uint64_t la;
 
 	if (in->gpr >= 0) {
 		*v = (uint16_t)emu_reg_get(cpu, gpr_uc[in->gpr]);
 		return true;
 	}
-	emu_cpustate_store(cpu, &r);
-	switch (in->mem_seg) {
-	case X86_REG_ES: seg = &r.es; break;
-	case X86_REG_CS: seg = &r.cs; break;
-	case X86_REG_SS: seg = &r.ss; break;
-	case X86_REG_FS: seg = &r.fs; break;
-	case X86_REG_GS: seg = &r.gs; break;
-	case X86_REG_DS: seg = &r.ds; break;
-	default:
-		seg = (in->mem_base == X86_REG_RBP || in->mem_base == X86_REG_EBP ||
-		       in->mem_base == X86_REG_BP || in->mem_base == X86_REG_RSP ||
-		       in->mem_base == X86_REG_ESP || in->mem_base == X86_REG_SP) ? &r.ss : &r.ds;
-		break;
-	}
-	/* Called before the engine stopped: RIP-relative is from the instruction. */
-	la = in->mem_base == X86_REG_RIP ? in->addr + in->len + (uint64_t)in->mem_disp :
-					    effective_address(cpu, in);
-	if (cpu->mode == 64)
-		la += (seg == &r.fs || seg == &r.gs) ? seg->base : 0;
-	else
-		la = (seg->base + (la & (in->addr_size == 2 ? 0xffffull : 0xffffffffull))) &
-		     0xffffffffull;
-	return emu_lin_peek(cpu, la, v, 2) == 2;
+	return emu_insn_linear(cpu, in, in->addr, &la) && emu_lin_peek(cpu, la, v, 2) == 2;
 }
 
 /* APM vol. 2 §15.9.1: LMSW loads PE, MP, EM and TS but cannot clear PE; the
@@ -459,35 +442,6 @@ static void do_mov_dr(struct emu_cpu *cpu, const struct emu_insn *in)
 		v = (v & 0xffff23ffull) | 0x400ull;
 	emu_cpustate_set_dr(cpu, dr, v);
 	advance(cpu, in);
-}
-
-static uint64_t effective_address(struct emu_cpu *cpu, const struct emu_insn *in)
-{
-	uint64_t ea = (uint64_t)in->mem_disp;
-	static const struct { int cs; int uc; } map[] = {
-		{ X86_REG_RAX, UC_X86_REG_RAX }, { X86_REG_RBX, UC_X86_REG_RBX },
-		{ X86_REG_RCX, UC_X86_REG_RCX }, { X86_REG_RDX, UC_X86_REG_RDX },
-		{ X86_REG_RSI, UC_X86_REG_RSI }, { X86_REG_RDI, UC_X86_REG_RDI },
-		{ X86_REG_RBP, UC_X86_REG_RBP }, { X86_REG_RSP, UC_X86_REG_RSP },
-		{ X86_REG_R8, UC_X86_REG_R8 },   { X86_REG_R9, UC_X86_REG_R9 },
-		{ X86_REG_R10, UC_X86_REG_R10 }, { X86_REG_R11, UC_X86_REG_R11 },
-		{ X86_REG_R12, UC_X86_REG_R12 }, { X86_REG_R13, UC_X86_REG_R13 },
-		{ X86_REG_R14, UC_X86_REG_R14 }, { X86_REG_R15, UC_X86_REG_R15 },
-		{ X86_REG_EAX, UC_X86_REG_EAX }, { X86_REG_EBX, UC_X86_REG_EBX },
-		{ X86_REG_ECX, UC_X86_REG_ECX }, { X86_REG_EDX, UC_X86_REG_EDX },
-		{ X86_REG_ESI, UC_X86_REG_ESI }, { X86_REG_EDI, UC_X86_REG_EDI },
-		{ X86_REG_EBP, UC_X86_REG_EBP }, { X86_REG_ESP, UC_X86_REG_ESP },
-	};
-
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
-		if (map[i].cs == in->mem_base)
-			ea += emu_reg_get(cpu, map[i].uc);
-		if (map[i].cs == in->mem_index)
-			ea += emu_reg_get(cpu, map[i].uc) * (uint64_t)in->mem_scale;
-	}
-	if (in->mem_base == X86_REG_RIP)
-		ea += cpu->stop_rip + in->len;
-	return ea;
 }
 
 /*

@@ -46,6 +46,7 @@
 	X(svm_intercept_vmmcall) \
 	X(svm_vmmcall_unintercepted_ud) \
 	X(svm_intercept_invlpg) \
+	X(svm_intercept_invlpg_fs) \
 	X(svm_intercept_iret) \
 	X(svm_intercept_vmrun_in_guest) \
 	X(svm_intercept_shutdown) \

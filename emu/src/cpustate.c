@@ -15,6 +15,7 @@
 
 #include "emu_internal.h"
 #include "x86/cpu.h"
+#include "x86/msr.h"
 
 /*
  * Offsets into CPUX86State, the context data after Unicorn's header (a
@@ -281,12 +282,81 @@ void emu_cpustate_set_dr(struct emu_cpu *cpu, int n, uint64_t v)
 	uc_context_restore(cpu->uc, cpu->ctx);
 }
 
-uint64_t emu_reg_get(struct emu_cpu *cpu, int uc_reg)
+/* Through the API, whatever the blob holds. */
+static uint64_t api_reg(struct emu_cpu *cpu, int uc_reg)
 {
 	uint64_t v = 0;
 
 	uc_reg_read(cpu->uc, uc_reg, &v);
 	return v;
+}
+
+/* Where a register lives in the blob; -1 for those only the API gives
+ * (RFLAGS is computed from QEMU's lazy condition codes). */
+static int blob_offset(int uc_reg)
+{
+	static const uint8_t gpr[] = {
+		[UC_X86_REG_RAX] = 0, [UC_X86_REG_RCX] = 1, [UC_X86_REG_RDX] = 2,
+		[UC_X86_REG_RBX] = 3, [UC_X86_REG_RSP] = 4, [UC_X86_REG_RBP] = 5,
+		[UC_X86_REG_RSI] = 6, [UC_X86_REG_RDI] = 7, [UC_X86_REG_R8] = 8,
+		[UC_X86_REG_R9] = 9, [UC_X86_REG_R10] = 10, [UC_X86_REG_R11] = 11,
+		[UC_X86_REG_R12] = 12, [UC_X86_REG_R13] = 13, [UC_X86_REG_R14] = 14,
+		[UC_X86_REG_R15] = 15,
+	};
+
+	switch (uc_reg) {
+	case UC_X86_REG_RAX: case UC_X86_REG_RCX: case UC_X86_REG_RDX: case UC_X86_REG_RBX:
+	case UC_X86_REG_RSP: case UC_X86_REG_RBP: case UC_X86_REG_RSI: case UC_X86_REG_RDI:
+	case UC_X86_REG_R8: case UC_X86_REG_R9: case UC_X86_REG_R10: case UC_X86_REG_R11:
+	case UC_X86_REG_R12: case UC_X86_REG_R13: case UC_X86_REG_R14: case UC_X86_REG_R15:
+		return ST_REGS + 8 * gpr[uc_reg];
+	case UC_X86_REG_RIP: return ST_EIP;
+	case UC_X86_REG_CR0: return ST_CR + 0;
+	case UC_X86_REG_CR2: return ST_CR + 16;
+	case UC_X86_REG_CR3: return ST_CR + 24;
+	case UC_X86_REG_CR4: return ST_CR + 32;
+	case UC_X86_REG_FS_BASE: return ST_SEGS + 24 * 4 + SC_BASE;
+	case UC_X86_REG_GS_BASE: return ST_SEGS + 24 * 5 + SC_BASE;
+	default: return -1;
+	}
+}
+
+/*
+ * Between runs the blob is read instead of the API, a call per register:
+ * a stop is followed by many reads (decoding, translation, #VMEXIT), and
+ * a #VMEXIT copies the blob out anyway. During a run (in a hook) the
+ * state moves on under any copy, so the API it is.
+ */
+uint64_t emu_reg_get(struct emu_cpu *cpu, int uc_reg)
+{
+	static const int sregs[] = { UC_X86_REG_ES, UC_X86_REG_CS, UC_X86_REG_SS,
+				     UC_X86_REG_DS, UC_X86_REG_FS, UC_X86_REG_GS };
+	int off = blob_offset(uc_reg);
+
+	if (cpu->in_engine)
+		return api_reg(cpu, uc_reg);
+	for (int i = 0; off < 0 && i < 6; i++) {
+		if (uc_reg == sregs[i]) {
+			refresh(cpu);
+			return rd32(st(cpu) + ST_SEGS + 24 * i + SC_SELECTOR) & 0xffffu;
+		}
+	}
+	if (off < 0)
+		return api_reg(cpu, uc_reg);
+	refresh(cpu);
+	return rd64(st(cpu) + off);
+}
+
+uint64_t emu_cpustate_efer(struct emu_cpu *cpu)
+{
+	uc_x86_msr efer = { .rid = MSR_EFER };
+
+	if (cpu->in_engine) {
+		uc_reg_read(cpu->uc, UC_X86_REG_MSR, &efer);
+		return efer.value;
+	}
+	refresh(cpu);
+	return rd64(st(cpu) + ST_EFER);
 }
 
 void emu_reg_set(struct emu_cpu *cpu, int uc_reg, uint64_t v)
@@ -352,16 +422,16 @@ int emu_cpustate_selfcheck(struct emu_cpu *cpu, char *err, size_t errlen)
 			return -1;                                                        \
 		}                                                                         \
 	} while (0)
-	SELFCHECK(r.gpr[X86_RBX] == emu_reg_get(cpu, UC_X86_REG_RBX), "RBX");
-	SELFCHECK(r.gpr[X86_R15] == emu_reg_get(cpu, UC_X86_REG_R15), "R15");
-	SELFCHECK(r.rip == emu_reg_get(cpu, UC_X86_REG_RIP), "RIP");
-	SELFCHECK(r.cs.selector == emu_reg_get(cpu, UC_X86_REG_CS), "CS selector");
-	SELFCHECK(r.ss.selector == emu_reg_get(cpu, UC_X86_REG_SS), "SS selector");
-	SELFCHECK(r.ds.selector == emu_reg_get(cpu, UC_X86_REG_DS), "DS selector");
-	SELFCHECK(r.cr0 == emu_reg_get(cpu, UC_X86_REG_CR0), "CR0");
-	SELFCHECK(r.cr3 == emu_reg_get(cpu, UC_X86_REG_CR3), "CR3");
-	SELFCHECK(r.cr4 == emu_reg_get(cpu, UC_X86_REG_CR4), "CR4");
-	SELFCHECK(r.dr7 == emu_reg_get(cpu, UC_X86_REG_DR7), "DR7");
+	SELFCHECK(r.gpr[X86_RBX] == api_reg(cpu, UC_X86_REG_RBX), "RBX");
+	SELFCHECK(r.gpr[X86_R15] == api_reg(cpu, UC_X86_REG_R15), "R15");
+	SELFCHECK(r.rip == api_reg(cpu, UC_X86_REG_RIP), "RIP");
+	SELFCHECK(r.cs.selector == api_reg(cpu, UC_X86_REG_CS), "CS selector");
+	SELFCHECK(r.ss.selector == api_reg(cpu, UC_X86_REG_SS), "SS selector");
+	SELFCHECK(r.ds.selector == api_reg(cpu, UC_X86_REG_DS), "DS selector");
+	SELFCHECK(r.cr0 == api_reg(cpu, UC_X86_REG_CR0), "CR0");
+	SELFCHECK(r.cr3 == api_reg(cpu, UC_X86_REG_CR3), "CR3");
+	SELFCHECK(r.cr4 == api_reg(cpu, UC_X86_REG_CR4), "CR4");
+	SELFCHECK(r.dr7 == api_reg(cpu, UC_X86_REG_DR7), "DR7");
 	SELFCHECK(r.gdtr.base == 0x1000 && r.gdtr.limit == 0x2f, "GDTR");
 	SELFCHECK(r.cs.attrib == 0xa9b, "CS attributes");
 	SELFCHECK(r.ds.attrib == 0xc93, "DS attributes");
@@ -375,10 +445,10 @@ int emu_cpustate_selfcheck(struct emu_cpu *cpu, char *err, size_t errlen)
 
 		put_rflags(w, want);
 		uc_context_restore(cpu->uc, cpu->ctx);
-		SELFCHECK(emu_reg_get(cpu, UC_X86_REG_RFLAGS) == want, "RFLAGS");
+		SELFCHECK(api_reg(cpu, UC_X86_REG_RFLAGS) == want, "RFLAGS");
 		put_rflags(w, X86_RFLAGS_FIXED);
 		uc_context_restore(cpu->uc, cpu->ctx);
-		SELFCHECK(emu_reg_get(cpu, UC_X86_REG_RFLAGS) == X86_RFLAGS_FIXED, "RFLAGS");
+		SELFCHECK(api_reg(cpu, UC_X86_REG_RFLAGS) == X86_RFLAGS_FIXED, "RFLAGS");
 	}
 	/* The bootstrap ends with "mov ds, 0x1230", beyond the GDT: #GP(0x1230). */
 	SELFCHECK(cpu->stop_error == 0x1230, "exception error code");

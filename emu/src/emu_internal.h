@@ -150,6 +150,9 @@ bool emu_ud_exit(const struct emu_cpu *cpu, uint64_t la);
 bool emu_untranslatable_at(struct emu_cpu *cpu, uint64_t la);
 
 /* --- operand addresses (operand.c) ----------------------------------------- */
+/* The linear address of the memory operand of in, decoded at lin; false
+ * when an address register is not a general one. */
+bool emu_insn_linear(struct emu_cpu *cpu, const struct emu_insn *in, uint64_t lin, uint64_t *la);
 /* The linear address and size of the one explicit memory operand of the
  * instruction at lin, when that is its only memory access; false otherwise. */
 bool emu_operand_address(struct emu_cpu *cpu, uint64_t lin, uint64_t *la, uint8_t *size);
@@ -244,6 +247,8 @@ uint64_t emu_cpustate_dr(struct emu_cpu *cpu, int n);
 void emu_cpustate_set_dr(struct emu_cpu *cpu, int n, uint64_t v);
 /* Fast paths for the registers that change on every round trip. */
 uint64_t emu_reg_get(struct emu_cpu *cpu, int uc_reg);
+/* EFER as the engine holds it (SVME is the processor model's). */
+uint64_t emu_cpustate_efer(struct emu_cpu *cpu);
 void emu_reg_set(struct emu_cpu *cpu, int uc_reg, uint64_t v);
 /* Exception bookkeeping Unicorn leaves behind (error code, nested-fault state). */
 uint32_t emu_cpustate_error_code(struct emu_cpu *cpu);
@@ -302,6 +307,7 @@ struct emu_cpu {
 	uc_engine *uc;
 	uc_context *ctx;       /* scratch for exact state edits */
 	bool ctx_fresh;        /* ctx holds exactly the engine's current state */
+	bool in_engine;        /* inside uc_emu_start: hooks run, state moves on */
 	/* Decoder mode for the code segment, keyed by what can change it. */
 	uint16_t mode_cs;
 	uint64_t mode_cr0;

@@ -591,7 +591,9 @@ enum emu_stop emu_engine_run(struct emu_cpu *cpu)
 		cpu->step.active = cpu->step.exit != 0;
 		emu_watch_update(cpu);
 		cpu->ctx_fresh = false;
+		cpu->in_engine = true;
 		e = uc_emu_start(cpu->uc, rip, 0, 0, 0);
+		cpu->in_engine = false;
 		cpu->ctx_fresh = false;
 		if (cpu->step.active) {
 			/* The step served one run of one instruction, however it ended. */

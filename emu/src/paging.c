@@ -44,13 +44,10 @@ unsigned emu_xlate_flags(struct emu_cpu *cpu)
 
 static void load_context(struct emu_cpu *cpu, struct walk *w, unsigned flags)
 {
-	uc_x86_msr efer = { .rid = MSR_EFER };
-
 	w->cr0 = emu_reg_get(cpu, UC_X86_REG_CR0);
 	w->cr3 = emu_reg_get(cpu, UC_X86_REG_CR3);
 	w->cr4 = emu_reg_get(cpu, UC_X86_REG_CR4);
-	uc_reg_read(cpu->uc, UC_X86_REG_MSR, &efer);
-	w->efer = efer.value;
+	w->efer = emu_cpustate_efer(cpu);
 	w->rflags = emu_reg_get(cpu, UC_X86_REG_RFLAGS);
 	w->user = (flags & EMU_XL_USER) != 0;
 	w->implicit = (flags & EMU_XL_IMPLICIT) != 0;

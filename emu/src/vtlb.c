@@ -186,7 +186,9 @@ uint64_t emu_vtlb_probe(struct emu_cpu *cpu, uint64_t rip)
 	cpu->probe.blocks = 0;
 	cpu->slow = true;
 	/* No flush first: the refused fill left no entry for the page. */
+	cpu->in_engine = true;
 	uc_emu_start(cpu->uc, rip, 0, 0, 0);
+	cpu->in_engine = false;
 	uc_context_restore(cpu->uc, cpu->probe.ctx);
 	cpu->probe.active = false;
 	cpu->ctx_fresh = false;

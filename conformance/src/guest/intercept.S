@@ -12,6 +12,8 @@
 #define SEL_DATA 0x10
 #define MSR_SYSENTER_ESP 0x175
 #define INVLPG_ADDR 0x12345678
+#define INVLPG_FS_BASE 0x40000000
+#define MSR_FS_BASE 0xc0000100
 #define IO_PORT 0x80
 
 #define AFTER mov $MARK_AFTER, %eax; vmmcall; jmp .Lstop
@@ -141,6 +143,17 @@ PAYLOAD_LABEL(icpt_guest, invlpg)
 	mov $INVLPG_ADDR, %eax
 PAYLOAD_LABEL(icpt_guest, invlpg_insn)
 	invlpg (%rax)
+	AFTER
+
+PAYLOAD_LABEL(icpt_guest, invlpg_fs)
+	/* FS.base through its MSR: VMRUN does not load it (VMLOAD does). */
+	mov $MSR_FS_BASE, %ecx
+	mov $INVLPG_FS_BASE, %eax
+	xor %edx, %edx
+	wrmsr
+	mov $INVLPG_ADDR, %eax
+PAYLOAD_LABEL(icpt_guest, invlpg_fs_insn)
+	invlpg %fs:0x10(%rax)
 	AFTER
 
 PAYLOAD_LABEL(icpt_guest, iret)

@@ -13,12 +13,16 @@ CONF_PAYLOAD_LABEL(icpt_guest, cpuid_insn);
 CONF_PAYLOAD_LABEL(icpt_guest, hlt);
 CONF_PAYLOAD_LABEL(icpt_guest, invlpg);
 CONF_PAYLOAD_LABEL(icpt_guest, invlpg_insn);
+CONF_PAYLOAD_LABEL(icpt_guest, invlpg_fs);
+CONF_PAYLOAD_LABEL(icpt_guest, invlpg_fs_insn);
 CONF_PAYLOAD_LABEL(icpt_guest, iret);
 CONF_PAYLOAD_LABEL(icpt_guest, iret_insn);
 CONF_PAYLOAD_LABEL(icpt_guest, vmrun_insn);
 CONF_PAYLOAD_LABEL(icpt_guest, ud);
 
 #define INVLPG_ADDR 0x12345678ull
+#define INVLPG_FS_BASE 0x40000000ull /* the guest's WRMSR FS_BASE */
+#define INVLPG_FS_DISP 0x10ull
 
 static bool setup(struct conf_ctx *ctx, struct conf_svm *s)
 {
@@ -108,6 +112,27 @@ CONF_SCENARIO(svm_intercept_invlpg, "svm intercepts",
 	if (s.caps.decode_assists)
 		conf_check_u64(ctx, "EXITINFO1 (linear address)", s.vmcb->control.exit_info_1,
 			       INVLPG_ADDR);
+}
+
+/* INVLPG through FS in 64-bit mode — Expect: EXITINFO1 = FS.base + the effective address */
+CONF_SCENARIO(svm_intercept_invlpg_fs, "svm intercepts",
+	      "Expect: after the guest writes FS.base (WRMSR C000_0100h), #VMEXIT(INVLPG) at "
+	      "INVLPG FS:[RAX + 10h] in 64-bit mode; with DecodeAssists EXITINFO1 = the linear "
+	      "address, FS.base + RAX + 10h (FS keeps its base in 64-bit mode)",
+	      "APM vol. 2 §15.9, §15.8.3, §4.12.2", conf_svm_unsupported)
+{
+	struct conf_svm s;
+
+	if (!setup(ctx, &s))
+		return;
+	hv_vmcb_intercept(s.vmcb, VMCB_INTERCEPT_MISC1, INTERCEPT_INVLPG, true);
+	conf_svm_start_at(&s, icpt_guest_invlpg_fs);
+	if (!conf_svm_run_expect(ctx, &s, SVM_EXIT_INVLPG, "INVLPG"))
+		return;
+	conf_check_u64(ctx, "RIP", s.vmcb->save.rip, conf_svm_addr(&s, icpt_guest_invlpg_fs_insn));
+	if (s.caps.decode_assists)
+		conf_check_u64(ctx, "EXITINFO1 (linear address)", s.vmcb->control.exit_info_1,
+			       INVLPG_FS_BASE + INVLPG_ADDR + INVLPG_FS_DISP);
 }
 
 /* IRET with the IRET intercept — Expect: #VMEXIT(IRET) before the IRET executes */
