@@ -272,3 +272,20 @@ void conf_mp_check_states(struct conf_mp *m, uint32_t id, const uint32_t *want, 
 	else
 		conf_check_true(m->ctx, "MP states", true);
 }
+
+bool conf_mp_start_vcpu(struct conf_ctx *ctx, struct hv_vm *vm, struct hv_ram *ram, uint32_t id,
+			uint64_t rip)
+{
+	struct hv_vcpu *v = hv_vm_vcpu(vm, id);
+	uint64_t stack = hv_ram_take(ram, 1);
+
+	if (!v || !stack) {
+		conf_error(ctx, "vCPU %u: no vCPU or no RAM for its stack", id);
+		return false;
+	}
+	v->vmcb->save.rip = rip;
+	v->vmcb->save.rsp = stack + 4096;
+	return conf_check_u64(ctx, "hv_vcpu_set_mp_state(RUNNABLE)",
+			      (uint64_t)(int64_t)hv_vcpu_set_mp_state(v, HV_MP_STATE_RUNNABLE),
+			      HV_OK);
+}

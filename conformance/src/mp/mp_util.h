@@ -83,6 +83,14 @@ bool conf_mp_setup_guest(struct conf_ctx *ctx, struct conf_mp *m, uint32_t nr_vc
 bool conf_mp_setup(struct conf_ctx *ctx, struct conf_mp *m, uint32_t nr_vcpus,
 		   const uint8_t *entry);
 
+/*
+ * Makes vCPU id of vm runnable at guest address rip, on a stack page taken
+ * from ram (the VM's own: nothing else is mapped for it under nested
+ * paging). False (ERROR or FAIL recorded) on failure.
+ */
+bool conf_mp_start_vcpu(struct conf_ctx *ctx, struct hv_vm *vm, struct hv_ram *ram, uint32_t id,
+			uint64_t rip);
+
 /* Host pointer to an mp_guest label's 32-bit datum. */
 uint32_t *conf_mp_u32(struct conf_mp *m, const uint8_t *label);
 

@@ -98,18 +98,7 @@ bool conf_vmmem_setup(struct conf_ctx *ctx, struct conf_vmmem *v, uint32_t nr_vc
 
 bool conf_vmmem_start(struct conf_vmmem *v, uint32_t id, const uint8_t *label)
 {
-	struct hv_vcpu *c = hv_vm_vcpu(&v->vm, id);
-	uint64_t stack = hv_ram_take(&v->ram, 1);
-
-	if (!c || !stack) {
-		conf_error(v->ctx, "vCPU %u: no vCPU or no RAM for its stack", id);
-		return false;
-	}
-	c->vmcb->save.rip = conf_vmmem_addr(v, label);
-	c->vmcb->save.rsp = stack + PAGE_SIZE;
-	return conf_check_u64(v->ctx, "hv_vcpu_set_mp_state(RUNNABLE)",
-			      (uint64_t)(int64_t)hv_vcpu_set_mp_state(c, HV_MP_STATE_RUNNABLE),
-			      HV_OK);
+	return conf_mp_start_vcpu(v->ctx, &v->vm, &v->ram, id, conf_vmmem_addr(v, label));
 }
 
 uint64_t conf_vmmem_addr(const struct conf_vmmem *v, const uint8_t *label)

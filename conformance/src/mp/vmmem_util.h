@@ -14,8 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../svm/svm_util.h"
-#include "hv/vm.h"
+#include "mp_util.h"
 
 struct conf_vmmem {
 	struct conf_ctx *ctx;

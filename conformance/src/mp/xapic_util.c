@@ -57,17 +57,5 @@ bool conf_xapic_setup(struct conf_ctx *ctx, struct conf_mp *m, uint32_t nr_vcpus
 
 bool conf_xapic_start(struct conf_mp *m, uint32_t id, const uint8_t *label)
 {
-	struct hv_vcpu *v = hv_vm_vcpu(&m->vm, id);
-	/* In the VM's RAM: nothing else is mapped for it. */
-	uint64_t stack = hv_ram_take(&m->ram, 1);
-
-	if (!v || !stack) {
-		conf_error(m->ctx, "vCPU %u: no vCPU or no memory for its stack", id);
-		return false;
-	}
-	v->vmcb->save.rip = conf_xapic_addr(m, label);
-	v->vmcb->save.rsp = stack + 4096;
-	return conf_check_u64(m->ctx, "hv_vcpu_set_mp_state(RUNNABLE)",
-			      (uint64_t)(int64_t)hv_vcpu_set_mp_state(v, HV_MP_STATE_RUNNABLE),
-			      HV_OK);
+	return conf_mp_start_vcpu(m->ctx, &m->vm, &m->ram, id, conf_xapic_addr(m, label));
 }
