@@ -394,9 +394,6 @@ struct emu_cpu {
 	 */
 	uint32_t tlb_gen;
 	uint32_t *page_x, *page_w;
-	/* When each RAM page was last looked over for untranslatable
-	 * encodings; looks before scan_floor (the last full flush) are void. */
-	uint32_t *page_scan, scan_floor;
 	/*
 	 * One instruction run on its own, with an exit right after it
 	 * (engine.c): a CPL-3 instruction's implicit supervisor access granted

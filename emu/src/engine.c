@@ -674,8 +674,6 @@ void emu_engine_flush_tlb(struct emu_cpu *cpu)
 {
 	uc_ctl_flush_tlb(cpu->uc);
 	cpu->tlb_gen++;
-	/* Code the host may have rewritten is looked over again (vtlb.c). */
-	cpu->scan_floor = cpu->tlb_gen;
 	emu_block_cache_flush(cpu);
 }
 

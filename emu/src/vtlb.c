@@ -61,14 +61,10 @@ static uint32_t x_or_w(struct emu_cpu *cpu, uint64_t spa, uint64_t page, enum em
 			if (cpu->page_w[n] == cpu->tlb_gen)
 				tlb_flush(cpu);
 			cpu->page_x[n] = cpu->tlb_gen;
-			/* Looked over again only if it may have changed since: a
-			 * write granted since the last look, or a full flush (which
-			 * a host that rewrote guest code must ask for). */
-			if (cpu->page_scan[n] < cpu->scan_floor || cpu->page_w[n] >= cpu->page_scan[n]) {
-				cpu->page_scan[n] = cpu->tlb_gen;
-				if (emu_scan_untranslatable(cpu, page, code))
-					emu_engine_exits_changed(cpu);
-			}
+			/* Every time: the page may be new at this linear address, and
+			 * an instruction may start on the page before it. */
+			if (emu_scan_untranslatable(cpu, page, code))
+				emu_engine_exits_changed(cpu);
 		}
 		return UC_PROT_READ | UC_PROT_EXEC;
 	}
@@ -122,10 +118,8 @@ int emu_vtlb_init(struct emu_cpu *cpu)
 	cpu->ud_exits = calloc(EMU_UD_EXITS_MAX, sizeof(uint64_t));
 	cpu->page_x = calloc(cpu->m->ram_size >> 12, sizeof(uint32_t));
 	cpu->page_w = calloc(cpu->m->ram_size >> 12, sizeof(uint32_t));
-	cpu->page_scan = calloc(cpu->m->ram_size >> 12, sizeof(uint32_t));
 	cpu->tlb_gen = 1;
-	cpu->scan_floor = 1;
-	if (!cpu->ud_exits || !cpu->page_x || !cpu->page_w || !cpu->page_scan)
+	if (!cpu->ud_exits || !cpu->page_x || !cpu->page_w)
 		return -1;
 	if (uc_hook_add(cpu->uc, &cpu->hook_tlb, UC_HOOK_TLB_FILL, (void *)hook_tlb_fill, cpu, 1,
 			0) != UC_ERR_OK)
@@ -138,9 +132,8 @@ void emu_vtlb_fini(struct emu_cpu *cpu)
 	free(cpu->ud_exits);
 	free(cpu->page_x);
 	free(cpu->page_w);
-	free(cpu->page_scan);
 	cpu->ud_exits = NULL;
-	cpu->page_x = cpu->page_w = cpu->page_scan = NULL;
+	cpu->page_x = cpu->page_w = NULL;
 	if (cpu->probe.ctx)
 		uc_context_free(cpu->probe.ctx);
 	cpu->probe.ctx = NULL;
