@@ -190,12 +190,67 @@ static uint32_t compute_hflags(const struct emu_regs *r)
 	return h;
 }
 
+/* Through the API, whatever the blob holds. */
+static uint64_t api_reg(struct emu_cpu *cpu, int uc_reg)
+{
+	uint64_t v = 0;
+
+	uc_reg_read(cpu->uc, uc_reg, &v);
+	return v;
+}
+
+static const int uc_gpr[16] = {
+	UC_X86_REG_RAX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RBX, UC_X86_REG_RSP,
+	UC_X86_REG_RBP, UC_X86_REG_RSI, UC_X86_REG_RDI, UC_X86_REG_R8, UC_X86_REG_R9,
+	UC_X86_REG_R10, UC_X86_REG_R11, UC_X86_REG_R12, UC_X86_REG_R13, UC_X86_REG_R14,
+	UC_X86_REG_R15,
+};
+
+/*
+ * The blob s was written from the engine's state `before` (the blob as it
+ * was) and then from a new state. When nothing but the general registers,
+ * RIP and RFLAGS changed — a VMRUN of the guest that just exited, the
+ * common case — they go to the engine through the API, which is exact for
+ * them, instead of copying the whole blob in; the blob keeps matching the
+ * engine. False when more changed.
+ */
+static bool load_registers_only(struct emu_cpu *cpu, uint8_t *s, const uint8_t *before,
+				uint64_t rflags)
+{
+	uint64_t now;
+
+	if (memcmp(s + ST_HFLAGS, before + ST_HFLAGS, ST_EFER + 8 - ST_HFLAGS) != 0 ||
+	    memcmp(s + ST_DR + 6 * 8, before + ST_EFER + 8, 16) != 0 ||
+	    rd32(s + ST_OLD_EXCEPTION) != rd32(before + ST_EFER + 8 + 16))
+		return false;
+	for (int i = 0; i < 16; i++) {
+		now = rd64(s + ST_REGS + 8 * i);
+		if (now != rd64(before + ST_REGS + 8 * i))
+			uc_reg_write(cpu->uc, uc_gpr[i], &now);
+	}
+	now = rd64(s + ST_EIP);
+	if (now != rd64(before + ST_EIP))
+		uc_reg_write(cpu->uc, UC_X86_REG_RIP, &now);
+	/* The engine keeps flags lazily: same flags, its own form stays. */
+	rflags |= X86_RFLAGS_FIXED;
+	if (api_reg(cpu, UC_X86_REG_RFLAGS) != rflags)
+		uc_reg_write(cpu->uc, UC_X86_REG_RFLAGS, &rflags);
+	else
+		memcpy(s + ST_EFLAGS, before + ST_EFLAGS, ST_HFLAGS - ST_EFLAGS);
+	return true;
+}
+
 void emu_cpustate_load(struct emu_cpu *cpu, const struct emu_regs *r)
 {
 	uint8_t *s = st(cpu);
 	const struct vmcb_seg *segs[6] = { &r->es, &r->cs, &r->ss, &r->ds, &r->fs, &r->gs };
+	/* What the load may change: up to EFER, then DR6/DR7 and the exception state. */
+	uint8_t before[ST_EFER + 8 + 16 + 4];
 
 	refresh(cpu);
+	memcpy(before, s, ST_EFER + 8);
+	memcpy(before + ST_EFER + 8, s + ST_DR + 6 * 8, 16);
+	memcpy(before + ST_EFER + 8 + 16, s + ST_OLD_EXCEPTION, 4);
 	for (int i = 0; i < 16; i++)
 		wr64(s + ST_REGS + 8 * i, r->gpr[i]);
 	wr64(s + ST_EIP, r->rip);
@@ -218,7 +273,8 @@ void emu_cpustate_load(struct emu_cpu *cpu, const struct emu_regs *r)
 	wr32(s + ST_HFLAGS, (rd32(s + ST_HFLAGS) & ~HF_MANAGED) | compute_hflags(r));
 	wr32(s + ST_OLD_EXCEPTION, (uint32_t)-1);
 	put_rflags(s, r->rflags);
-	uc_context_restore(cpu->uc, cpu->ctx);
+	if (!load_registers_only(cpu, s, before, r->rflags))
+		uc_context_restore(cpu->uc, cpu->ctx);
 	emu_cpustate_note_mode(cpu, r);
 }
 
@@ -280,15 +336,6 @@ void emu_cpustate_set_dr(struct emu_cpu *cpu, int n, uint64_t v)
 	refresh(cpu);
 	wr64(st(cpu) + ST_DR + 8 * n, v);
 	uc_context_restore(cpu->uc, cpu->ctx);
-}
-
-/* Through the API, whatever the blob holds. */
-static uint64_t api_reg(struct emu_cpu *cpu, int uc_reg)
-{
-	uint64_t v = 0;
-
-	uc_reg_read(cpu->uc, uc_reg, &v);
-	return v;
 }
 
 /* Where a register lives in the blob; -1 for those only the API gives
