@@ -14,13 +14,6 @@
 #include "x86/msr.h"
 #include "x86/svm.h"
 
-static const int gpr_uc[16] = {
-	UC_X86_REG_RAX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RBX,
-	UC_X86_REG_RSP, UC_X86_REG_RBP, UC_X86_REG_RSI, UC_X86_REG_RDI,
-	UC_X86_REG_R8,  UC_X86_REG_R9,  UC_X86_REG_R10, UC_X86_REG_R11,
-	UC_X86_REG_R12, UC_X86_REG_R13, UC_X86_REG_R14, UC_X86_REG_R15,
-};
-
 static bool bitmap_bit(struct emu_cpu *cpu, uint64_t base, uint64_t bit)
 {
 	const uint8_t *p = emu_ram_ptr(cpu->m, (base & ~0xfffull) + bit / 8, 1);
@@ -89,7 +82,7 @@ static bool lmsw_source(struct emu_cpu *cpu, const struct emu_insn *in, uint16_t
 	uint64_t la;
 
 	if (in->gpr >= 0) {
-		*v = (uint16_t)emu_reg_get(cpu, gpr_uc[in->gpr]);
+		*v = (uint16_t)emu_reg_get(cpu, emu_uc_gpr[in->gpr]);
 		return true;
 	}
 	return emu_insn_linear(cpu, in, in->addr, &la) && emu_lin_peek(cpu, la, v, 2) == 2;
@@ -135,7 +128,7 @@ bool svm_model_trap_wanted(struct emu_cpu *cpu, const struct emu_insn *in)
 		if (in->cr == 8)
 			return true;
 		if (in->cr == 2 && in->cr_write)
-			s->cr2 = emu_reg_get(cpu, gpr_uc[in->gpr]);
+			s->cr2 = emu_reg_get(cpu, emu_uc_gpr[in->gpr]);
 		/* A write that changes the guest's mappings (run natively when not
 		 * intercepted) may put other code at the addresses the engine's
 		 * block cache knows. */
@@ -345,7 +338,7 @@ static void do_mov_cr(struct emu_cpu *cpu, const struct emu_insn *in)
 	}
 	if (in->cr == 0 && in->cr_write &&
 	    svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_SELECTIVE_CR0)) {
-		uint64_t newv = emu_reg_get(cpu, gpr_uc[in->gpr]);
+		uint64_t newv = emu_reg_get(cpu, emu_uc_gpr[in->gpr]);
 		uint64_t oldv = emu_reg_get(cpu, UC_X86_REG_CR0);
 
 		/* Only TS and MP may change without the selective intercept firing. */
@@ -370,7 +363,7 @@ static void do_mov_cr(struct emu_cpu *cpu, const struct emu_insn *in)
 		uint8_t *tpr = (c->int_ctl & V_INTR_MASKING_MASK) ? NULL : &s->tpr;
 
 		if (in->cr_write) {
-			uint64_t v = emu_reg_get(cpu, gpr_uc[in->gpr]);
+			uint64_t v = emu_reg_get(cpu, emu_uc_gpr[in->gpr]);
 
 			if (v >> 4) {
 				raise_simple(cpu, X86_VEC_GP, true, 0);
@@ -381,7 +374,7 @@ static void do_mov_cr(struct emu_cpu *cpu, const struct emu_insn *in)
 			else
 				c->int_ctl = (c->int_ctl & ~V_TPR_MASK) | (uint32_t)v;
 		} else {
-			emu_reg_set(cpu, gpr_uc[in->gpr], tpr ? *tpr : (c->int_ctl & V_TPR_MASK));
+			emu_reg_set(cpu, emu_uc_gpr[in->gpr], tpr ? *tpr : (c->int_ctl & V_TPR_MASK));
 		}
 		advance(cpu, in);
 		return;
@@ -420,11 +413,11 @@ static void do_mov_dr(struct emu_cpu *cpu, const struct emu_insn *in)
 		dr += 2;
 	if (!in->cr_write) {
 		v = emu_cpustate_dr(cpu, dr);
-		emu_reg_set(cpu, gpr_uc[in->gpr], cpu->mode == 64 ? v : v & 0xffffffffull);
+		emu_reg_set(cpu, emu_uc_gpr[in->gpr], cpu->mode == 64 ? v : v & 0xffffffffull);
 		advance(cpu, in);
 		return;
 	}
-	v = emu_reg_get(cpu, gpr_uc[in->gpr]);
+	v = emu_reg_get(cpu, emu_uc_gpr[in->gpr]);
 	if (cpu->mode != 64)
 		v &= 0xffffffffull;
 	if (dr >= 6 && (v >> 32)) {

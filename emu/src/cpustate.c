@@ -199,7 +199,7 @@ static uint64_t api_reg(struct emu_cpu *cpu, int uc_reg)
 	return v;
 }
 
-static const int uc_gpr[16] = {
+const int emu_uc_gpr[16] = {
 	UC_X86_REG_RAX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RBX, UC_X86_REG_RSP,
 	UC_X86_REG_RBP, UC_X86_REG_RSI, UC_X86_REG_RDI, UC_X86_REG_R8, UC_X86_REG_R9,
 	UC_X86_REG_R10, UC_X86_REG_R11, UC_X86_REG_R12, UC_X86_REG_R13, UC_X86_REG_R14,
@@ -226,7 +226,7 @@ static bool load_registers_only(struct emu_cpu *cpu, uint8_t *s, const uint8_t *
 	for (int i = 0; i < 16; i++) {
 		now = rd64(s + ST_REGS + 8 * i);
 		if (now != rd64(before + ST_REGS + 8 * i))
-			uc_reg_write(cpu->uc, uc_gpr[i], &now);
+			uc_reg_write(cpu->uc, emu_uc_gpr[i], &now);
 	}
 	now = rd64(s + ST_EIP);
 	if (now != rd64(before + ST_EIP))
@@ -338,8 +338,9 @@ void emu_cpustate_set_dr(struct emu_cpu *cpu, int n, uint64_t v)
 	uc_context_restore(cpu->uc, cpu->ctx);
 }
 
-/* Where a register lives in the blob; -1 for those only the API gives
- * (RFLAGS is computed from QEMU's lazy condition codes). */
+/* Where a register lives in the blob, 64 bits wide (selectors: 16 in a
+ * 32-bit field); -1 for those only the API gives (RFLAGS is computed from
+ * QEMU's lazy condition codes). */
 static int blob_offset(int uc_reg)
 {
 	static const uint8_t gpr[] = {
@@ -362,6 +363,12 @@ static int blob_offset(int uc_reg)
 	case UC_X86_REG_CR2: return ST_CR + 16;
 	case UC_X86_REG_CR3: return ST_CR + 24;
 	case UC_X86_REG_CR4: return ST_CR + 32;
+	case UC_X86_REG_ES: return ST_SEGS + 24 * 0 + SC_SELECTOR;
+	case UC_X86_REG_CS: return ST_SEGS + 24 * 1 + SC_SELECTOR;
+	case UC_X86_REG_SS: return ST_SEGS + 24 * 2 + SC_SELECTOR;
+	case UC_X86_REG_DS: return ST_SEGS + 24 * 3 + SC_SELECTOR;
+	case UC_X86_REG_FS: return ST_SEGS + 24 * 4 + SC_SELECTOR;
+	case UC_X86_REG_GS: return ST_SEGS + 24 * 5 + SC_SELECTOR;
 	case UC_X86_REG_FS_BASE: return ST_SEGS + 24 * 4 + SC_BASE;
 	case UC_X86_REG_GS_BASE: return ST_SEGS + 24 * 5 + SC_BASE;
 	default: return -1;
@@ -376,21 +383,13 @@ static int blob_offset(int uc_reg)
  */
 uint64_t emu_reg_get(struct emu_cpu *cpu, int uc_reg)
 {
-	static const int sregs[] = { UC_X86_REG_ES, UC_X86_REG_CS, UC_X86_REG_SS,
-				     UC_X86_REG_DS, UC_X86_REG_FS, UC_X86_REG_GS };
 	int off = blob_offset(uc_reg);
 
-	if (cpu->in_engine)
-		return api_reg(cpu, uc_reg);
-	for (int i = 0; off < 0 && i < 6; i++) {
-		if (uc_reg == sregs[i]) {
-			refresh(cpu);
-			return rd32(st(cpu) + ST_SEGS + 24 * i + SC_SELECTOR) & 0xffffu;
-		}
-	}
-	if (off < 0)
+	if (cpu->in_engine || off < 0)
 		return api_reg(cpu, uc_reg);
 	refresh(cpu);
+	if (off >= ST_SEGS && off < ST_LDT && (off - ST_SEGS) % 24 == SC_SELECTOR)
+		return rd32(st(cpu) + off) & 0xffffu; /* a selector */
 	return rd64(st(cpu) + off);
 }
 

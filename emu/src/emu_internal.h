@@ -246,6 +246,8 @@ void emu_cpustate_store(struct emu_cpu *cpu, struct emu_regs *r);
 uint64_t emu_cpustate_dr(struct emu_cpu *cpu, int n);
 void emu_cpustate_set_dr(struct emu_cpu *cpu, int n, uint64_t v);
 /* Fast paths for the registers that change on every round trip. */
+/* Unicorn's ids of the general registers in encoding order, RAX (0) to R15 (15). */
+extern const int emu_uc_gpr[16];
 uint64_t emu_reg_get(struct emu_cpu *cpu, int uc_reg);
 /* EFER as the engine holds it (SVME is the processor model's). */
 uint64_t emu_cpustate_efer(struct emu_cpu *cpu);

@@ -49,12 +49,6 @@ static const int gpr16[8] = {
 	X86_REG_AX, X86_REG_CX, X86_REG_DX, X86_REG_BX, X86_REG_SP, X86_REG_BP,
 	X86_REG_SI, X86_REG_DI,
 };
-static const int uc_gpr[16] = {
-	UC_X86_REG_RAX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RBX, UC_X86_REG_RSP,
-	UC_X86_REG_RBP, UC_X86_REG_RSI, UC_X86_REG_RDI, UC_X86_REG_R8, UC_X86_REG_R9,
-	UC_X86_REG_R10, UC_X86_REG_R11, UC_X86_REG_R12, UC_X86_REG_R13, UC_X86_REG_R14,
-	UC_X86_REG_R15,
-};
 
 /* An address register's value; none is 0. False for what is not one (RIP aside). */
 static bool reg_value(struct emu_cpu *cpu, int cs, uint64_t *v)
@@ -65,15 +59,15 @@ static bool reg_value(struct emu_cpu *cpu, int cs, uint64_t *v)
 	}
 	for (int i = 0; i < 16; i++) {
 		if (gpr64[i] == cs) {
-			*v = emu_reg_get(cpu, uc_gpr[i]);
+			*v = emu_reg_get(cpu, emu_uc_gpr[i]);
 			return true;
 		}
 		if (gpr32[i] == cs) {
-			*v = emu_reg_get(cpu, uc_gpr[i]) & 0xffffffffull;
+			*v = emu_reg_get(cpu, emu_uc_gpr[i]) & 0xffffffffull;
 			return true;
 		}
 		if (i < 8 && gpr16[i] == cs) {
-			*v = emu_reg_get(cpu, uc_gpr[i]) & 0xffffull;
+			*v = emu_reg_get(cpu, emu_uc_gpr[i]) & 0xffffull;
 			return true;
 		}
 	}

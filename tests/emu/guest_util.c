@@ -72,6 +72,28 @@ void tg_long(struct tguest *g, const void *code, size_t len)
 	s->rip = g->code_pa;
 }
 
+void tg_user(struct tguest *g)
+{
+	uint64_t *p4 = arch_phys_to_virt(g->pml4_pa), *p3, *gdt = arch_phys_to_virt(g->gdt_pa);
+	struct vmcb_save_area *s = &g->vmcb->save;
+
+	p4[0] |= X86_PTE_U;
+	p3 = arch_phys_to_virt(p4[0] & ~0xfffull);
+	for (int i = 0; i < 4; i++) {
+		uint64_t *p2 = arch_phys_to_virt(p3[i] & ~0xfffull);
+
+		p3[i] |= X86_PTE_U;
+		for (int j = 0; j < 512; j++)
+			p2[j] |= X86_PTE_U;
+	}
+	gdt[3] = 0x00affb000000ffffull; /* 0x18: 64-bit code, DPL 3 */
+	gdt[4] = 0x00cff3000000ffffull; /* 0x20: data, DPL 3 */
+	s->gdtr.limit = 0x27;
+	s->cs = (struct vmcb_seg){ 0x1b, 0xafb, 0xffffffff, 0 };
+	s->ss = (struct vmcb_seg){ 0x23, 0xcf3, 0xffffffff, 0 };
+	s->cpl = 3;
+}
+
 void tg_prot32(struct tguest *g, const void *code, size_t len)
 {
 	struct vmcb_save_area *s;

@@ -28,6 +28,9 @@ void tg_svm_on(void);
 void tg_long(struct tguest *g, const void *code, size_t len);
 void tg_prot32(struct tguest *g, const void *code, size_t len);
 void tg_real(struct tguest *g, const void *code, size_t len);
+/* Long mode, after tg_long: every page a user page, and the guest at CPL 3
+ * in a 64-bit code segment 0x1b with data 0x23 (GDT entries 3 and 4). */
+void tg_user(struct tguest *g);
 /* Long mode: an IDT gate for vector -> handler (a guest-linear address). */
 void tg_idt_gate(struct tguest *g, uint8_t vector, uint64_t handler);
 arch_fault_t tg_run(struct tguest *g);

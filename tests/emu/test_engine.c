@@ -226,6 +226,38 @@ static void test_exception_error_code(void **state)
 	assert_int_equal(res.rip, res.code_pa + 5);
 }
 
+/* mov rax, dr7 */
+static const uint8_t mov_from_dr7[] = { 0x0f, 0x21, 0xf8 };
+
+static void user_dr_guest(void *arg)
+{
+	struct tguest g;
+
+	(void)arg;
+	tg_svm_on();
+	tg_long(&g, mov_from_dr7, sizeof(mov_from_dr7));
+	tg_user(&g);
+	g.vmcb->control.intercepts[VMCB_INTERCEPT_EXC] = 1u << X86_VEC_GP;
+	g.vmcb->control.intercepts[VMCB_INTERCEPT_DR] = ~0u;
+	res.fault = tg_run(&g);
+	record(&g);
+}
+
+/* MOV from DR7 at CPL 3 is #GP(0), not the DR intercept (APM vol. 3 "MOV
+ * DRn": #GP when CPL is not 0; vol. 2 §15.9: an instruction intercept is
+ * checked after such simple exceptions). */
+static void test_mov_dr_at_cpl3(void **state)
+{
+	struct emu_config cfg;
+
+	(void)state;
+	emu_config_default(&cfg);
+	assert_int_equal(run_model(&cfg, user_dr_guest, NULL, 0), 0);
+	assert_int_equal(res.exit_code, SVM_EXIT_EXCP_BASE + X86_VEC_GP);
+	assert_int_equal(res.info1, 0);
+	assert_int_equal(res.rip, res.code_pa);
+}
+
 static void triple_guest(void *arg)
 {
 	struct tguest g;
@@ -554,6 +586,7 @@ int main(void)
 		cmocka_unit_test(test_real_mode_guest),
 		cmocka_unit_test(test_exception_through_idt),
 		cmocka_unit_test(test_exception_error_code),
+		cmocka_unit_test(test_mov_dr_at_cpl3),
 		cmocka_unit_test(test_triple_fault_intercepted),
 		cmocka_unit_test(test_triple_fault_not_intercepted),
 		cmocka_unit_test(test_page_fault_intercept),

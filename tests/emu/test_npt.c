@@ -486,34 +486,22 @@ static void user_ds_fn(void *arg)
 {
 	struct tguest g;
 	struct npt n;
-	uint64_t *p4, *p3, *p2, *pt, *gdt, ptp = arch_page_alloc();
-	struct vmcb_save_area *sa;
+	uint64_t *p4, *p3, *p2, *pt, ptp = arch_page_alloc();
 
 	(void)arg;
 	tg_svm_on();
 	tg_long(&g, user_load_ds, sizeof(user_load_ds));
 	build_npt(&g, &n);
+	tg_user(&g);
 	/* User pages everywhere but the GDT's. */
 	p4 = arch_phys_to_virt(g.pml4_pa);
-	p4[0] |= X86_PTE_U;
 	p3 = arch_phys_to_virt(p4[0] & ~0xfffull);
-	p3[0] |= X86_PTE_U;
 	p2 = arch_phys_to_virt(p3[0] & ~0xfffull);
-	for (int i = 0; i < 512; i++)
-		p2[i] |= X86_PTE_U;
 	pt = arch_phys_to_virt(ptp);
 	for (uint64_t i = 0; i < 512; i++)
 		pt[i] = ((g.gdt_pa & ~0x1fffffull) + (i << 12)) | X86_PTE_P | X86_PTE_W | X86_PTE_U;
 	pt[(g.gdt_pa >> 12) & 511] &= ~X86_PTE_U;
 	p2[g.gdt_pa >> 21] = ptp | X86_PTE_P | X86_PTE_W | X86_PTE_U;
-	gdt = arch_phys_to_virt(g.gdt_pa);
-	gdt[3] = 0x00affb000000ffffull; /* 0x18: 64-bit code, DPL 3 */
-	gdt[4] = 0x00cff3000000ffffull; /* 0x20: data, DPL 3 */
-	sa = &g.vmcb->save;
-	sa->gdtr.limit = 0x27;
-	sa->cs = (struct vmcb_seg){ 0x1b, 0xafb, 0xffffffff, 0 };
-	sa->ss = (struct vmcb_seg){ 0x23, 0xcf3, 0xffffffff, 0 };
-	sa->cpl = 3;
 	g.vmcb->control.intercepts[VMCB_INTERCEPT_EXC] |= 1u << X86_VEC_PF;
 	g.gprs.rbx = g.gdt_pa + 8;
 	tg_run(&g);

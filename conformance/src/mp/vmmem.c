@@ -226,7 +226,7 @@ CONF_SCENARIO(svm_vmmem_scan, "svm core npt vmmem",
 	      "nested tables, the VMCB's controls, the IOPM and MSRPM and the host pages on "
 	      "either side of the RAM are unchanged, and each vCPU reads the xAPIC version "
 	      "(00050014h) and reaches its last VMMCALL",
-	      "APM vol. 2 §15.25.5, §15.25.6; hv/ram.h, hv/vm.h", conf_vmmem_unsupported)
+	      "APM vol. 2 §15.25.5, §15.25.6; hv/ram.h, hv/vm.h", conf_npt_unsupported)
 {
 	struct scan s;
 	struct conf_vmmem_host before;
@@ -306,7 +306,7 @@ CONF_SCENARIO(svm_vmmem_walk_large_ram, "svm core npt vmmem",
 	      "builder left free (its own address at offset 0, the complement at "
 	      "4088), then reads every one back unchanged, with no exit on the way; the host "
 	      "finds the same values, and the host pages on either side of the RAM are unchanged",
-	      "APM vol. 2 §15.25.1, §15.25.5; hv/ram.h", conf_vmmem_unsupported)
+	      "APM vol. 2 §15.25.1, §15.25.5; hv/ram.h", conf_npt_unsupported)
 {
 	struct conf_vmmem v;
 	struct conf_vmmem_host before;

@@ -165,7 +165,7 @@ CONF_SCENARIO(svm_vmmem_guest_tables_beyond_memory, "svm core npt vmmem",
 	      "then fetches from that page, #VMEXIT(NPF) is handed to the caller with exit_info_2 "
 	      "in it and exit_info_1 = US | final address, or RW | US | guest table for the "
 	      "directory; with the page mapped into RAM the guest runs to its last VMMCALL",
-	      "hv/ram.h, hv/vlapic.h; APM vol. 2 §15.25.5, §15.25.6", conf_vmmem_unsupported)
+	      "hv/ram.h, hv/vlapic.h; APM vol. 2 §15.25.5, §15.25.6", conf_npt_unsupported)
 {
 	edge_run(ctx, EDGE_PAGE, last_page(), "PTE beyond");
 	edge_run(ctx, EDGE_TABLE, 4ull << 30, "page directory beyond");
@@ -177,7 +177,7 @@ CONF_SCENARIO(svm_vmmem_nested_tables_beyond_memory, "svm core npt vmmem",
 	      "below 2^MAXPHYADDR, and hv_npt_translate, walking nested tables whose PML4 entry "
 	      "or page-directory entry points at a table there, finds no translation, while the "
 	      "RAM they map still translates to itself",
-	      "hv/npt.h, hv/arch.h; APM vol. 2 §15.25.1", conf_vmmem_unsupported)
+	      "hv/npt.h, hv/arch.h; APM vol. 2 §15.25.1", conf_npt_unsupported)
 {
 	const uint64_t beyond[3] = { 4ull << 30, 512ull << 30, last_page() };
 	struct hv_npt npt;

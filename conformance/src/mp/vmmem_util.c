@@ -17,17 +17,6 @@
 #define FNV_PRIME 0x100000001b3ull
 #define CANARY 0x6b6e6f776e6d656dull
 
-const char *conf_vmmem_unsupported(void)
-{
-	const char *svm = conf_svm_unsupported();
-	struct hv_svm_caps caps;
-
-	if (svm)
-		return svm;
-	hv_svm_caps(&caps);
-	return caps.np ? NULL : "CPUID Fn8000_000A EDX[0] (NP) = 0";
-}
-
 static uint64_t fnv(uint64_t h, const void *p, uint64_t n)
 {
 	const uint8_t *b = p;

@@ -36,9 +36,6 @@ struct conf_vmmem_host {
 	uint64_t canaries;     /* the two host pages beside the RAM */
 };
 
-/* SKIP reason: SVM, then nested paging (CPUID Fn8000_000A EDX[0]). */
-const char *conf_vmmem_unsupported(void);
-
 /*
  * Builds the VM of nr_vcpus: RAM of the first of sizes[0..n) bytes the
  * platform can give, between the two canary pages, the vmmem_guest payload

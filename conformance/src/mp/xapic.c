@@ -75,7 +75,7 @@ CONF_SCENARIO(svm_xapic_tpr_ppr, "svm mp apic npt",
 	      "(30h); a self-IPI of vector 80h (ICR 44080h) is taken, and in its handler PPR reads "
 	      "80h and ISR bit 80h (offset 140h bit 0) is set; the handler's EOI (write of 0 to "
 	      "B0h) clears it, and PPR reads 30h again after the handler",
-	      "SDM vol. 3 §10.6.1, §10.8.3.1, §10.8.4, §10.8.5", conf_xapic_unsupported)
+	      "SDM vol. 3 §10.6.1, §10.8.3.1, §10.8.4, §10.8.5", conf_npt_unsupported)
 {
 	struct conf_mp m;
 
@@ -133,7 +133,7 @@ CONF_SCENARIO(svm_xapic_mov_forms, "svm mp apic npt",
 	      "disp8 into R15D reads, clearing R15[63:32]; a load with address-size and DS "
 	      "prefixes reads the version register (00050014h)",
 	      "APM vol. 3 §1.2, §1.4, \"MOV\"; SDM vol. 3 §10.4.1, §10.8.3.1",
-	      conf_xapic_unsupported)
+	      conf_npt_unsupported)
 {
 	struct conf_mp m;
 
@@ -154,7 +154,7 @@ CONF_SCENARIO(svm_xapic_segment_override, "svm mp apic npt",
 	      "SS:[EBX+30h] and MOV EBX, [EBX+20h] (DS by default) each read the version "
 	      "register at FEE00030h (00050014h): an explicit DS prefix is not the default SS",
 	      "APM vol. 3 §1.2.4; SDM vol. 2 §2.1.1, table 3-5; SDM vol. 3 §10.4.1",
-	      conf_xapic_unsupported)
+	      conf_npt_unsupported)
 {
 	struct vmcb_save_area *save;
 	struct hv_vcpu *v;
@@ -183,7 +183,7 @@ CONF_SCENARIO(svm_xapic_reserved_offset, "svm mp apic npt",
 	      "Expect: ESR read after a write reads 0; a load at 3F0h (SELF IPI, an x2APIC-only "
 	      "register) reads 0; the next ESR write then read gives 80h (illegal register "
 	      "address), and the one after that 0",
-	      "SDM vol. 3 §10.4.1 (table 10-1), §10.5.3, §10.12.11", conf_xapic_unsupported)
+	      "SDM vol. 3 §10.4.1 (table 10-1), §10.5.3, §10.12.11", conf_npt_unsupported)
 {
 	struct conf_mp m;
 
@@ -201,7 +201,7 @@ CONF_SCENARIO(svm_xapic_unsupported_insn, "svm mp apic npt",
 	      "vCPU 0's loop ends with HV_EXIT_INTERNAL_ERROR, suberror HV_INTERNAL_EMULATION, "
 	      "naming a GPA in the page FEE00000h and the instruction's bytes 83 83 80 00 00 00 "
 	      "01; RIP stays at the ADD and TPR keeps 0",
-	      "hv/vlapic.h; APM vol. 2 §15.25.6, §15.8.4", conf_xapic_unsupported)
+	      "hv/vlapic.h; APM vol. 2 §15.25.6, §15.8.4", conf_npt_unsupported)
 {
 	static const uint8_t add[] = { 0x83, 0x83, 0x80, 0x00, 0x00, 0x00, 0x01 };
 	struct conf_mp m;

@@ -17,7 +17,7 @@ CONF_SCENARIO(svm_xapic_to_x2apic, "svm mp apic npt",
 	      "x2APIC mode; TPR written 20h through the page reads 20h through MSR 808h; the page "
 	      "no longer answers: a load of the version register reads FFFFFFFFh and a store of "
 	      "70h to TPR leaves MSR 808h at 20h",
-	      "SDM vol. 3 §10.12.1, §10.12.2, §10.12.5.1", conf_xapic_unsupported)
+	      "SDM vol. 3 §10.12.1, §10.12.2, §10.12.5.1", conf_npt_unsupported)
 {
 	struct conf_mp m;
 
@@ -37,7 +37,7 @@ CONF_SCENARIO(svm_xapic_base_transitions, "svm mp apic npt",
 	      "accepted; FED00900h (another base, which the hv does not support: hv/vlapic.h) and "
 	      "FEE00B00h (reserved bit 9) are #GP(0); after each, the MSR reads what was last "
 	      "accepted",
-	      "SDM vol. 3 §10.4.4, §10.12.5 (figure 10-27)", conf_xapic_unsupported)
+	      "SDM vol. 3 §10.4.4, §10.12.5 (figure 10-27)", conf_npt_unsupported)
 {
 	/* After each step: #GP count so far, IA32_APIC_BASE[31:0]. */
 	static const uint32_t want[8][2] = {
@@ -72,7 +72,7 @@ CONF_SCENARIO(svm_xapic_disable_enable, "svm mp apic npt",
 	      "FFFFFFFFh and CPUID Fn0000_0001 EDX[9] (APIC) is 0; with EN set again (FEE00900h) "
 	      "the APIC is in xAPIC mode in its power-up state: TPR 0, SVR FFh and LDR 0 (they "
 	      "were 40h, 1FFh and 03000000h), and CPUID EDX[9] is 1",
-	      "SDM vol. 3 §10.4.3, §10.4.7.1", conf_xapic_unsupported)
+	      "SDM vol. 3 §10.4.3, §10.4.7.1", conf_npt_unsupported)
 {
 	struct conf_mp m;
 

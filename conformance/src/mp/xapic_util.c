@@ -7,27 +7,16 @@
 
 #include "../guest/payload.h"
 
-const char *conf_xapic_unsupported(void)
-{
-	const char *svm = conf_svm_unsupported();
-	struct hv_svm_caps caps;
-
-	if (svm)
-		return svm;
-	hv_svm_caps(&caps);
-	return caps.np ? NULL : "CPUID Fn8000_000A EDX[0] (NP) = 0";
-}
-
 const char *conf_xapic_need2(void)
 {
-	const char *why = conf_xapic_unsupported();
+	const char *why = conf_npt_unsupported();
 
 	return why ? why : conf_mp_need2();
 }
 
 const char *conf_xapic_need4(void)
 {
-	const char *why = conf_xapic_unsupported();
+	const char *why = conf_npt_unsupported();
 
 	return why ? why : conf_mp_need4();
 }

@@ -15,8 +15,7 @@
 
 #include "mp_util.h"
 
-/* SKIP reasons: SVM, nested paging (CPUID Fn8000_000A EDX[0]) and n processors. */
-const char *conf_xapic_unsupported(void);
+/* SKIP reasons: SVM, nested paging (conf_npt_unsupported) and n processors. */
 const char *conf_xapic_need2(void);
 const char *conf_xapic_need4(void);
 

@@ -31,13 +31,9 @@ static const char *decode_assists_unsupported(void)
 
 static const char *npt_decode_assists_unsupported(void)
 {
-	const char *why = decode_assists_unsupported();
-	struct hv_svm_caps caps;
+	const char *why = conf_npt_unsupported();
 
-	if (why)
-		return why;
-	hv_svm_caps(&caps);
-	return caps.np ? NULL : "CPUID Fn8000_000A EDX[0] (NP) = 0";
+	return why ? why : decode_assists_unsupported();
 }
 
 /* A value no exit leaves in the field, written before VMRUN. */

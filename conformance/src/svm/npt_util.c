@@ -4,17 +4,6 @@
 
 #define ENTRY_ADDR 0x000ffffffffff000ull
 
-const char *conf_npt_unsupported(void)
-{
-	struct hv_svm_caps caps;
-	const char *why = conf_svm_unsupported();
-
-	if (why)
-		return why;
-	hv_svm_caps(&caps);
-	return caps.np ? NULL : "CPUID Fn8000_000A EDX[0] (NP) = 0";
-}
-
 bool conf_npt_identity(struct conf_ctx *ctx, struct conf_svm *s, struct conf_npt *n)
 {
 	uint64_t pdpt, *p3;

@@ -19,8 +19,6 @@ struct conf_npt {
 	uint64_t pd[4];     /* the page directories, 1 GiB each */
 };
 
-/* SKIP reason when the processor has no nested paging (NULL otherwise). */
-const char *conf_npt_unsupported(void);
 /* Builds the tables and puts them in effect in s's VMCB; false (and an
  * ERROR) when out of pages. */
 bool conf_npt_identity(struct conf_ctx *ctx, struct conf_svm *s, struct conf_npt *n);

@@ -143,6 +143,17 @@ const char *conf_vnmi_unsupported(void)
 	return caps.vnmi ? NULL : "CPUID Fn8000_000A EDX[25] (VNMI) = 0";
 }
 
+const char *conf_npt_unsupported(void)
+{
+	const char *why = conf_svm_unsupported();
+	struct hv_svm_caps caps;
+
+	if (why)
+		return why;
+	hv_svm_caps(&caps);
+	return caps.np ? NULL : "CPUID Fn8000_000A EDX[0] (NP) = 0";
+}
+
 const char *conf_nrips_unsupported(void)
 {
 	const char *why = conf_svm_unsupported();

@@ -82,5 +82,6 @@ void conf_svm_iret_frame(struct conf_svm *s, unsigned pushed, struct conf_iret_f
 const char *conf_svm_unsupported(void);
 const char *conf_vnmi_unsupported(void);
 const char *conf_nrips_unsupported(void);
+const char *conf_npt_unsupported(void);
 
 #endif
