@@ -90,6 +90,8 @@ static void deliver(struct emu_cpu *t, uint32_t icr_lo)
 	struct apic_state *a = t->apic;
 	uint8_t vector = icr_lo & APIC_ICR_VECTOR_MASK;
 
+	emu_emit(t, HV_EV_APIC_ACCEPT, apic_id_of(a), (icr_lo & APIC_DM_MASK) >> 8,
+		 !!(icr_lo & APIC_INT_LEVELTRIG), vector, NULL);
 	switch (icr_lo & APIC_DM_MASK) {
 	case APIC_DM_FIXED:
 	case APIC_DM_LOWEST:
@@ -128,7 +130,10 @@ void apic_icr_send(struct emu_cpu *from, uint32_t icr_lo, uint32_t dest)
 	struct emu_cpu *cand[EMU_MAX_CPUS];
 	bool from_x2 = apic_mode(from->apic) == APIC_MODE_X2APIC;
 
-	emu_emit(from, HV_EV_IPI, dest, icr_lo, 0, 0, NULL);
+	/* Sent by host code through arch.h, the hardware image sees it too. */
+	emu_emit_event(from, &(struct hv_event){ .type = HV_EV_IPI,
+						  .source = from->in_engine ? HV_SRC_MODEL : HV_SRC_SEAM,
+						  .v = { dest, icr_lo } });
 	/* §11.5.3: an illegal vector is not sent; the sender records it. */
 	if ((mode == APIC_DM_FIXED || mode == APIC_DM_LOWEST) &&
 	    (icr_lo & APIC_ICR_VECTOR_MASK) < 16) {

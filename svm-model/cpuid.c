@@ -61,7 +61,8 @@ void svm_model_cpuid(struct emu_cpu *cpu, uint32_t leaf, uint32_t subleaf, bool 
 			break;
 		r->eax = 1;
 		r->ebx = MODEL_ASIDS;
-		r->edx = SVM_FEATURE_DECODEASSISTS | (s->has_np ? SVM_FEATURE_NP : 0) |
+		r->edx = (s->has_decode ? SVM_FEATURE_DECODEASSISTS : 0) |
+			 (s->has_np ? SVM_FEATURE_NP : 0) |
 			 (s->has_nrips ? SVM_FEATURE_NRIPS : 0) |
 			 (s->has_vnmi ? SVM_FEATURE_VNMI : 0);
 		break;

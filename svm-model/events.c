@@ -189,7 +189,7 @@ void svm_inject_eventinj(struct emu_cpu *cpu)
 		break;
 	}
 	s->vmcb->control.event_inj &= ~SVM_EVTINJ_VALID;
-	emu_emit(cpu, HV_EV_INJECT, inj, ev.error, 0, 0, "eventinj");
+	emu_emit(cpu, HV_EV_EVENTINJ, inj, ev.error, 0, 0, NULL);
 	/* With vNMI enabled the processor blocks NMIs for an injected NMI too. */
 	if (ev.kind == EMU_EVT_NMI && s->vnmi)
 		s->vmcb->control.int_ctl |= V_NMI_BLOCKING_MASK;
@@ -323,7 +323,8 @@ void svm_software_event(struct emu_cpu *cpu, uint8_t opcode, uint8_t vector, uin
 	switch (opcode) {
 	case 0xcd:
 		if (svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_INTN)) {
-			svm_vmexit_insn(cpu, SVM_EXIT_SWINT, vector, 0, len);
+			/* Decode assists: the vector in exit_info_1 (§15.8.2). */
+			svm_vmexit_insn(cpu, SVM_EXIT_SWINT, s->has_decode ? vector : 0, 0, len);
 			return;
 		}
 		ev.kind = EMU_EVT_SOFTINT;

@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "hv/vmcb_event.h"
 #include "svm-model/svm_model.h"
 #include "x86/cpu.h"
 #include "x86/svm.h"
@@ -98,11 +99,41 @@ static void insn_bytes(struct emu_cpu *cpu, struct vmcb *v, uint64_t code, uint6
 			  (code == SVM_EXIT_EXCP_BASE + X86_VEC_PF && !(info1 & X86_PF_ID));
 
 	c->insn_len = 0;
-	if (code != SVM_EXIT_NPF && code != SVM_EXIT_EXCP_BASE + X86_VEC_PF)
+	if (!cpu->svm->has_decode ||
+	    (code != SVM_EXIT_NPF && code != SVM_EXIT_EXCP_BASE + X86_VEC_PF))
 		return;
 	memset(c->insn_bytes, 0, sizeof(c->insn_bytes));
 	if (data_fault)
 		c->insn_len = (uint8_t)fetch_insn_bytes(cpu, &v->save, c->insn_bytes);
+}
+
+/*
+ * The guest code around the exit's RIP, for traces (HV_EV_GUEST_CODE): up to
+ * 16 bytes before it, so a dump can show what led there, and 32 from it.
+ * Read like the decode assists' bytes, while the guest's paging is in effect.
+ */
+static void report_code(struct emu_cpu *cpu, const struct vmcb_save_area *sa)
+{
+	enum { BEFORE = 16, TOTAL = 48 };
+	uint64_t la = emu_linear(cpu, sa->rip);
+	/* The code's operand size, for the disassembler: CS.L, then CS.D. */
+	unsigned bits = (sa->efer & X86_EFER_LMA) && (sa->cs.attrib & X86_SEG_L) ? 64 :
+			(sa->cs.attrib & X86_SEG_DB) ? 32 : 16;
+	uint8_t buf[TOTAL];
+	size_t before = BEFORE, got;
+	struct hv_event ev = { .type = HV_EV_GUEST_CODE, .source = HV_SRC_MODEL };
+
+	/* Bytes before RIP on a page that cannot be read: keep those of RIP's page. */
+	if (emu_lin_peek(cpu, la - before, buf, before) != before)
+		before = (la & 0xfff) < BEFORE ? la & 0xfff : BEFORE;
+	memset(buf, 0, sizeof(buf));
+	got = emu_lin_peek(cpu, la - before, buf, TOTAL - BEFORE + before);
+	if (got < before)
+		got = before = 0;
+	ev.v[0] = la - before;
+	ev.v[1] = before | got << 8 | bits << 16;
+	memcpy(&ev.v[2], buf, sizeof(buf));
+	emu_emit_event(cpu, &ev);
 }
 
 static void do_exit(struct emu_cpu *cpu, uint64_t code, uint64_t info1, uint64_t info2,
@@ -139,7 +170,12 @@ static void do_exit(struct emu_cpu *cpu, uint64_t code, uint64_t info1, uint64_t
 	cpu->gif = false;
 	cpu->cycle += emu_costs_world(cpu->m->costs, EMU_COST_VMEXIT);
 	cpu->m->stats.vmexits++;
-	emu_emit(cpu, HV_EV_VMEXIT, code, info1, info2, v->control.exit_int_info, NULL);
+	if (cpu->m->listener) {
+		struct hv_event ev = hv_event_vmexit(v);
+
+		emu_emit_event(cpu, &ev);
+		report_code(cpu, &v->save);
+	}
 }
 
 void svm_vmexit_insn(struct emu_cpu *cpu, uint64_t code, uint64_t info1, uint64_t info2,

@@ -328,8 +328,9 @@ static void do_mov_cr(struct emu_cpu *cpu, const struct emu_insn *in)
 {
 	struct svm_cpu *s = cpu->svm;
 	uint32_t bit = 1u << (in->cr + (in->cr_write ? 16 : 0));
-	/* Decode assists: MOV CRx reports the GPR in exit_info_1 (§15.8.1). */
-	uint64_t info1 = SVM_CRX_MOV | (uint64_t)in->gpr;
+	/* Decode assists: MOV CRx reports the GPR in exit_info_1 (§15.8.1);
+	 * without them it is 0. */
+	uint64_t info1 = s->has_decode ? SVM_CRX_MOV | (uint64_t)in->gpr : 0;
 
 	if (svm_intercepted(s, VMCB_INTERCEPT_CR, bit)) {
 		svm_vmexit_insn(cpu, (in->cr_write ? SVM_EXIT_WRITE_CR0 : SVM_EXIT_READ_CR0) + in->cr,
@@ -406,7 +407,7 @@ static void do_mov_dr(struct emu_cpu *cpu, const struct emu_insn *in)
 	if (svm_intercepted(s, VMCB_INTERCEPT_DR, 1u << (dr + (in->cr_write ? 16 : 0)))) {
 		/* Decode assists: the GPR number alone; MOV is the only DR access. */
 		svm_vmexit_insn(cpu, (in->cr_write ? SVM_EXIT_WRITE_DR0 : SVM_EXIT_READ_DR0) + dr,
-				(uint64_t)in->gpr, 0, in->len);
+				s->has_decode ? (uint64_t)in->gpr : 0, 0, in->len);
 		return;
 	}
 	if (dr == 4 || dr == 5)
@@ -521,7 +522,8 @@ void svm_handle_trap(struct emu_cpu *cpu)
 	case EMU_TRAP_INVLPG:
 		if (svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_INVLPG)) {
 			/* Decode assists: the linear address in exit_info_1 (§15.8.3). */
-			svm_vmexit_insn(cpu, SVM_EXIT_INVLPG, effective_address(cpu, &in), 0, in.len);
+			svm_vmexit_insn(cpu, SVM_EXIT_INVLPG,
+					s->has_decode ? effective_address(cpu, &in) : 0, 0, in.len);
 			return;
 		}
 		/* The model performs it: the engine's TLB holds no tags, so all of

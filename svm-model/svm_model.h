@@ -38,7 +38,7 @@ struct svm_cpu {
 	uint8_t intr_vector;
 	uint8_t tpr;             /* host CR8 */
 	/* Features this machine models (CPUID Fn8000_000A EDX). */
-	bool has_vnmi, has_nrips, has_np;
+	bool has_vnmi, has_nrips, has_np, has_decode;
 	/* Nested paging in effect for this run, and its root. */
 	bool npt;
 	uint64_t ncr3;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "apic-model/apic_model.h"
+#include "hv/vmcb_event.h"
 #include "svm-model/svm_model.h"
 #include "x86/cpu.h"
 #include "x86/msr.h"
@@ -20,6 +21,7 @@ int svm_model_cpu_init(struct emu_cpu *cpu)
 	cpu->svm->has_vnmi = cpu->m->cfg.vnmi;
 	cpu->svm->has_nrips = cpu->m->cfg.nrips;
 	cpu->svm->has_np = cpu->m->cfg.npt;
+	cpu->svm->has_decode = cpu->m->cfg.decode_assists;
 	/* GIF is set at reset (APM §15.17). */
 	cpu->gif = true;
 	return 0;
@@ -146,7 +148,12 @@ arch_fault_t svm_model_vmrun(struct emu_cpu *cpu, uint64_t vmcb_pa, struct arch_
 		return ARCH_FAULT(X86_VEC_GP);
 	cpu->cycle += emu_costs_world(cpu->m->costs, EMU_COST_VMRUN);
 	cpu->m->stats.vmruns++;
-	emu_emit(cpu, HV_EV_VMRUN, vmcb_pa, v->save.rip, 0, 0, NULL);
+	if (cpu->m->listener) {
+		struct hv_event run = hv_event_vmrun(vmcb_pa, v), icpt = hv_event_intercepts(v);
+
+		emu_emit_event(cpu, &run);
+		emu_emit_event(cpu, &icpt);
+	}
 	s->vmcb = v;
 	s->vmcb_pa = vmcb_pa;
 	s->gprs = gprs;
@@ -161,7 +168,11 @@ arch_fault_t svm_model_vmrun(struct emu_cpu *cpu, uint64_t vmcb_pa, struct arch_
 		cpu->gif = false;
 		cpu->m->stats.vmexits++;
 		cpu->cycle += emu_costs_world(cpu->m->costs, EMU_COST_VMEXIT);
-		emu_emit(cpu, HV_EV_VMEXIT, SVM_EXIT_ERR, 0, 0, 0, NULL);
+		if (cpu->m->listener) {
+			struct hv_event ev = hv_event_vmexit(v);
+
+			emu_emit_event(cpu, &ev);
+		}
 		return ARCH_OK;
 	}
 	memcpy(s->intercepts, v->control.intercepts, sizeof(s->intercepts));
@@ -298,13 +309,13 @@ void svm_model_host_events(struct emu_cpu *cpu)
 		s->nmi_line = false;
 		s->host_nmis++;
 		cpu->cycle += emu_costs_world(cpu->m->costs, EMU_COST_EVENT_DELIVERY);
-		emu_emit(cpu, HV_EV_DELIVER, X86_VEC_NMI, EMU_EVT_NMI, 0, 0, "host NMI");
+		emu_emit(cpu, HV_EV_HOST_NMI, 0, 0, 0, 0, NULL);
 	}
 	while (cpu->host_if && (vec = apic_model_pending_vector(cpu)) >= 0) {
 		apic_model_ack(cpu, vec);
 		cpu->host_irqs++;
 		cpu->cycle += emu_costs_world(cpu->m->costs, EMU_COST_EVENT_DELIVERY);
-		emu_emit(cpu, HV_EV_DELIVER, (uint64_t)vec, EMU_EVT_INTR, 0, 0, "host interrupt");
+		emu_emit(cpu, HV_EV_HOST_IRQ, (uint64_t)vec, 0, 0, 0, NULL);
 		/* Like the hardware image's handler: FFh is taken for spurious. */
 		if (vec != 0xff)
 			apic_model_eoi(cpu);

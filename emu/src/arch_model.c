@@ -298,7 +298,5 @@ void arch_console_write(const char *s, size_t n)
 
 void arch_event(const struct hv_event *ev)
 {
-	struct emu_cpu *cpu = self();
-
-	emu_emit(cpu, ev->type, ev->a, ev->b, ev->c, ev->d, ev->text);
+	emu_emit_event(self(), ev);
 }

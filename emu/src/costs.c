@@ -259,3 +259,43 @@ int emu_costs_load(struct emu_costs *c, const char *path, char *err, size_t errl
 	free(text);
 	return rc;
 }
+
+/*
+ * The table as text emu_costs_parse reads back onto the built-in table: the
+ * world switches, and every instruction whose cost or built-in default is
+ * not 1. Traces carry it (docs/traces.md), so a replay runs on the same
+ * clock.
+ */
+size_t emu_costs_format(const struct emu_costs *c, char *buf, size_t size)
+{
+	struct emu_costs *def = emu_costs_new();
+	size_t len = 0;
+	csh cs;
+
+#define OUT(...)                                                                     \
+	do {                                                                         \
+		int k = snprintf(buf ? buf + len : NULL, len < size ? size - len : 0, \
+				 __VA_ARGS__);                                       \
+		len += k > 0 ? (size_t)k : 0;                                        \
+	} while (0)
+	if (size)
+		buf[0] = '\0';
+	if (!def)
+		return 0;
+	if (!c)
+		c = def;
+	for (int w = 0; w < EMU_COST_WORLD_COUNT; w++)
+		OUT("%s %u\n", world_names[w], c->world[w]);
+	if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) == CS_ERR_OK) {
+		for (unsigned id = 1; id < X86_INS_ENDING; id++) {
+			const char *n = cs_insn_name(cs, id);
+
+			if (n && (c->insn[id] != 1 || def->insn[id] != 1))
+				OUT("%s %u\n", n, c->insn[id]);
+		}
+		cs_close(&cs);
+	}
+#undef OUT
+	emu_costs_free(def);
+	return len;
+}

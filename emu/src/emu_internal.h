@@ -461,8 +461,11 @@ struct emu_cpu *emu_current_cpu(void);
 /* Stop the whole run with an error (a fault in host mode, a model limit). */
 _Noreturn void emu_fatal(struct emu_cpu *cpu, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* An event seen inside the model processor (HV_SRC_MODEL), v0..v3 given. */
 void emu_emit(struct emu_cpu *cpu, uint32_t type, uint64_t a, uint64_t b, uint64_t c,
 	      uint64_t d, const char *text);
+/* Any event, its source and words as given; stamped with cpu's clock. */
+void emu_emit_event(struct emu_cpu *cpu, const struct hv_event *ev);
 /* Let the scheduler run whichever processor is furthest behind. */
 void emu_schedule_point(struct emu_cpu *cpu);
 /* Make a processor blocked in HLT runnable again (an event for it arrived),

@@ -30,6 +30,7 @@ void emu_config_default(struct emu_config *cfg)
 	cfg->ram_size = EMU_RAM_DEFAULT;
 	cfg->vnmi = true;
 	cfg->nrips = true;
+	cfg->decode_assists = true;
 	cfg->npt = true;
 	cfg->quantum = 100000;
 	cfg->max_cycles = 4000000000ull;
@@ -41,23 +42,26 @@ struct emu_cpu *emu_current_cpu(void)
 	return emu_current_machine ? emu_current_machine->current : NULL;
 }
 
-void emu_emit(struct emu_cpu *cpu, uint32_t type, uint64_t a, uint64_t b, uint64_t c, uint64_t d,
-	      const char *text)
+void emu_emit_event(struct emu_cpu *cpu, const struct hv_event *ev)
 {
 	struct emu_machine *m = cpu->m;
-	struct hv_event ev;
+	struct hv_event e;
 
 	if (!m->listener)
 		return;
-	ev.cycle = cpu->cycle;
-	ev.cpu = cpu->index;
-	ev.type = type;
-	ev.a = a;
-	ev.b = b;
-	ev.c = c;
-	ev.d = d;
-	ev.text = text;
-	m->listener(m->listener_user, &ev);
+	e = *ev;
+	e.cycle = cpu->cycle;
+	e.cpu = cpu->index;
+	m->listener(m->listener_user, &e);
+}
+
+void emu_emit(struct emu_cpu *cpu, uint32_t type, uint64_t a, uint64_t b, uint64_t c, uint64_t d,
+	      const char *text)
+{
+	if (!cpu->m->listener)
+		return;
+	emu_emit_event(cpu, &(struct hv_event){ .type = (uint16_t)type, .source = HV_SRC_MODEL,
+						 .v = { a, b, c, d }, .text = text });
 }
 
 void emu_fatal(struct emu_cpu *cpu, const char *fmt, ...)
@@ -250,8 +254,8 @@ struct emu_machine *emu_machine_create(const struct emu_config *cfg, char *err, 
 		free(m);
 		return NULL;
 	}
-	/* Page allocation starts above the real-mode area (0-1 MiB). */
-	m->next_page = 1ull << 20;
+	/* Above the real-mode area, where the hardware image's pool starts too. */
+	m->next_page = ARCH_ALLOC_BASE;
 	if (cfg->costs) {
 		m->costs = cfg->costs;
 	} else {
@@ -364,6 +368,17 @@ void emu_set_event_listener(struct emu_machine *m, emu_event_fn fn, void *user)
 {
 	m->listener = fn;
 	m->listener_user = user;
+}
+
+void emu_machine_cpuid(struct emu_machine *m, uint32_t leaf, uint32_t subleaf, uint32_t out[4])
+{
+	struct arch_cpuid r;
+
+	svm_model_cpuid(&m->cpu[0], leaf, subleaf, false, &r);
+	out[0] = r.eax;
+	out[1] = r.ebx;
+	out[2] = r.ecx;
+	out[3] = r.edx;
 }
 
 void emu_machine_stats(const struct emu_machine *m, struct emu_stats *out)

@@ -7,6 +7,7 @@
  * 800h + offset / 16 (§11.12.1) and the ICR is one 64-bit MSR (§11.12.9).
  */
 #include "hv/arch.h"
+#include "hv/event.h"
 #include "percpu.h"
 #include "x86/apic.h"
 #include "x86/msr.h"
@@ -73,6 +74,10 @@ void hw_apic_send(uint32_t dest, uint32_t icr_low)
 
 void arch_apic_send_ipi(uint32_t dest, uint32_t icr_low)
 {
+	struct hv_event ev = { .type = HV_EV_IPI, .source = HV_SRC_SEAM, .v = { dest, icr_low } };
+
+	/* The model reports the same send from its APIC (apic-model/apic_ipi.c). */
+	arch_event(&ev);
 	hw_apic_send(dest, icr_low);
 	/* An INIT may take processors away from the platform (smp.c). */
 	if ((icr_low & APIC_DM_MASK) == APIC_DM_INIT)

@@ -6,7 +6,7 @@
  * hardware lines up with one from the model (hv/include/hv/event.h).
  */
 #include "hv/arch.h"
-#include "hv/event.h"
+#include "hv/vmcb_event.h"
 #include "hw.h"
 #include "x86/vmcb.h"
 
@@ -15,19 +15,21 @@ arch_fault_t hw_svm_vmrun(uint64_t vmcb_pa, struct arch_gprs *gprs);
 arch_fault_t arch_vmrun(uint64_t vmcb_pa, struct arch_gprs *gprs)
 {
 	const struct vmcb *vmcb;
+	struct hv_event ev;
 	arch_fault_t f;
 
 	if (!hw_trace)
 		return hw_svm_vmrun(vmcb_pa, gprs);
 	vmcb = arch_phys_to_virt(vmcb_pa);
-	arch_event(&(struct hv_event){ .type = HV_EV_VMRUN, .a = vmcb_pa, .b = vmcb->save.rip });
+	ev = hv_event_vmrun(vmcb_pa, vmcb);
+	arch_event(&ev);
+	ev = hv_event_intercepts(vmcb);
+	arch_event(&ev);
 	f = hw_svm_vmrun(vmcb_pa, gprs);
 	/* A faulting VMRUN did not switch worlds: there is no #VMEXIT to report. */
-	if (f == ARCH_OK)
-		arch_event(&(struct hv_event){ .type = HV_EV_VMEXIT,
-					       .a = vmcb->control.exit_code,
-					       .b = vmcb->control.exit_info_1,
-					       .c = vmcb->control.exit_info_2,
-					       .d = vmcb->control.exit_int_info });
+	if (f == ARCH_OK) {
+		ev = hv_event_vmexit(vmcb);
+		arch_event(&ev);
+	}
 	return f;
 }

@@ -26,14 +26,17 @@
 
 extern const char hw_image_end[];
 
-/* .bss.pool is placed outside .bss by hw/linker.ld, so boot.S does not
- * spend time zeroing it; each page is zeroed when it is handed out. */
+/* .bss.pool is placed outside .bss by hw/linker.ld, at ARCH_ALLOC_BASE
+ * (hv/arch.h), so boot.S does not spend time zeroing it; each page is
+ * zeroed when it is handed out. */
 static uint8_t pool[POOL_SIZE] __attribute__((aligned(PAGE_SIZE), section(".bss.pool")));
 static uint64_t pool_used;
 /* RAM above the image: [arena_base, arena_base + arena_size). */
 static uint64_t arena_base, arena_size, arena_used;
 /* Until the loader's memory map is read, all that boot.S maps as RAM. */
 static uint64_t ram_top = RAM_LIMIT;
+
+_Static_assert(ARCH_ALLOC_BASE == 0x100000u, "hw/linker.ld places the pool at 1 MiB");
 
 void hw_mem_init(uint64_t top)
 {

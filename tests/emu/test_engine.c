@@ -567,14 +567,23 @@ static void test_determinism(void **state)
 	for (size_t i = 0; i < a.n; i++) {
 		assert_int_equal(a.ev[i].type, b.ev[i].type);
 		assert_int_equal(a.ev[i].cycle, b.ev[i].cycle);
-		assert_int_equal(a.ev[i].a, b.ev[i].a);
-		assert_int_equal(a.ev[i].b, b.ev[i].b);
+		assert_memory_equal(a.ev[i].v, b.ev[i].v, sizeof(a.ev[i].v));
 	}
 	assert_int_equal(a.ev[0].type, HV_EV_VMRUN);
-	assert_int_equal(a.ev[1].type, HV_EV_DELIVER);
-	assert_int_equal(a.ev[1].a, X86_VEC_UD);
-	assert_int_equal(a.ev[a.n - 1].type, HV_EV_VMEXIT);
-	assert_int_equal(a.ev[a.n - 1].a, SVM_EXIT_VMMCALL);
+	assert_int_equal(a.ev[1].type, HV_EV_VMRUN_INTERCEPTS);
+	assert_int_equal(a.ev[2].type, HV_EV_DELIVER);
+	assert_int_equal(a.ev[2].v[0], X86_VEC_UD);
+	assert_int_equal(a.ev[a.n - 2].type, HV_EV_VMEXIT);
+	assert_int_equal(a.ev[a.n - 2].v[0], SVM_EXIT_VMMCALL);
+	/* The guest code at the exit: the VMMCALL (0F 01 D9) at its RIP. */
+	assert_int_equal(a.ev[a.n - 1].type, HV_EV_GUEST_CODE);
+	{
+		const uint8_t *code = (const uint8_t *)&a.ev[a.n - 1].v[2];
+		unsigned before = a.ev[a.n - 1].v[1] & 0xff;
+
+		assert_true((a.ev[a.n - 1].v[1] >> 8) >= before + 3);
+		assert_memory_equal(code + before, "\x0f\x01\xd9", 3);
+	}
 }
 
 int main(void)

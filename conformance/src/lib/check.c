@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Outcomes and decoded checks (see conf/check.h). */
 #include "conf/check.h"
+#include "ctx.h"
 #include "hv/lib.h"
 #include "hv/svm.h"
 
@@ -50,7 +51,7 @@ bool conf_check_outcome(struct conf_ctx *ctx, const char *what, conf_outcome_t g
 	char g[64], w[64];
 	bool ok = got == want;
 
-	conf_count_check(ctx, what, ok);
+	conf_count_check_values(ctx, what, ok, got, want, CONF_EV_GOT | CONF_EV_WANT);
 	if (!ok) {
 		conf_outcome_format(got, g, sizeof(g));
 		conf_outcome_format(want, w, sizeof(w));
@@ -63,7 +64,7 @@ bool conf_check_exit(struct conf_ctx *ctx, const char *what, uint64_t got, uint6
 {
 	bool ok = got == want;
 
-	conf_count_check(ctx, what, ok);
+	conf_count_check_values(ctx, what, ok, got, want, CONF_EV_GOT | CONF_EV_WANT);
 	if (!ok)
 		conf_fail(ctx, "%s: got 0x%llx (%s), want 0x%llx (%s)", what,
 			  (unsigned long long)got, svm_exit_name(got), (unsigned long long)want,
@@ -88,7 +89,7 @@ bool conf_check_event(struct conf_ctx *ctx, const char *what, uint32_t got, uint
 	char g[64], w[64];
 	bool ok = got == want;
 
-	conf_count_check(ctx, what, ok);
+	conf_count_check_values(ctx, what, ok, got, want, CONF_EV_GOT | CONF_EV_WANT);
 	if (!ok) {
 		format_event(got, g, sizeof(g));
 		format_event(want, w, sizeof(w));
@@ -102,7 +103,7 @@ bool conf_check_bit(struct conf_ctx *ctx, const char *what, uint64_t value, uint
 {
 	bool got = (value & bit) != 0, ok = got == want;
 
-	conf_count_check(ctx, what, ok);
+	conf_count_check_values(ctx, what, ok, got, want, CONF_EV_GOT | CONF_EV_WANT);
 	if (!ok)
 		conf_fail(ctx, "%s: got %d, want %d (field 0x%llx)", what, got, want,
 			  (unsigned long long)value);
@@ -114,7 +115,7 @@ bool conf_check_masked(struct conf_ctx *ctx, const char *what, uint64_t got, uin
 {
 	bool ok = (got & mask) == want;
 
-	conf_count_check(ctx, what, ok);
+	conf_count_check_values(ctx, what, ok, got & mask, want, CONF_EV_GOT | CONF_EV_WANT);
 	if (!ok)
 		conf_fail(ctx, "%s: got 0x%llx (& 0x%llx = 0x%llx), want 0x%llx", what,
 			  (unsigned long long)got, (unsigned long long)mask,
@@ -127,7 +128,7 @@ bool conf_check_range(struct conf_ctx *ctx, const char *what, uint64_t got, uint
 {
 	bool ok = got >= lo && got <= hi;
 
-	conf_count_check(ctx, what, ok);
+	conf_count_check_values(ctx, what, ok, got, 0, CONF_EV_GOT);
 	if (!ok)
 		conf_fail(ctx, "%s: got 0x%llx, want 0x%llx..0x%llx", what,
 			  (unsigned long long)got, (unsigned long long)lo, (unsigned long long)hi);

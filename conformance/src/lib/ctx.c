@@ -52,9 +52,10 @@ void conf_skip(struct conf_ctx *ctx, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void check_event(const char *what, bool pass)
+static void check_event(const char *what, bool pass, uint64_t got, uint64_t want, unsigned which)
 {
-	struct hv_event ev = { .type = HV_EV_CHECK, .a = pass ? 1 : 0, .text = what };
+	struct hv_event ev = { .type = HV_EV_CHECK, .source = HV_SRC_SCENARIO,
+			       .v = { pass ? 1 : 0, got, want, which }, .text = what };
 
 	arch_event(&ev);
 }
@@ -62,7 +63,7 @@ static void check_event(const char *what, bool pass)
 bool conf_check_true(struct conf_ctx *ctx, const char *what, bool cond)
 {
 	ctx->result->checks++;
-	check_event(what, cond);
+	check_event(what, cond, 0, 0, 0);
 	if (!cond)
 		conf_fail(ctx, "%s: false", what);
 	return cond;
@@ -73,7 +74,7 @@ bool conf_check_u64(struct conf_ctx *ctx, const char *what, uint64_t got, uint64
 	bool ok = got == want;
 
 	ctx->result->checks++;
-	check_event(what, ok);
+	check_event(what, ok, got, want, CONF_EV_GOT | CONF_EV_WANT);
 	if (!ok)
 		conf_fail(ctx, "%s: got 0x%llx, want 0x%llx", what, (unsigned long long)got,
 			  (unsigned long long)want);
@@ -88,7 +89,14 @@ bool conf_failed(const struct conf_ctx *ctx)
 void conf_count_check(struct conf_ctx *ctx, const char *what, bool pass)
 {
 	ctx->result->checks++;
-	check_event(what, pass);
+	check_event(what, pass, 0, 0, 0);
+}
+
+void conf_count_check_values(struct conf_ctx *ctx, const char *what, bool pass, uint64_t got,
+			     uint64_t want, unsigned which)
+{
+	ctx->result->checks++;
+	check_event(what, pass, got, want, which);
 }
 
 void conf_run(const struct conf_scenario *sc, struct conf_result *out)

@@ -26,6 +26,7 @@ struct emu_config {
 	uint64_t ram_size;     /* bytes of guest-physical memory, 4 KiB multiple */
 	bool vnmi;             /* advertise and model vNMI (Fn8000_000A EDX[25]) */
 	bool nrips;            /* advertise and model NRIP save (EDX[3]) */
+	bool decode_assists;   /* advertise and model decode assists (EDX[7]) */
 	bool npt;              /* advertise and model nested paging (EDX[0]) */
 	uint64_t quantum;      /* cycles a processor runs before the scheduler looks */
 	uint64_t max_cycles;   /* a run stops with an error past this (0 = no limit) */
@@ -72,5 +73,11 @@ void emu_costs_free(struct emu_costs *c);
 /* Overrides from a text file of "name cost" lines; -1 with a message on error. */
 int emu_costs_load(struct emu_costs *c, const char *path, char *err, size_t errlen);
 int emu_costs_parse(struct emu_costs *c, const char *text, char *err, size_t errlen);
+/* The table (NULL: the built-in one) as text emu_costs_parse reads back: at
+ * most size bytes with the NUL; returns the length the whole text needs. */
+size_t emu_costs_format(const struct emu_costs *c, char *buf, size_t size);
+
+/* CPUID as the machine's processors report it to host code. */
+void emu_machine_cpuid(struct emu_machine *m, uint32_t leaf, uint32_t subleaf, uint32_t out[4]);
 
 #endif

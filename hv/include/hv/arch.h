@@ -62,6 +62,14 @@ void arch_cpu_pause(void);
 
 /* --- Memory --------------------------------------------------------------- */
 
+/*
+ * Pages are handed out in order from ARCH_ALLOC_BASE, starting over for
+ * each scenario, on every platform (the model; the hardware image's pool
+ * for its first 16 MiB): the same scenario gets the same physical
+ * addresses everywhere, so traces of it compare address for address.
+ */
+#define ARCH_ALLOC_BASE 0x100000u
+
 /* A zeroed, 4 KiB-aligned page of physical memory; 0 when none is left. */
 uint64_t arch_page_alloc(void);
 /* npages physically contiguous zeroed pages, 4 KiB-aligned; 0 when none. */

@@ -46,8 +46,9 @@ uint32_t hv_vcpu_get_mp_state(const struct hv_vcpu *vcpu)
 
 int hv_vcpu_set_mp_state(struct hv_vcpu *vcpu, uint32_t mp_state)
 {
-	struct hv_event ev = { .type = HV_EV_MP_STATE, .a = vcpu->id, .b = mp_state };
 	uint32_t old = vcpu->mp_state;
+	struct hv_event ev = { .type = HV_EV_MP_STATE, .source = HV_SRC_CORE,
+			       .v = { vcpu->id, mp_state, old } };
 
 	switch (mp_state) {
 	case HV_MP_STATE_RUNNABLE:

@@ -214,7 +214,7 @@ static void send_ipi(struct hv_vcpu *vcpu, uint32_t dest, uint32_t low, bool x2)
 	struct hv_vm *vm = vcpu->vm;
 	uint32_t dm = low & APIC_DM_MASK;
 	uint8_t vector = (uint8_t)low;
-	struct hv_event ev = { .type = HV_EV_IPI, .a = dest, .b = low,
+	struct hv_event ev = { .type = HV_EV_IPI, .source = HV_SRC_CORE, .v = { dest, low },
 			       .text = x2 ? "hv: x2APIC ICR" : "hv: xAPIC ICR" };
 
 	arch_event(&ev);

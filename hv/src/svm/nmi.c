@@ -12,6 +12,7 @@
  *   the IRET executes, so blocking ends only at the first #VMEXIT whose RIP
  *   differs from the IRET's (facts §(f)).
  */
+#include "hv/event.h"
 #include "hv/lib.h"
 #include "hv/svm.h"
 #include "svm_backend.h"
@@ -99,7 +100,7 @@ bool svm_set_vnmi_pending(struct hv_vcpu *vcpu)
 		return false;
 	c->int_ctl |= V_NMI;
 	vcpu->stats.nmi_injections++;
-	svm_event_inject(V_NMI, 0, "hv: V_NMI");
+	svm_event_inject(HV_EV_INJECT_VNMI, 0, 0);
 	return true;
 }
 

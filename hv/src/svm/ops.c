@@ -86,9 +86,9 @@ void svm_skip_instruction(struct hv_vcpu *vcpu, unsigned len)
 	vmcb->control.int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
 }
 
-void svm_event_inject(uint64_t a, uint64_t b, const char *what)
+void svm_event_inject(uint32_t type, uint64_t a, uint64_t b)
 {
-	struct hv_event ev = { .type = HV_EV_INJECT, .a = a, .b = b, .text = what };
+	struct hv_event ev = { .type = (uint16_t)type, .source = HV_SRC_CORE, .v = { a, b } };
 
 	arch_event(&ev);
 }
@@ -98,7 +98,7 @@ void svm_inject_event(struct hv_vcpu *vcpu, uint32_t info, uint32_t error_code)
 	vcpu->vmcb->control.event_inj = info | SVM_EVTINJ_VALID;
 	vcpu->vmcb->control.event_inj_err = error_code;
 	vcpu->last_event_inj = info | SVM_EVTINJ_VALID;
-	svm_event_inject(info | SVM_EVTINJ_VALID, error_code, "hv: EVENTINJ");
+	svm_event_inject(HV_EV_INJECT, info | SVM_EVTINJ_VALID, error_code);
 }
 
 /* CS.selector = vector << 8, CS.base = vector << 12, IP = 0 (facts §(e), SDM §8.4.4). */

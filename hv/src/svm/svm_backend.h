@@ -26,6 +26,7 @@ void svm_clr_iret_intercept(struct hv_vcpu *vcpu);
  * the int_ctl bit, b = error code); the text tells it from the processor's
  * own injection events.
  */
-void svm_event_inject(uint64_t a, uint64_t b, const char *what);
+/* Reports an injection the core asked for (HV_EV_INJECT or HV_EV_INJECT_VNMI). */
+void svm_event_inject(uint32_t type, uint64_t a, uint64_t b);
 
 #endif
