@@ -417,6 +417,13 @@ uint64_t emu_first_insn_reaching(struct emu_cpu *cpu, uint64_t la, uint64_t page
 	return addr;
 }
 
+/* Capstone 4 marks the destination of ROL, ROR, RCL and RCR as read only;
+ * like every shift, they write it back. */
+static bool rotate(unsigned id)
+{
+	return id == X86_INS_ROL || id == X86_INS_ROR || id == X86_INS_RCL || id == X86_INS_RCR;
+}
+
 int emu_decode_insn(struct emu_cpu *cpu, uint64_t la, struct emu_insn *out)
 {
 	struct emu_decoder *d = dec(cpu);
@@ -461,6 +468,9 @@ int emu_decode_insn(struct emu_cpu *cpu, uint64_t la, struct emu_insn *out)
 			out->mem_scale = op->mem.scale;
 			out->mem_disp = op->mem.disp;
 			out->mem_seg = (int)op->mem.segment;
+			out->mem_rmw = (op->access & (CS_AC_READ | CS_AC_WRITE)) ==
+					       (CS_AC_READ | CS_AC_WRITE) ||
+				       (i == 0 && rotate(insn[0].id));
 		} else if (op->type == X86_OP_REG &&
 			   (op->reg == X86_REG_CS || op->reg == X86_REG_DS || op->reg == X86_REG_ES ||
 			    op->reg == X86_REG_FS || op->reg == X86_REG_GS || op->reg == X86_REG_SS)) {

@@ -108,6 +108,7 @@ struct emu_insn {
 	int mem_base, mem_index, mem_scale; int64_t mem_disp; int mem_seg;
 	uint8_t mem_count;    /* explicit memory operands */
 	uint8_t mem_size;     /* bytes the memory operand covers */
+	bool mem_rmw;         /* the memory operand is read and written */
 	bool sreg_operand;    /* a segment register is an operand */
 };
 

@@ -520,6 +520,27 @@ static bool ud_exit_stop(struct emu_cpu *cpu, uint64_t rip, uint64_t lin)
 }
 
 /*
+ * An instruction that reads and writes its memory operand (XCHG, ADD to
+ * memory, the LOCKed ones) is checked for the write from its first access,
+ * so its fault is a write fault: W in the #PF error code (APM vol. 2
+ * §8.4.2) and in a #NPF's EXITINFO1 (§15.25.6). Unicorn fills the TLB for
+ * the read first; the walk is made again as the write it is.
+ */
+static void rmw_is_write(struct emu_cpu *cpu, uint64_t lin)
+{
+	struct emu_insn in;
+	struct emu_xlate x;
+
+	if (cpu->vtlb_fault.acc != EMU_ACC_READ || emu_decode_insn(cpu, lin, &in) != 0 ||
+	    !in.mem_rmw || in.mem_count != 1)
+		return;
+	if (emu_xlate(cpu, cpu->vtlb_fault.page, EMU_ACC_WRITE, emu_xlate_flags(cpu), &x) != 0) {
+		cpu->vtlb_fault.acc = EMU_ACC_WRITE;
+		cpu->vtlb_fault.x = x;
+	}
+}
+
+/*
  * The run ended on a fill the TLB-fill hook refused (vtlb.c): RIP is the
  * faulting instruction. Work out the exact address and stop with the fault
  * as the guest or the processor model must see it; false to run again.
@@ -552,6 +573,8 @@ static bool vtlb_stop(struct emu_cpu *cpu)
 			addr = page; /* an access that begins on the page before */
 		else
 			addr = page | emu_vtlb_probe(cpu, rip);
+		/* After the probe, which re-runs the instruction's reads. */
+		rmw_is_write(cpu, lin);
 	}
 	emu_engine_unretire(cpu, lin);
 	cpu->stop_rip = rip;

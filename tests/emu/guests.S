@@ -48,6 +48,18 @@ t64_store:
 	vmmcall
 t64_store_end:
 
+	snippet	t64_xchg
+t64_xchg:
+	xchg	%rax, (%rbx)		/* rbx: the address read and written */
+	vmmcall
+t64_xchg_end:
+
+	snippet	t64_rol_mem
+t64_rol_mem:
+	rolq	$3, (%rbx)		/* read-modify-write the probe works out */
+	vmmcall
+t64_rol_mem_end:
+
 	snippet	t64_incload
 t64_incload:
 	inc	%rcx

@@ -28,6 +28,8 @@
 SNIPPET(t64_load);
 SNIPPET(t64_bt);
 SNIPPET(t64_store);
+SNIPPET(t64_xchg);
+SNIPPET(t64_rol_mem);
 SNIPPET(t64_incload);
 SNIPPET(t64_nops);
 
@@ -179,6 +181,27 @@ static void test_npf_write_read_only(void **state)
 	assert_int_equal(r.exit_code, SVM_EXIT_NPF);
 	assert_int_equal(r.info1, NPF_P | NPF_RW | NPF_US | NPF_FINAL);
 	assert_int_equal(r.info2, GPA_RO);
+	assert_false(r.leaf_ro & X86_PTE_D);
+}
+
+/* An instruction that reads and writes its operand faults as a write: RW
+ * set for a not-present page (§15.25.6), as for a read-only one; with its
+ * address worked out from the operand (XCHG) and by the probe (ROL). */
+static void test_npf_read_modify_write(void **state)
+{
+	(void)state;
+	run(SPAN(t64_xchg), GPA_ABSENT + 8);
+	assert_int_equal(r.exit_code, SVM_EXIT_NPF);
+	assert_int_equal(r.info1, NPF_RW | NPF_US | NPF_FINAL);
+	assert_int_equal(r.info2, GPA_ABSENT + 8);
+	assert_int_equal(r.rax, 0x1111);
+	run(SPAN(t64_rol_mem), GPA_ABSENT + 16);
+	assert_int_equal(r.exit_code, SVM_EXIT_NPF);
+	assert_int_equal(r.info1, NPF_RW | NPF_US | NPF_FINAL);
+	assert_int_equal(r.info2, GPA_ABSENT + 16);
+	run(SPAN(t64_xchg), GPA_RO);
+	assert_int_equal(r.exit_code, SVM_EXIT_NPF);
+	assert_int_equal(r.info1, NPF_P | NPF_RW | NPF_US | NPF_FINAL);
 	assert_false(r.leaf_ro & X86_PTE_D);
 }
 
@@ -634,6 +657,7 @@ int main(void)
 		cmocka_unit_test(test_npt_write_sets_dirty),
 		cmocka_unit_test(test_npf_not_present),
 		cmocka_unit_test(test_npf_write_read_only),
+		cmocka_unit_test(test_npf_read_modify_write),
 		cmocka_unit_test(test_npf_exact_rip),
 		cmocka_unit_test(test_npt_event_inside_block),
 		cmocka_unit_test(test_npt_vmrun_checks),
