@@ -58,6 +58,19 @@ struct vx_bench_suite {
 	double slowest_seconds; /* ...and how much */
 };
 void vx_bench_suite(struct vx_bench_suite *out);
+
+/* The same suite recording every scenario's trace (bench_trace.c). */
+struct vx_bench_trace {
+	bool ok;
+	char why[256];
+	double seconds;          /* CPU time */
+	uint64_t records, bytes; /* all the traces' records and file bytes */
+	char largest[64];        /* the scenario with the most records... */
+	size_t largest_records;  /* ...and how many */
+};
+void vx_bench_suite_traced(struct vx_bench_trace *out);
+/* Records per CPU second through decode + diff of scenario's trace. */
+void vx_bench_trace_compare(double seconds, const char *scenario, struct vx_bench_rate *out);
 /* QEMU TCG round trips from two boots with bench=N; out->ok false if absent. */
 void vx_bench_qemu_roundtrips(double seconds, struct vx_bench_rate *out);
 

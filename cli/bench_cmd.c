@@ -17,6 +17,8 @@
 #define SUITE_CPU_TARGET_S 2.0
 #define STORE_LOAD_TARGET 2.0 /* a store loop at most this many times slower */
 #define ROUNDTRIP_RATIO_TARGET 15.0
+#define TRACE_OVERHEAD_TARGET 0.20 /* recording slows the suite by less */
+#define TRACE_COMPARE_TARGET 5e6   /* records per second through a replay's comparison */
 
 #define MIB 1048576.0
 
@@ -168,12 +170,39 @@ static void print_target(const char *what, const char *figure, const char *targe
 struct bench_figures {
 	struct vx_bench_rate trips, mips, raw, hooked, load, store, qemu;
 	struct vx_bench_suite suite;
+	struct vx_bench_trace traced;
+	struct vx_bench_rate compare;
 	struct vx_bench_qemu_suite qemu_suite;
 	struct vx_bench_peak peak;
 	struct vx_bench_rss mem;
 	struct vx_bench_ipi ipi;
 	struct vx_bench_apboot apboot;
 };
+
+/* Recording's cost: the traced suite beside the untraced one of this run. */
+static double trace_overhead(const struct bench_figures *f)
+{
+	return f->traced.ok && f->suite.ok && f->suite.seconds > 0
+		       ? f->traced.seconds / f->suite.seconds - 1.0
+		       : -1.0;
+}
+
+static void print_traced(const struct bench_figures *f)
+{
+	const struct vx_bench_trace *r = &f->traced;
+	const char *what = "conformance suite on the model, traced, CPU time";
+
+	if (!r->ok) {
+		printf(LABEL " %12s  (%s)\n", what, "n/a", r->why);
+		return;
+	}
+	printf(LABEL " %12.3f s      (%llu records, %.1f MiB of trace files; the most, "
+	       "%zu, in %s)\n",
+	       what, r->seconds, (unsigned long long)r->records, (double)r->bytes / MIB,
+	       r->largest_records, r->largest);
+	printf("trace recording overhead on the suite: %+.1f%% (target: under %.0f%%)\n",
+	       100.0 * trace_overhead(f), 100.0 * TRACE_OVERHEAD_TARGET);
+}
 
 /* Round trips on the model over round trips under QEMU, model CPU time
  * against QEMU wall time; < 0 when either is missing. */
@@ -246,6 +275,17 @@ static void print_summary(const struct bench_figures *f)
 	print_target("conformance suite on the model, CPU time", fig, goal,
 		     verdict(f->suite.seconds < SUITE_CPU_TARGET_S));
 
+	snprintf(fig, sizeof(fig), "%+.1f%%", 100.0 * trace_overhead(f));
+	snprintf(goal, sizeof(goal), "under %.0f%%", 100.0 * TRACE_OVERHEAD_TARGET);
+	print_target("suite slower when traced by", trace_overhead(f) > -1.0 ? fig : NULL, goal,
+		     trace_overhead(f) > -1.0 ? verdict(trace_overhead(f) < TRACE_OVERHEAD_TARGET)
+					      : f->traced.why);
+	snprintf(fig, sizeof(fig), "%.2f M/s", vx_bench_per_second(&f->compare) / 1e6);
+	snprintf(goal, sizeof(goal), "at least %.0f M/s", TRACE_COMPARE_TARGET / 1e6);
+	print_target("replay comparison, records per second", f->compare.ok ? fig : NULL, goal,
+		     f->compare.ok ? verdict(vx_bench_per_second(&f->compare) >= TRACE_COMPARE_TARGET)
+				   : f->compare.why);
+
 	snprintf(what, sizeof(what), "peak memory of a %u-processor machine", f->peak.ncpus);
 	snprintf(fig, sizeof(fig), "%.1f MiB", (double)f->peak.peak / MIB);
 	snprintf(goal, sizeof(goal), "under %.0f MiB", (double)peak_limit(&f->peak) / MIB);
@@ -309,6 +349,10 @@ int vx_cmd_bench(int argc, char *argv[])
 
 	vx_bench_suite(&f.suite);
 	print_suite(&f.suite);
+	vx_bench_suite_traced(&f.traced);
+	print_traced(&f);
+	vx_bench_trace_compare(o.seconds, f.traced.ok ? f.traced.largest : NULL, &f.compare);
+	print_rate("trace decode + diff (a replay's comparison)", &f.compare, "M rec/s", 1e6);
 	vx_bench_qemu_suite(&f.qemu_suite);
 	print_qemu_suite(&f.qemu_suite);
 	vx_bench_peak_memory(&f.peak);

@@ -12,10 +12,12 @@
 
 int vx_cmd_conformance(int argc, char *argv[]);
 int vx_cmd_bench(int argc, char *argv[]);
+int vx_cmd_trace(int argc, char *argv[]);
 
 void vx_usage_main(FILE *f);
 void vx_usage_conformance(FILE *f);
 void vx_usage_bench(FILE *f);
+void vx_usage_trace(FILE *f);
 
 /* "vxemu: MESSAGE" then the usage on stderr; returns VX_EXIT_USAGE. */
 int vx_usage_error(void (*usage)(FILE *f), const char *message);

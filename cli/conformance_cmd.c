@@ -9,8 +9,11 @@
 #include "emu/emu.h"
 #include "model_run.h"
 #include "output.h"
+#include "qemu.h"
 #include "select.h"
 #include "file_writer.h"
+#include "trace_dir.h"
+#include "vxtrace/trace.h"
 
 int vx_exit_status(const struct conf_totals *t)
 {
@@ -40,11 +43,17 @@ static int run_on_model(const struct vx_conf_opts *o, const struct conf_scenario
 	struct emu_config cfg;
 	struct emu_costs *costs = NULL;
 	struct conf_totals t;
+	struct vxt_trace trace;
 	char err[VX_OPTS_ERR_MAX + 64];
+	char terr[VX_PATH_MAX + 128];
+	bool trace_lost = false;
 
+	if (o->trace_dir && vx_trace_dir_prepare(o->trace_dir, terr, sizeof(terr)) != 0)
+		return vx_usage_error(vx_usage_conformance, terr);
 	emu_config_default(&cfg);
 	cfg.vnmi = o->vnmi;
 	cfg.nrips = o->nrips;
+	cfg.decode_assists = o->decode_assists;
 	/* Four processors unless asked: the multi-processor scenarios need them,
 	 * and the hardware image is compared under QEMU with -smp 4. */
 	cfg.ncpus = o->cpus ? o->cpus : VX_CONFORMANCE_CPUS;
@@ -72,18 +81,30 @@ static int run_on_model(const struct vx_conf_opts *o, const struct conf_scenario
 	 */
 	vx_file_writer_init(&fw, stdout);
 	memset(&t, 0, sizeof(t));
+	vxt_init(&trace);
 	conf_report_begin(&fw.w, o->format, n);
 	for (size_t i = 0; i < n && !vx_file_writer_flush(&fw); i++) {
 		struct conf_result r;
 
-		vx_model_run_scenario(&cfg, sel[i], &r);
+		if (!o->trace_dir) {
+			vx_model_run_scenario(&cfg, sel[i], &r);
+		} else {
+			vx_model_run_traced(&cfg, sel[i], &r, &trace);
+			/* A lost trace is reported, and the run goes on. */
+			if (vx_trace_dir_save(o->trace_dir, sel[i]->name, &trace, terr,
+					      sizeof(terr)) != 0) {
+				fprintf(stderr, "vxemu: %s\n", terr);
+				trace_lost = true;
+			}
+		}
 		conf_report_result(&fw.w, o->format, i, &r, &t);
 	}
 	conf_report_end(&fw.w, o->format, &t);
+	vxt_free(&trace);
 	if (vx_file_writer_flush(&fw))
 		vx_output_failed(fw.error);
 	emu_costs_free(costs);
-	return vx_exit_status(&t);
+	return trace_lost ? VX_EXIT_USAGE : vx_exit_status(&t);
 }
 
 int vx_cmd_conformance(int argc, char *argv[])

@@ -238,7 +238,9 @@ int vx_ktap_parse(const char *text, size_t len, struct vx_ktap *k)
 			if (add_result(&ps, line, false) < 0)
 				goto fail;
 		} else if (starts(line, "#")) {
-			if (!ps.diag[0])
+			/* The image's trace lines (docs/hardware.md) are records, not
+			 * a failure's reason. */
+			if (!ps.diag[0] && !starts(line, "#ev ") && !starts(line, "#platform "))
 				copy(ps.diag, sizeof(ps.diag), trim(skip(line, 1)));
 		} else if (line.n && line.p[0] >= '0' && line.p[0] <= '9') {
 			k->summary = summary_matches(&ps, line);

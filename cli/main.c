@@ -13,6 +13,7 @@ static const struct {
 } commands[] = {
 	{ "conformance", vx_cmd_conformance },
 	{ "bench", vx_cmd_bench },
+	{ "trace", vx_cmd_trace },
 };
 
 static int run(int argc, char *argv[])

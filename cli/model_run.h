@@ -19,4 +19,13 @@
 void vx_model_run_scenario(const struct emu_config *cfg, const struct conf_scenario *sc,
 			   struct conf_result *out);
 
+struct vxt_trace;
+/*
+ * The same, recording into trace (reset first): the header names the
+ * machine, its configuration and the outcome, the records every event of
+ * the run (docs/traces.md).
+ */
+void vx_model_run_traced(const struct emu_config *cfg, const struct conf_scenario *sc,
+			 struct conf_result *out, struct vxt_trace *trace);
+
 #endif

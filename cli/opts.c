@@ -118,6 +118,7 @@ enum vx_opts_result vx_conf_opts_parse(int argc, char *const argv[], struct vx_c
 	o->platform = VX_PLATFORM_MODEL;
 	o->vnmi = true;
 	o->nrips = true;
+	o->decode_assists = true;
 	if (errlen)
 		err[0] = '\0';
 
@@ -163,6 +164,9 @@ enum vx_opts_result vx_conf_opts_parse(int argc, char *const argv[], struct vx_c
 		} else if (strcmp(a, "--no-nrips") == 0) {
 			o->nrips = false;
 			model_only = a;
+		} else if (strcmp(a, "--no-decode-assists") == 0) {
+			o->decode_assists = false;
+			model_only = a;
 		} else if ((r = take(argc, argv, &i, "--cpus", true, &v)) != 0) {
 			if (r < 0)
 				return bad(err, errlen, "--cpus needs a number");
@@ -175,6 +179,10 @@ enum vx_opts_result vx_conf_opts_parse(int argc, char *const argv[], struct vx_c
 				return bad(err, errlen, "--costs needs a FILE");
 			o->costs = v;
 			model_only = "--costs";
+		} else if ((r = take(argc, argv, &i, "--trace", true, &v)) != 0) {
+			if (r < 0 || !*v)
+				return bad(err, errlen, "--trace needs a DIR");
+			o->trace_dir = v;
 		} else if (a[0] == '-') {
 			return bad(err, errlen, "unknown option '%s'", a);
 		} else {
@@ -218,5 +226,109 @@ enum vx_opts_result vx_bench_opts_parse(int argc, char *const argv[], struct vx_
 			return bad(err, errlen, "unexpected argument '%s'", a);
 		}
 	}
+	return VX_OPTS_RUN;
+}
+
+static const char *const verbs[] = {
+	[VX_TRACE_DUMP] = "dump",
+	[VX_TRACE_DIFF] = "diff",
+	[VX_TRACE_REPLAY] = "replay",
+	[VX_TRACE_IMPORT] = "import",
+};
+
+/* --vnmi / --no-vnmi style switches of a replay. */
+static bool replay_switch(const char *a, const char *name, int *out)
+{
+	if (strncmp(a, "--", 2) != 0)
+		return false;
+	if (strcmp(a + 2, name) == 0) {
+		*out = 1;
+		return true;
+	}
+	if (strncmp(a + 2, "no-", 3) == 0 && strcmp(a + 5, name) == 0) {
+		*out = 0;
+		return true;
+	}
+	return false;
+}
+
+enum vx_opts_result vx_trace_opts_parse(int argc, char *const argv[], struct vx_trace_opts *o,
+					char *err, size_t errlen)
+{
+	static const unsigned files[] = { 1, 2, 1, 1 };
+	unsigned nfiles = 0;
+	size_t v;
+
+	memset(o, 0, sizeof(*o));
+	o->context = VX_TRACE_CONTEXT_DEFAULT;
+	o->replay.vnmi = o->replay.nrips = o->replay.npt = o->replay.decode_assists = -1;
+	if (errlen)
+		err[0] = '\0';
+	if (argc < 2)
+		return bad(err, errlen, "no verb given (dump, diff, replay or import)");
+	if (is_help(argv[1]))
+		return VX_OPTS_HELP;
+	for (v = 0; v < sizeof(verbs) / sizeof(verbs[0]); v++) {
+		if (strcmp(argv[1], verbs[v]) == 0)
+			break;
+	}
+	if (v == sizeof(verbs) / sizeof(verbs[0]))
+		return bad(err, errlen, "unknown verb '%s' (dump, diff, replay or import)", argv[1]);
+	o->verb = (enum vx_trace_verb)v;
+
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i];
+		const char *val = NULL;
+		int r;
+
+		if (is_help(a))
+			return VX_OPTS_HELP;
+		if (o->verb == VX_TRACE_DUMP && (r = take(argc, argv, &i, "--format", true, &val)) != 0) {
+			if (r < 0 || (strcmp(val, "text") != 0 && strcmp(val, "json") != 0))
+				return bad(err, errlen, "--format needs text or json");
+			o->json = strcmp(val, "json") == 0;
+		} else if ((o->verb == VX_TRACE_DIFF || o->verb == VX_TRACE_REPLAY) &&
+			   (r = take(argc, argv, &i, "--context", true, &val)) != 0) {
+			uint32_t n;
+
+			if (r < 0 || !vx_parse_u32(val, 0, VX_TRACE_CONTEXT_MAX, &n))
+				return bad(err, errlen, "--context wants a number from 0 to %u",
+					   VX_TRACE_CONTEXT_MAX);
+			o->context = n;
+		} else if ((o->verb == VX_TRACE_IMPORT || o->verb == VX_TRACE_REPLAY) &&
+			   ((r = take(argc, argv, &i, "--output", true, &val)) != 0 ||
+			    (r = take(argc, argv, &i, "-o", true, &val)) != 0)) {
+			if (r < 0 || !*val)
+				return bad(err, errlen, "--output needs a FILE");
+			o->out = val;
+		} else if (o->verb == VX_TRACE_IMPORT &&
+			   (r = take(argc, argv, &i, "--scenario", true, &val)) != 0) {
+			if (r < 0 || !*val)
+				return bad(err, errlen, "--scenario needs a NAME");
+			o->scenario = val;
+		} else if (o->verb == VX_TRACE_REPLAY &&
+			   (replay_switch(a, "vnmi", &o->replay.vnmi) ||
+			    replay_switch(a, "nrips", &o->replay.nrips) ||
+			    replay_switch(a, "npt", &o->replay.npt) ||
+			    replay_switch(a, "decode-assists", &o->replay.decode_assists))) {
+			continue;
+		} else if (o->verb == VX_TRACE_REPLAY &&
+			   (r = take(argc, argv, &i, "--cpus", true, &val)) != 0) {
+			if (r < 0 || !vx_parse_u32(val, 1, EMU_MAX_CPUS, &o->replay.cpus))
+				return bad(err, errlen, "--cpus wants a whole number from 1 to %d",
+					   EMU_MAX_CPUS);
+		} else if (a[0] == '-' && a[1] != '\0') {
+			return bad(err, errlen, "unknown option '%s' for trace %s", a, verbs[o->verb]);
+		} else if (nfiles < files[o->verb]) {
+			o->file[nfiles++] = a;
+		} else {
+			return bad(err, errlen, "unexpected argument '%s'", a);
+		}
+	}
+	if (nfiles < files[o->verb])
+		return bad(err, errlen, "trace %s needs %s", verbs[o->verb],
+			   files[o->verb] == 2 ? "two trace files" : "a FILE");
+	if (o->verb == VX_TRACE_IMPORT && !o->out)
+		return bad(err, errlen, "trace import needs --output FILE");
 	return VX_OPTS_RUN;
 }

@@ -43,8 +43,10 @@ struct vx_conf_opts {
 	const char *image;       /* NULL: the image the build made */
 	bool vnmi;               /* model only: false after --no-vnmi */
 	bool nrips;              /* model only: false after --no-nrips */
+	bool decode_assists;     /* model only: false after --no-decode-assists */
 	uint32_t cpus;           /* model only: 0 keeps the model's default */
 	const char *costs;       /* model only: cost table overrides, or NULL */
+	const char *trace_dir;   /* one trace file per scenario here, or NULL */
 };
 
 /* argv[0] is the command name ("conformance"); options follow. */
@@ -60,6 +62,31 @@ struct vx_bench_opts {
 #define VX_BENCH_SECONDS_MAX 600.0
 
 enum vx_opts_result vx_bench_opts_parse(int argc, char *const argv[], struct vx_bench_opts *o,
+					char *err, size_t errlen);
+
+enum vx_trace_verb { VX_TRACE_DUMP, VX_TRACE_DIFF, VX_TRACE_REPLAY, VX_TRACE_IMPORT };
+
+/* Machine switches a replay may change from the recorded ones: -1 keeps. */
+struct vx_replay_overrides {
+	int vnmi, nrips, npt, decode_assists;
+	uint32_t cpus; /* 0 keeps */
+};
+
+struct vx_trace_opts {
+	enum vx_trace_verb verb;
+	const char *file[2];
+	bool json;              /* dump --format json */
+	unsigned context;       /* diff, replay: events of context (default 4) */
+	const char *out;        /* import: the trace written; replay: the replay's trace */
+	const char *scenario;   /* import: the scenario the text is a run of */
+	struct vx_replay_overrides replay;
+};
+
+#define VX_TRACE_CONTEXT_DEFAULT 4u
+#define VX_TRACE_CONTEXT_MAX 64u
+
+/* argv[0] is "trace", argv[1] the verb. */
+enum vx_opts_result vx_trace_opts_parse(int argc, char *const argv[], struct vx_trace_opts *o,
 					char *err, size_t errlen);
 
 /* Strict number parsers shared by the options: the whole string or nothing. */

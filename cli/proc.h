@@ -20,8 +20,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Per stream: far more than any report, far less than a runaway stream. */
-#define VX_PROC_CAPTURE_MAX (16u << 20)
+/* Per stream: far more than any report or a traced suite's event lines
+ * (tens of MiB, docs/traces.md), far less than a runaway stream. */
+#define VX_PROC_CAPTURE_MAX (256u << 20)
 #define VX_PROC_GRACE_S 2.0
 
 struct vx_proc_result {

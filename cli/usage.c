@@ -21,6 +21,7 @@ void vx_usage_main(FILE *f)
 	      "Commands:\n"
 	      "  conformance   run the conformance scenarios and report the results\n"
 	      "  bench         measure the model and set it beside raw Unicorn and QEMU\n"
+	      "  trace         read, compare, replay and import traces of scenario runs\n"
 	      "\n"
 	      "'vxemu COMMAND --help' describes a command's options.\n",
 	      f);
@@ -32,7 +33,9 @@ void vx_usage_conformance(FILE *f)
 		"Usage: vxemu conformance [--list] [--filter GLOB] [--group NAME]\n"
 		"                         [--format table|ktap|tap13|junit]\n"
 		"                         [--platform model|qemu] [--image PATH]\n"
-		"                         [--no-vnmi] [--no-nrips] [--cpus N] [--costs FILE]\n"
+		"                         [--no-vnmi] [--no-nrips] [--no-decode-assists]\n"
+		"                         [--cpus N] [--costs FILE]\n"
+		"                         [--trace DIR]\n"
 		"\n"
 		"Runs the selected scenarios and prints one report on stdout.\n"
 		"\n"
@@ -47,8 +50,11 @@ void vx_usage_conformance(FILE *f)
 		"                     (default: the one this build made)\n"
 		"  --no-vnmi          model without vNMI (CPUID Fn8000_000A EDX[25] clear)\n"
 		"  --no-nrips         model without NRIP save (CPUID Fn8000_000A EDX[3] clear)\n"
+		"  --no-decode-assists  model without decode assists (EDX[7] clear)\n"
 		"  --cpus N           model processors, 1 to %d (default 4)\n"
 		"  --costs FILE       override cycle costs with \"name cost\" lines\n"
+		"  --trace DIR        write each scenario's trace to DIR/SCENARIO.vxt\n"
+		"                     (created if missing; 'vxemu trace --help' reads them)\n"
 		"  -h, --help         print this help\n"
 		"\n"
 		"Exit status: 0 when nothing failed, 1 when a scenario failed or broke,\n"
@@ -92,6 +98,37 @@ void vx_usage_bench(FILE *f)
 		"Exit status: 0 when every model measurement ran, whatever the targets\n"
 		"say; 1 when one could not run; 2 on bad arguments.\n",
 		VX_CONFORMANCE_CPUS, VX_BENCH_SECONDS_DEFAULT);
+}
+
+void vx_usage_trace(FILE *f)
+{
+	fprintf(f,
+		"Usage: vxemu trace dump FILE [--format text|json]\n"
+		"       vxemu trace diff A B [--context N]\n"
+		"       vxemu trace replay FILE [--[no-]vnmi] [--[no-]nrips] [--[no-]npt]\n"
+		"                               [--[no-]decode-assists] [--cpus N]\n"
+		"                               [--context N] [--output FILE]\n"
+		"       vxemu trace import TEXT --output FILE [--scenario NAME]\n"
+		"\n"
+		"Traces are the files 'vxemu conformance --trace DIR' writes, on the model\n"
+		"and with --platform qemu (docs/traces.md).\n"
+		"\n"
+		"  dump     one line per event, with the guest code at each exit\n"
+		"           disassembled; --format json writes one JSON object per line\n"
+		"  diff     aligns two traces of one scenario by scenario step and\n"
+		"           processor, and shows the first event where they differ with\n"
+		"           N events of context (default %u)\n"
+		"  replay   runs the recorded scenario on the model with the recorded\n"
+		"           machine configuration (or the switches given) and diffs the\n"
+		"           recording against it; --output keeps the replay's trace\n"
+		"  import   turns 'trace-cmd report' or 'perf script' text of kvm:*\n"
+		"           events (TEXT, or - for stdin) into a trace; lines it does not\n"
+		"           read are skipped and counted\n"
+		"  -h, --help  print this help\n"
+		"\n"
+		"Exit status: 0 when the traces agree (dump, import: when it worked), 1 at\n"
+		"a divergence, 2 on bad arguments or a file that is not a readable trace.\n",
+		VX_TRACE_CONTEXT_DEFAULT);
 }
 
 int vx_usage_error(void (*usage)(FILE *f), const char *message)

@@ -18,7 +18,8 @@ if [ -n "$unicorn_candidate" ] && [ "$unicorn_candidate" != "(none)" ] &&
 fi
 if [ "$profile" = check ]; then
   # clang builds the tree a second time; libFuzzer comes with its runtimes.
-  pkgs="$pkgs qemu-system-x86 clang libclang-rt-14-dev"
+  # perl's JSON::PP checks the JSON trace dump (tests/cli/trace.sh).
+  pkgs="$pkgs qemu-system-x86 clang libclang-rt-14-dev perl"
 fi
 missing=""
 for p in $pkgs; do

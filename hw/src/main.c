@@ -62,10 +62,14 @@ static void read_cmdline(const struct mb_info *mb, char *out)
 /* The loader's memory map is only a summary, but it is enough to refuse a
  * machine on which the image's own pages are not RAM, and to give the
  * pages above the image to the page pool. */
+/* Memory the loader reported, for the trace's header (0: it did not say). */
+static uint64_t ram_top;
+
 static void check_memory(const struct mb_info *mb)
 {
 	uint64_t top = 0x100000ull + (uint64_t)mb->mem_upper * 1024u;
 
+	ram_top = (mb->flags & MB_INFO_MEMORY) ? top : 0;
 	if ((mb->flags & MB_INFO_MEMORY) && top < arch_virt_to_phys(hw_image_end))
 		broken("not enough memory below the first hole for the image",
 		       "give the machine at least 64 MiB");
@@ -76,6 +80,50 @@ static void console_write(void *user, const char *s, size_t n)
 {
 	(void)user;
 	hw_serial_write(s, n);
+}
+
+static uint32_t cpuid_reg(uint32_t leaf, int reg)
+{
+	struct arch_cpuid r;
+	uint32_t max;
+
+	arch_cpuid(leaf & 0x80000000u, 0, &r);
+	max = r.eax;
+	if (leaf > max)
+		return 0;
+	arch_cpuid(leaf, 0, &r);
+	return reg == 0 ? r.eax : reg == 1 ? r.ebx : reg == 2 ? r.ecx : r.edx;
+}
+
+/*
+ * With `trace`: the facts a trace's header holds, one line the host reads
+ * (traces/src/serial.c): the CPUID words the scenarios look at, the
+ * hypervisor's signature (CPUID 4000_0000h, when Fn0000_0001 ECX[31] says
+ * there is one), the processors and the memory.
+ */
+static void trace_platform(void)
+{
+	struct arch_cpuid h = { 0, 0, 0, 0 };
+	char sig[13];
+
+	if (cpuid_reg(1, 2) & (1u << 31))
+		arch_cpuid(0x40000000u, 0, &h);
+	for (int i = 0; i < 4; i++) {
+		sig[i] = (char)(h.ebx >> (8 * i));
+		sig[4 + i] = (char)(h.ecx >> (8 * i));
+		sig[8 + i] = (char)(h.edx >> (8 * i));
+	}
+	sig[12] = '\0';
+	for (int i = 0; i < 12; i++) {
+		if (sig[i] <= ' ' || sig[i] > '~')
+			sig[i] = sig[i] ? '_' : '\0';
+	}
+	hw_printf("#platform 1.eax=%#x 1.ecx=%#x 80000001.ecx=%#x 8000000a.eax=%#x 8000000a.ebx=%#x "
+		  "8000000a.edx=%#x 8000001f.eax=%#x cpus=%u ram=%#llx hypervisor=%s\n",
+		  cpuid_reg(1, 0), cpuid_reg(1, 2), cpuid_reg(0x80000001u, 2),
+		  cpuid_reg(0x8000000au, 0), cpuid_reg(0x8000000au, 1), cpuid_reg(0x8000000au, 3),
+		  cpuid_reg(0x8000001fu, 0), (unsigned)arch_cpu_count(),
+		  (unsigned long long)ram_top, sig[0] ? sig : "none");
 }
 
 /* One comment line saying what the scenarios ran on, for reports from
@@ -101,6 +149,8 @@ static void describe_platform(enum conf_format fmt)
 	hw_printf("# vxemu-hw %s on %s, CPUID Fn0000_0001 EAX %#x, Fn8000_000A EAX %#x EDX %#x, "
 		  "%u processors\n",
 		  VXEMU_VERSION, vendor, f.eax, s.eax, s.edx, (unsigned)arch_cpu_count());
+	if (hw_trace)
+		trace_platform();
 }
 
 static bool selected(const struct conf_scenario *sc, const struct hw_options *o)

@@ -102,6 +102,22 @@ static void diagnostics_belong_to_the_next_result_only(void **state)
 	vx_ktap_free(&k);
 }
 
+/* A traced run's event lines are not the reason a scenario failed. */
+static void trace_lines_are_not_reasons(void **state)
+{
+	struct vx_ktap k;
+
+	(void)state;
+	parse("KTAP version 1\n"
+	      "#platform 1.eax=0x60fb1 cpus=1 hypervisor=none\n"
+	      "#ev 1104913362 0 1 1 0x110000 0x111000 0x0 0x0 0x0 0x0 0x0 0x1\n"
+	      "# exit_code: got 0xffffffff, want 0xffffffffffffffff\n"
+	      "not ok 1 a\n",
+	      &k);
+	expect(&k, 0, 1, "a", CONF_FAIL, "exit_code: got 0xffffffff, want 0xffffffffffffffff");
+	vx_ktap_free(&k);
+}
+
 static void a_second_header_starts_over(void **state)
 {
 	struct vx_ktap k;
@@ -326,6 +342,7 @@ int main(void)
 		cmocka_unit_test(serial_report),
 		cmocka_unit_test(tap_variants),
 		cmocka_unit_test(diagnostics_belong_to_the_next_result_only),
+		cmocka_unit_test(trace_lines_are_not_reasons),
 		cmocka_unit_test(a_second_header_starts_over),
 		cmocka_unit_test(nothing_to_read),
 		cmocka_unit_test(malformed_lines_are_not_results),

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * SVM exit codes and the names KVM prints for them (AMD APM vol. 2,
+ * appendix C, table C-1; the kernel's SVM_EXIT_REASONS spell them so).
+ */
+#include <string.h>
+
+#include "vxtrace/dump.h"
+
+static const struct {
+	uint16_t code;
+	const char *name;
+} exits[] = {
+	{ 0x000, "read_cr0" },
+	{ 0x001, "read_cr1" },
+	{ 0x002, "read_cr2" },
+	{ 0x003, "read_cr3" },
+	{ 0x004, "read_cr4" },
+	{ 0x005, "read_cr5" },
+	{ 0x006, "read_cr6" },
+	{ 0x007, "read_cr7" },
+	{ 0x008, "read_cr8" },
+	{ 0x009, "read_cr9" },
+	{ 0x00a, "read_cr10" },
+	{ 0x00b, "read_cr11" },
+	{ 0x00c, "read_cr12" },
+	{ 0x00d, "read_cr13" },
+	{ 0x00e, "read_cr14" },
+	{ 0x00f, "read_cr15" },
+	{ 0x010, "write_cr0" },
+	{ 0x011, "write_cr1" },
+	{ 0x012, "write_cr2" },
+	{ 0x013, "write_cr3" },
+	{ 0x014, "write_cr4" },
+	{ 0x015, "write_cr5" },
+	{ 0x016, "write_cr6" },
+	{ 0x017, "write_cr7" },
+	{ 0x018, "write_cr8" },
+	{ 0x019, "write_cr9" },
+	{ 0x01a, "write_cr10" },
+	{ 0x01b, "write_cr11" },
+	{ 0x01c, "write_cr12" },
+	{ 0x01d, "write_cr13" },
+	{ 0x01e, "write_cr14" },
+	{ 0x01f, "write_cr15" },
+	{ 0x020, "read_dr0" },
+	{ 0x021, "read_dr1" },
+	{ 0x022, "read_dr2" },
+	{ 0x023, "read_dr3" },
+	{ 0x024, "read_dr4" },
+	{ 0x025, "read_dr5" },
+	{ 0x026, "read_dr6" },
+	{ 0x027, "read_dr7" },
+	{ 0x028, "read_dr8" },
+	{ 0x029, "read_dr9" },
+	{ 0x02a, "read_dr10" },
+	{ 0x02b, "read_dr11" },
+	{ 0x02c, "read_dr12" },
+	{ 0x02d, "read_dr13" },
+	{ 0x02e, "read_dr14" },
+	{ 0x02f, "read_dr15" },
+	{ 0x030, "write_dr0" },
+	{ 0x031, "write_dr1" },
+	{ 0x032, "write_dr2" },
+	{ 0x033, "write_dr3" },
+	{ 0x034, "write_dr4" },
+	{ 0x035, "write_dr5" },
+	{ 0x036, "write_dr6" },
+	{ 0x037, "write_dr7" },
+	{ 0x038, "write_dr8" },
+	{ 0x039, "write_dr9" },
+	{ 0x03a, "write_dr10" },
+	{ 0x03b, "write_dr11" },
+	{ 0x03c, "write_dr12" },
+	{ 0x03d, "write_dr13" },
+	{ 0x03e, "write_dr14" },
+	{ 0x03f, "write_dr15" },
+	{ 0x040, "DE_excp" },
+	{ 0x041, "DB_excp" },
+	{ 0x042, "NMI_excp" },
+	{ 0x043, "BP_excp" },
+	{ 0x044, "OF_excp" },
+	{ 0x045, "BR_excp" },
+	{ 0x046, "UD_excp" },
+	{ 0x047, "NM_excp" },
+	{ 0x048, "DF_excp" },
+	{ 0x049, "09_excp" },
+	{ 0x04a, "TS_excp" },
+	{ 0x04b, "NP_excp" },
+	{ 0x04c, "SS_excp" },
+	{ 0x04d, "GP_excp" },
+	{ 0x04e, "PF_excp" },
+	{ 0x04f, "15_excp" },
+	{ 0x050, "MF_excp" },
+	{ 0x051, "AC_excp" },
+	{ 0x052, "MC_excp" },
+	{ 0x053, "XM_excp" },
+	{ 0x054, "VE_excp" },
+	{ 0x055, "CP_excp" },
+	{ 0x056, "excp22" },
+	{ 0x057, "excp23" },
+	{ 0x058, "excp24" },
+	{ 0x059, "excp25" },
+	{ 0x05a, "excp26" },
+	{ 0x05b, "excp27" },
+	{ 0x05c, "excp28" },
+	{ 0x05d, "excp29" },
+	{ 0x05e, "excp30" },
+	{ 0x05f, "excp31" },
+	{ 0x060, "intr" },
+	{ 0x061, "nmi" },
+	{ 0x062, "smi" },
+	{ 0x063, "init" },
+	{ 0x064, "vintr" },
+	{ 0x065, "cr0_sel_write" },
+	{ 0x066, "read_idtr" },
+	{ 0x067, "read_gdtr" },
+	{ 0x068, "read_ldtr" },
+	{ 0x069, "read_rt" },
+	{ 0x06a, "write_idtr" },
+	{ 0x06b, "write_gdtr" },
+	{ 0x06c, "write_ldtr" },
+	{ 0x06d, "write_tr" },
+	{ 0x06e, "rdtsc" },
+	{ 0x06f, "rdpmc" },
+	{ 0x070, "pushf" },
+	{ 0x071, "popf" },
+	{ 0x072, "cpuid" },
+	{ 0x073, "rsm" },
+	{ 0x074, "iret" },
+	{ 0x075, "swint" },
+	{ 0x076, "invd" },
+	{ 0x077, "pause" },
+	{ 0x078, "hlt" },
+	{ 0x079, "invlpg" },
+	{ 0x07a, "invlpga" },
+	{ 0x07b, "ioio" },
+	{ 0x07c, "msr" },
+	{ 0x07d, "task_switch" },
+	{ 0x07e, "ferr_freeze" },
+	{ 0x07f, "shutdown" },
+	{ 0x080, "vmrun" },
+	{ 0x081, "vmmcall" },
+	{ 0x082, "vmload" },
+	{ 0x083, "vmsave" },
+	{ 0x084, "stgi" },
+	{ 0x085, "clgi" },
+	{ 0x086, "skinit" },
+	{ 0x087, "rdtscp" },
+	{ 0x088, "icebp" },
+	{ 0x089, "wbinvd" },
+	{ 0x08a, "monitor" },
+	{ 0x08b, "mwait" },
+	{ 0x08c, "mwait_cond" },
+	{ 0x08d, "xsetbv" },
+	{ 0x08e, "rdpru" },
+	{ 0x08f, "efer_write_trap" },
+	{ 0x090, "cr0_write_trap" },
+	{ 0x091, "cr1_write_trap" },
+	{ 0x092, "cr2_write_trap" },
+	{ 0x093, "cr3_write_trap" },
+	{ 0x094, "cr4_write_trap" },
+	{ 0x095, "cr5_write_trap" },
+	{ 0x096, "cr6_write_trap" },
+	{ 0x097, "cr7_write_trap" },
+	{ 0x098, "cr8_write_trap" },
+	{ 0x099, "cr9_write_trap" },
+	{ 0x09a, "cr10_write_trap" },
+	{ 0x09b, "cr11_write_trap" },
+	{ 0x09c, "cr12_write_trap" },
+	{ 0x09d, "cr13_write_trap" },
+	{ 0x09e, "cr14_write_trap" },
+	{ 0x09f, "cr15_write_trap" },
+	{ 0x0a2, "invpcid" },
+	{ 0x400, "npf" },
+	{ 0x401, "avic_incomplete_ipi" },
+	{ 0x402, "avic_unaccelerated_access" },
+	{ 0x403, "vmgexit" },
+};
+
+const char *vxt_svm_exit_name(uint64_t code)
+{
+	/* VMEXIT_INVALID is -1 in all 64 bits (§15.5.1). */
+	if (code == UINT64_MAX)
+		return "err";
+	for (size_t i = 0; i < sizeof(exits) / sizeof(exits[0]); i++) {
+		if (exits[i].code == code)
+			return exits[i].name;
+	}
+	return NULL;
+}
+
+bool vxt_svm_exit_code(const char *name, uint64_t *code)
+{
+	if (strcmp(name, "err") == 0 || strcmp(name, "invalid") == 0) {
+		*code = UINT64_MAX;
+		return true;
+	}
+	for (size_t i = 0; i < sizeof(exits) / sizeof(exits[0]); i++) {
+		if (strcmp(exits[i].name, name) == 0) {
+			*code = exits[i].code;
+			return true;
+		}
+	}
+	return false;
+}
