@@ -799,6 +799,35 @@ static void test_bad_time(void **state)
 	vxt_free(&t);
 }
 
+/* Time never goes backwards on a vCPU in a trace: a line that would is
+ * refused and counted; another vCPU keeps its own clock. */
+static void test_time_backwards(void **state)
+{
+	struct vxt_trace t, back;
+	struct vxt_import_stats st;
+	char err[128];
+	size_t n;
+	uint8_t *image;
+
+	(void)state;
+	assert_int_equal(import_str("x-1 [000] 5.000002: kvm_entry: vcpu 0, rip 0x10\n"
+				    "x-1 [000] 5.000001: kvm_entry: vcpu 0, rip 0x20\n"
+				    "x-1 [000] 5.000001: kvm_entry: vcpu 1, rip 0x30\n"
+				    "x-1 [000] 5.000002: kvm_entry: vcpu 0, rip 0x40\n",
+				    &t, &st),
+			 0);
+	assert_int_equal(st.events, 3);
+	assert_int_equal(st.malformed, 1);
+	assert_int_equal(t.rec[1].v[0], 0x30);
+	assert_int_equal(t.rec[2].v[0], 0x40);
+	image = vxt_encode(&t, &n);
+	assert_non_null(image);
+	assert_int_equal(vxt_decode(image, n, &back, err, sizeof(err)), 0);
+	free(image);
+	vxt_free(&back);
+	vxt_free(&t);
+}
+
 /* A text cut short: what the last line gave is kept and counted. */
 static void test_truncated(void **state)
 {
@@ -899,6 +928,7 @@ int main(void)
 		cmocka_unit_test(test_huge_line),
 		cmocka_unit_test(test_overflow),
 		cmocka_unit_test(test_bad_time),
+		cmocka_unit_test(test_time_backwards),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_odd_bytes),
 		cmocka_unit_test(test_no_cpu),

@@ -1216,6 +1216,11 @@ struct import {
 	uint32_t vmx_ref, vmx_failed_ref;
 	uint32_t tid1[TID_SLOTS]; /* tid + 1; 0 free */
 	uint32_t tid_vcpu[TID_SLOTS];
+	/* Each vCPU's latest time: a trace's time never goes backwards on a
+	 * processor (docs/traces.md), so a line that would is refused like one
+	 * with a bad value. */
+	uint64_t last_time[VXT_MAX_CPU + 1];
+	bool timed[VXT_MAX_CPU + 1];
 };
 
 /* The next line without its line feed, carriage returns and "> " quote marks. */
@@ -1435,6 +1440,10 @@ static bool add_event(struct import *im, struct line_ev *e, const struct header 
 	}
 	if (e->r.cpu > VXT_MAX_CPU)
 		return false;
+	if (im->timed[e->r.cpu] && h->time < im->last_time[e->r.cpu])
+		return false;
+	im->timed[e->r.cpu] = true;
+	im->last_time[e->r.cpu] = h->time;
 	e->r.time = h->time;
 	e->r.source = VXT_SRC_IMPORT;
 	if (e->vmx) {

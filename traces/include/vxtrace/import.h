@@ -54,7 +54,8 @@ struct vxt_import_stats {
 	size_t skipped;            /* lines that added no record */
 	size_t first_skipped_line; /* 1-based; 0 when none was skipped */
 	size_t other_events;       /* of skipped: lines of other tracepoints */
-	size_t malformed;          /* of skipped: event lines with a bad value, no field, no cpu */
+	size_t malformed;          /* of skipped: event lines with a bad value, no field, no cpu,
+				    * or a time before the vCPU's last */
 	size_t partial;            /* of events: the line ended early */
 	size_t joined;             /* lines read as the continuation of the one before */
 	size_t unknown_reason;     /* of events: exit reason not recognised */
