@@ -274,8 +274,8 @@ size_t emu_costs_format(const struct emu_costs *c, char *buf, size_t size)
 
 #define OUT(...)                                                                     \
 	do {                                                                         \
-		int k = snprintf(buf ? buf + len : NULL, len < size ? size - len : 0, \
-				 __VA_ARGS__);                                       \
+		int k = buf && len < size ? snprintf(buf + len, size - len, __VA_ARGS__) \
+					  : snprintf(NULL, 0, __VA_ARGS__);          \
 		len += k > 0 ? (size_t)k : 0;                                        \
 	} while (0)
 	if (size)
