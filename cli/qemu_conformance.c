@@ -17,9 +17,8 @@
 #include "ktap_parse.h"
 #include "qemu.h"
 #include "qemu_outcome.h"
+#include "serial_traces.h"
 #include "trace_dir.h"
-#include "vxtrace/serial.h"
-#include "vxtrace/trace.h"
 
 /* Generous: the whole suite under TCG takes seconds, a hung guest forever. */
 #define QEMU_SUITE_TIMEOUT_S 600.0
@@ -36,87 +35,6 @@ static const struct vx_ktap_result *find(const struct vx_ktap *k, const char *na
 			return &k->results[i];
 	}
 	return NULL;
-}
-
-/* Where each scenario's events are in the serial output. */
-struct segments {
-	const struct conf_scenario *const *sel;
-	size_t n;
-	const char **begin;
-	size_t *len;
-};
-
-static void note_segment(void *user, const char *name, size_t name_len, const char *events,
-			 size_t events_len)
-{
-	struct segments *s = user;
-
-	for (size_t i = 0; i < s->n; i++) {
-		if (strlen(s->sel[i]->name) == name_len &&
-		    memcmp(s->sel[i]->name, name, name_len) == 0) {
-			s->begin[i] = events;
-			s->len[i] = events_len;
-			return;
-		}
-	}
-}
-
-/*
- * --trace DIR: one trace per scenario from the image's serial output, in the
- * model's format (the image cannot see inside the processor, so the model's
- * own records are absent). -1 when a trace could not be written.
- */
-static int write_traces(const char *dir, const char *out, size_t out_len,
-			const struct conf_scenario *const *sel, const struct conf_result *results,
-			size_t n)
-{
-	struct segments s = { sel, n, calloc(n ? n : 1, sizeof(char *)),
-			      calloc(n ? n : 1, sizeof(size_t)) };
-	struct vxt_trace t;
-	struct vxt_header h;
-	char err[VX_PATH_MAX + 128];
-	int rc = 0;
-
-	if (!s.begin || !s.len) {
-		free(s.begin);
-		free(s.len);
-		fprintf(stderr, "vxemu: out of memory\n");
-		return -1;
-	}
-	memset(&h, 0, sizeof(h));
-	if (vxt_serial_platform(out, out_len, &h) != 0)
-		fprintf(stderr, "vxemu: the image printed no #platform line: the traces' headers "
-				"name no machine\n");
-	if (!h.platform)
-		h.platform = VXT_PLATFORM_QEMU_TCG;
-	vxt_serial_scenarios(out, out_len, note_segment, &s);
-	vxt_init(&t);
-	for (size_t i = 0; i < n; i++) {
-		size_t bad;
-
-		vxt_reset(&t);
-		h.format_version = t.hdr.format_version;
-		h.header_size = t.hdr.header_size;
-		h.record_size = t.hdr.record_size;
-		t.hdr = h;
-		t.hdr.vxemu_version = vxt_intern(&t, vx_version());
-		t.hdr.origin = vxt_intern(&t, "vxemu conformance --platform qemu");
-		t.hdr.scenario = vxt_intern(&t, sel[i]->name);
-		t.hdr.status = (uint32_t)results[i].status;
-		t.hdr.message = vxt_intern(&t, results[i].message[0] ? results[i].message : NULL);
-		if (s.begin[i] && (bad = vxt_serial_events(s.begin[i], s.len[i], &t)) != 0)
-			fprintf(stderr, "vxemu: %s: %zu #ev lines could not be read\n", sel[i]->name,
-				bad);
-		t.hdr.checks = t.next_step;
-		if (vx_trace_dir_save(dir, sel[i]->name, &t, err, sizeof(err)) != 0) {
-			fprintf(stderr, "vxemu: %s\n", err);
-			rc = -1;
-		}
-	}
-	vxt_free(&t);
-	free(s.begin);
-	free(s.len);
-	return rc;
 }
 
 int vx_qemu_conformance(const struct vx_conf_opts *o, const struct conf_scenario *const *sel,
@@ -185,7 +103,8 @@ int vx_qemu_conformance(const struct vx_conf_opts *o, const struct conf_scenario
 	}
 	status = vx_report_results(o->format, results, n);
 	if (o->trace_dir && pr.out &&
-	    write_traces(o->trace_dir, pr.out, pr.out_len, sel, results, n) != 0)
+	    vx_serial_traces(o->trace_dir, "vxemu conformance --platform qemu", pr.out, pr.out_len,
+			     &k) != 0)
 		status = VX_EXIT_USAGE;
 	if (v.outcome != VX_QEMU_REPORTED) {
 		fprintf(stderr, "vxemu: %s\n", v.why);

@@ -10,8 +10,12 @@
 #include "cli.h"
 #include "emu/emu.h"
 #include "model_run.h"
+#include "ktap_parse.h"
 #include "opts.h"
+#include "qemu.h"
 #include "select.h"
+#include "serial_traces.h"
+#include "trace_dir.h"
 #include "trace_replay.h"
 #include "vxtrace/diff.h"
 #include "vxtrace/dump.h"
@@ -147,6 +151,35 @@ static char *read_text(const char *path, size_t *len)
 	return buf;
 }
 
+/*
+ * The serial log of the hardware image booted with `trace` (a real
+ * machine's, say): one trace per scenario in the folder --output names.
+ */
+static int import_serial(const struct vx_trace_opts *o, const char *text, size_t len)
+{
+	struct vx_ktap k;
+	char err[VX_PATH_MAX + 128];
+	int rc = VX_EXIT_OK;
+
+	if (vx_ktap_parse(text, len, &k) != 0) {
+		fprintf(stderr, "vxemu: %s: %s\n", o->file[0], k.error);
+		return VX_EXIT_USAGE;
+	}
+	if (k.count == 0) {
+		fprintf(stderr, "vxemu: %s: the image's log holds no scenario result\n", o->file[0]);
+		rc = VX_EXIT_USAGE;
+	} else if (vx_trace_dir_prepare(o->out, err, sizeof(err)) != 0) {
+		fprintf(stderr, "vxemu: %s\n", err);
+		rc = VX_EXIT_USAGE;
+	} else if (vx_serial_traces(o->out, o->file[0], text, len, &k) != 0) {
+		rc = VX_EXIT_USAGE;
+	} else {
+		printf("%s: %zu traces, one per scenario of the image's log\n", o->out, k.count);
+	}
+	vx_ktap_free(&k);
+	return rc;
+}
+
 static int cmd_import(const struct vx_trace_opts *o)
 {
 	struct vxt_trace t;
@@ -158,6 +191,11 @@ static int cmd_import(const struct vx_trace_opts *o)
 
 	if (!text)
 		return VX_EXIT_USAGE;
+	if (vx_serial_is_traced(text, len)) {
+		rc = import_serial(o, text, len);
+		free(text);
+		return rc;
+	}
 	vxt_init(&t);
 	t.hdr.platform = VXT_PLATFORM_IMPORT;
 	t.hdr.vxemu_version = vxt_intern(&t, vx_version());

@@ -4,7 +4,8 @@
  * refused file names the offset of the fault; an accepted one encodes back
  * to the very same bytes, agrees with itself under diff, and dumps as text
  * and JSON without a fault. The same bytes as text go through the reader of
- * the hardware image's event lines (traces/src/serial.c).
+ * the hardware image's event lines (traces/src/serial.c), whose records
+ * must make a trace the reader accepts.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -32,11 +33,27 @@ static void serial(const uint8_t *data, size_t size)
 	struct vxt_trace t;
 	struct vxt_header h;
 
+	struct vxt_trace back;
+	uint8_t *image;
+	size_t n;
+	char err[256];
+
 	memset(&h, 0, sizeof(h));
-	(void)vxt_serial_platform((const char *)data, size, &h);
 	vxt_init(&t);
+	if (vxt_serial_platform((const char *)data, size, &h) == 0) {
+		t.hdr.platform = h.platform;
+		t.hdr.ncpus = h.ncpus;
+		t.hdr.machine_flags = h.machine_flags;
+	} else {
+		t.hdr.platform = VXT_PLATFORM_METAL;
+	}
 	(void)vxt_serial_events((const char *)data, size, &t);
 	FZ_CHECK(!t.oom);
+	/* What the lines make is a trace the reader accepts. */
+	image = vxt_encode(&t, &n);
+	FZ_CHECK(image && vxt_decode(image, n, &back, err, sizeof(err)) == 0);
+	vxt_free(&back);
+	free(image);
 	vxt_free(&t);
 }
 

@@ -10,7 +10,10 @@
 #    the first #VMEXIT's next_rip (exit 1);
 #  - diff: 0 same, 1 different, 2 for two scenarios or a file that is not a
 #    trace (with the file offset named);
-#  - import of trace-cmd text gives a trace that dump reads.
+#  - import of trace-cmd text gives a trace that dump reads;
+#  - the hardware image's serial log (samples/vxemu-hw-*.log, QEMU TCG)
+#    becomes one trace per scenario, and replays: the same on the model for
+#    a scenario QEMU passes, parting at the #VMEXIT for one it fails.
 set -u
 vxemu=$1
 samples=$2
@@ -64,4 +67,16 @@ sample=$(ls "$samples"/trace-cmd-*.txt | head -n 1)
 	fail "import exit status $?"
 grep -q 'events from' "$work/import" || fail "import printed no counts"
 "$vxemu" trace dump "$work/imported.vxt" | grep -q 'kvm_exit' || fail "imported trace has no kvm_exit"
+"$vxemu" trace import "$samples/vxemu-hw-cpuid.log" --output "$work/hw" >/dev/null ||
+	fail "import of the image's log exit status $?"
+"$vxemu" trace replay "$work/hw/svm_intercept_cpuid.vxt" >"$work/replay" ||
+	fail "replay of the image's svm_intercept_cpuid: $(cat "$work/replay")"
+grep -q '^same: [1-9]' "$work/replay" || fail "the image's svm_intercept_cpuid compared nothing"
+"$vxemu" trace import "$samples/vxemu-hw-exception-bp.log" --output "$work/hw" >/dev/null ||
+	fail "import of the image's log exit status $?"
+"$vxemu" trace replay "$work/hw/svm_intercept_exception_bp.vxt" >"$work/replay"
+[ $? -eq 1 ] || fail "replay of QEMU's svm_intercept_exception_bp did not exit 1"
+grep -q 'A = .*(qemu-tcg): FAIL, INT3: got' "$work/replay" || fail "replay names no QEMU verdict"
+grep -q 'differs in: reason (0x81 / 0x43)' "$work/replay" ||
+	fail "replay of QEMU's svm_intercept_exception_bp: $(cat "$work/replay")"
 exit $bad

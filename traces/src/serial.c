@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The hardware image's serial output as traces (see serial.h). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "vxtrace/serial.h"
@@ -197,6 +198,14 @@ size_t vxt_serial_events(const char *text, size_t len, struct vxt_trace *t)
 	struct cursor c = { text, text + len };
 	const char *line;
 	size_t n, bad = 0;
+	/* A trace's time never goes backwards on a processor (docs/traces.md):
+	 * a log of two boots run together is cut where the second begins. */
+	uint64_t *last = calloc(VXT_MAX_CPU + 1, sizeof(*last));
+
+	if (!last) {
+		t->oom = true;
+		return 0;
+	}
 
 	while (next_line(&c, &line, &n)) {
 		const char *p = line + 4, *end = line + n;
@@ -209,8 +218,9 @@ size_t vxt_serial_events(const char *text, size_t len, struct vxt_trace *t)
 			continue;
 		memset(&ev, 0, sizeof(ev));
 		ok = word(&p, end, &tsc) && word(&p, end, &cpu) && word(&p, end, &type) &&
-		     word(&p, end, &source) && cpu <= VXT_MAX_CPU && type < HV_EV_TYPE_COUNT &&
-		     source < VXT_SRC_IMPORT;
+		     word(&p, end, &source) && cpu <= VXT_MAX_CPU &&
+		     (!t->hdr.ncpus || cpu < t->hdr.ncpus) && type < HV_EV_TYPE_COUNT &&
+		     source < VXT_SRC_IMPORT && tsc != UINT64_MAX && tsc + 1 >= last[cpu];
 		for (int i = 0; ok && i < HV_EVENT_WORDS; i++)
 			ok = word(&p, end, &ev.v[i]);
 		if (!ok) {
@@ -230,7 +240,9 @@ size_t vxt_serial_events(const char *text, size_t len, struct vxt_trace *t)
 		ev.cpu = (uint32_t)cpu;
 		ev.type = (uint16_t)type;
 		ev.source = (uint8_t)source;
+		last[cpu] = tsc + 1;
 		vxt_add_event(t, &ev);
 	}
+	free(last);
 	return bad;
 }

@@ -22,7 +22,11 @@ typedef void (*vxt_serial_fn)(void *user, const char *name, size_t name_len, con
 			      size_t events_len);
 void vxt_serial_scenarios(const char *text, size_t len, vxt_serial_fn fn, void *user);
 
-/* Appends the records of the "#ev" lines in text; returns the lines it could not read. */
+/*
+ * Appends the records of the "#ev" lines in text; returns the lines it could
+ * not read or that would make the trace invalid (a processor beyond the
+ * header's ncpus, time going backwards on a processor).
+ */
 size_t vxt_serial_events(const char *text, size_t len, struct vxt_trace *t);
 
 #endif
