@@ -128,13 +128,16 @@ static void npt_fn(void *arg)
 	record(&g, &n);
 }
 
+/* The machine run() builds; NULL: the default one. */
+static const struct emu_config *run_cfg;
+
 static void run(const uint8_t *start, const uint8_t *end, uint64_t gpa)
 {
 	memset(&r, 0, sizeof(r));
 	code_start = start;
 	code_end = end;
 	target = gpa;
-	assert_int_equal(tg_machine_run(NULL, npt_fn, NULL, 0), 0);
+	assert_int_equal(tg_machine_run(run_cfg, npt_fn, NULL, 0), 0);
 }
 
 /* A read through a nested mapping to another page reads that page; the
@@ -273,6 +276,23 @@ static void test_npf_insn_bytes(void **state)
 	assert_int_equal(r.exit_code, SVM_EXIT_NPF);
 	assert_int_equal(r.insn_len, 15);
 	assert_memory_equal(r.insn_bytes, want, 15);
+}
+
+/* A processor without decode assists stores no bytes (§15.8.4): the count
+ * is 0, whatever the field held. */
+static void test_npf_no_decode_assists(void **state)
+{
+	struct emu_config cfg;
+
+	(void)state;
+	emu_config_default(&cfg);
+	cfg.decode_assists = false;
+	run_cfg = &cfg;
+	run(SPAN(t64_load), GPA_ABSENT);
+	run_cfg = NULL;
+	assert_int_equal(r.exit_code, SVM_EXIT_NPF);
+	assert_int_equal(r.info1, NPF_US | NPF_FINAL);
+	assert_int_equal(r.insn_len, 0);
 }
 
 /* Any other exit clears the count (byte 0 of the field). */
@@ -662,6 +682,7 @@ int main(void)
 		cmocka_unit_test(test_npt_event_inside_block),
 		cmocka_unit_test(test_npt_vmrun_checks),
 		cmocka_unit_test(test_npf_insn_bytes),
+		cmocka_unit_test(test_npf_no_decode_assists),
 		cmocka_unit_test(test_insn_len_cleared),
 		cmocka_unit_test(test_npf_fetch_no_insn_bytes),
 		cmocka_unit_test(test_npf_insn_bytes_page_end),
