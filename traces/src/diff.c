@@ -97,31 +97,31 @@ static bool kept(const struct cmp *c, const struct vxt_record *r)
 	return true;
 }
 
-
 /*
  * Exits whose number is a matter of timing, not of behaviour, are not
  * compared: a guest spinning with PAUSE intercepted exits as often as its
  * wait takes (a PAUSE exit at the same RIP as the processor's previous
  * one, with nothing but the re-entry between them, is one more turn of the
  * same loop); and a host interrupt the hypervisor answers by re-entering
- * the guest at the RIP it left, with nothing else between, changed nothing
- * the guest can see (the core's kicks arrive this way, when they find the
- * vCPU in the guest).
+ * the guest at the RIP it left with the same interrupt state, nothing else
+ * between, changed nothing the guest can see (the core's kicks arrive this
+ * way, when they find the vCPU in the guest). False when out of memory.
  */
-static void mark_spins(const struct vxt_trace *t, bool *drop)
+static bool mark_spins(const struct vxt_trace *t, bool *drop)
 {
 	struct spin {
 		bool pause;          /* the processor's last exit was PAUSE... */
 		uint64_t rip;        /* ...at this RIP */
 		size_t pending[SPIN_PENDING_MAX], n;
 		bool overflow;
-		size_t entry;        /* the processor's last VM entry, or VXT_NONE */
+		size_t entry;        /* the processor's last VM entry kept, or VXT_NONE */
+		size_t intr;         /* an INTR exit just before, or VXT_NONE */
 	} *sp = calloc(VXT_MAX_CPU + 1, sizeof(*sp));
 
 	if (!sp)
-		return;
+		return false;
 	for (size_t i = 0; i <= VXT_MAX_CPU; i++)
-		sp[i].entry = VXT_NONE;
+		sp[i].entry = sp[i].intr = VXT_NONE;
 	for (size_t i = 0; i < t->nrec; i++) {
 		const struct vxt_record *r = &t->rec[i];
 		struct spin *p = &sp[r->cpu];
@@ -129,6 +129,17 @@ static void mark_spins(const struct vxt_trace *t, bool *drop)
 
 		if (r->kind == VXT_GUEST_CODE)
 			continue;
+		if (p->intr != VXT_NONE) {
+			const struct vxt_record *x = &t->rec[p->intr];
+
+			if (k == VXT_KVM_ENTRY && (r->known & 1) && r->v[0] == x->v[1] &&
+			    p->entry != VXT_NONE && r->v[2] == t->rec[p->entry].v[2] &&
+			    r->v[3] == t->rec[p->entry].v[3]) {
+				drop[p->intr] = true;
+				drop[i] = true;
+			}
+			p->intr = VXT_NONE;
+		}
 		if (k == VXT_KVM_ENTRY && !drop[i])
 			p->entry = i;
 		if (k == VXT_KVM_ENTRY || k == VXT_KVM_NESTED_INTERCEPTS) {
@@ -141,25 +152,10 @@ static void mark_spins(const struct vxt_trace *t, bool *drop)
 		if (k == VXT_KVM_EXIT || k == VXT_KVM_NESTED_VMEXIT) {
 			bool pause = (r->known & 1) && r->v[0] == EXIT_PAUSE;
 
-			/* A host interrupt's visit: the exit and the re-entry after it. */
-			if ((r->known & 3) == 3 && r->v[0] == EXIT_INTR) {
-				size_t j = i + 1;
-
-				while (j < t->nrec && t->rec[j].cpu != r->cpu)
-					j++;
-				while (j < t->nrec && (t->rec[j].cpu != r->cpu ||
-						       t->rec[j].kind == VXT_GUEST_CODE))
-					j++;
-				if (j < t->nrec && same_as(t->rec[j].kind) == VXT_KVM_ENTRY &&
-				    (t->rec[j].known & 1) && t->rec[j].v[0] == r->v[1] &&
-				    p->entry != VXT_NONE &&
-				    t->rec[j].v[2] == t->rec[p->entry].v[2] &&
-				    t->rec[j].v[3] == t->rec[p->entry].v[3]) {
-					drop[i] = true;
-					drop[j] = true;
-				}
-			}
-
+			/* A host interrupt's visit, if the processor's next record
+			 * re-enters as described. */
+			if ((r->known & 3) == 3 && r->v[0] == EXIT_INTR)
+				p->intr = i;
 			if (pause && p->pause && !p->overflow && (r->known & 2) && r->v[1] == p->rip) {
 				for (size_t j = 0; j < p->n; j++)
 					drop[p->pending[j]] = true;
@@ -174,6 +170,7 @@ static void mark_spins(const struct vxt_trace *t, bool *drop)
 		p->overflow = false;
 	}
 	free(sp);
+	return true;
 }
 
 /* An exit for an interrupt, NMI, SMI, INIT or virtual interrupt. */
@@ -193,12 +190,11 @@ static int make_view(struct view *v, const struct vxt_trace *t, const struct cmp
 	v->n = 0;
 	v->idx = malloc(n * sizeof(*v->idx));
 	v->loose = malloc(n * sizeof(*v->loose));
-	if (!v->idx || !v->loose || !drop || !after_async) {
+	if (!v->idx || !v->loose || !drop || !after_async || !mark_spins(t, drop)) {
 		free(drop);
 		free(after_async);
 		return -1;
 	}
-	mark_spins(t, drop);
 	for (size_t i = 0; i < t->nrec; i++) {
 		const struct vxt_record *r = &t->rec[i];
 
