@@ -214,8 +214,21 @@ static void json_record(FILE *f, const struct vxt_trace *t, const struct vxt_rec
 	const struct vxt_kind_info *k = vxt_kind_info(r->kind);
 	bool first = true;
 
-	fprintf(f, "{\"time\":%" PRIu64 ",\"cpu\":%u,\"step\":%u,\"source\":\"%s\",\"kind\":\"%s\","
-		"\"fields\":{", r->time, r->cpu, r->step, vxt_source_name(r->source), k->name);
+	fprintf(f, "{\"time\":%" PRIu64 ",\"cpu\":%u,\"step\":%u,\"source\":\"%s\",\"kind\":\"%s\",",
+		r->time, r->cpu, r->step, vxt_source_name(r->source), k->name);
+	if (r->kind == VXT_GUEST_CODE) {
+		const uint8_t *bytes = (const uint8_t *)&r->v[2];
+		unsigned n = r->v[1] >> 8 & 0xff;
+
+		/* The bytes as they lie in memory (the words are little-endian). */
+		fprintf(f, "\"address\":\"0x%" PRIx64 "\",\"rip_offset\":%u,\"bits\":%u,\"bytes\":\"",
+			r->v[0], (unsigned)(r->v[1] & 0xff), (unsigned)(r->v[1] >> 16 & 0xff));
+		for (unsigned i = 0; i < n && i < 48; i++)
+			fprintf(f, "%02x", bytes[i]);
+		fputs("\"}\n", f);
+		return;
+	}
+	fputs("\"fields\":{", f);
 	for (int i = 0; i < VXT_WORDS; i++) {
 		if (!(r->known & (1u << i)))
 			continue;
