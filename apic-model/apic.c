@@ -167,7 +167,7 @@ void apic_error(struct emu_cpu *cpu, uint32_t esr_bit)
 		set_irr(cpu, vector, false);
 }
 
-void apic_accept_fixed(struct emu_cpu *cpu, uint8_t vector, bool level)
+void apic_accept_fixed(struct emu_cpu *cpu, uint8_t vector, bool level, uint32_t dm)
 {
 	/* A software-disabled APIC does not accept fixed interrupts (§11.4.7.2). */
 	if (!(cpu->apic->svr & APIC_SVR_ENABLE))
@@ -177,6 +177,7 @@ void apic_accept_fixed(struct emu_cpu *cpu, uint8_t vector, bool level)
 		apic_error(cpu, APIC_ESR_RECV_ILLEGAL_VECTOR);
 		return;
 	}
+	emu_emit(cpu, HV_EV_APIC_ACCEPT, apic_id_of(cpu->apic), dm >> 8, level, vector, NULL);
 	set_irr(cpu, vector, level);
 }
 

@@ -28,7 +28,15 @@ void apic_update_intr(struct emu_cpu *cpu);
 /* Record an error (ESR bit) and signal it through LVT Error (§11.5.3). */
 void apic_error(struct emu_cpu *cpu, uint32_t esr_bit);
 /* Accept a fixed interrupt into IRR (and TMR), as a received message or a local source. */
-void apic_accept_fixed(struct emu_cpu *cpu, uint8_t vector, bool level);
+/* Into the IRR, unless the APIC refuses it; reported as accepted with dm,
+ * the delivery mode it came by (fixed or lowest priority). */
+void apic_accept_fixed(struct emu_cpu *cpu, uint8_t vector, bool level, uint32_t dm);
+
+/* The ID a destination is compared with: 8-bit xAPIC or 32-bit x2APIC (§11.12.9). */
+static inline uint32_t apic_id_of(const struct apic_state *a)
+{
+	return apic_mode(a) == APIC_MODE_X2APIC ? a->initial_id : a->xapic_id;
+}
 
 /*
  * The register at an xAPIC offset; x2 selects the x2APIC rules (64-bit

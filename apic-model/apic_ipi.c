@@ -11,12 +11,6 @@
 
 #define ICR_DM_REMOTE_READ (3u << 8)
 
-/* The ID a destination is compared with: 8-bit xAPIC or 32-bit x2APIC (§11.12.9). */
-static uint32_t apic_id_of(const struct apic_state *a)
-{
-	return apic_mode(a) == APIC_MODE_X2APIC ? a->initial_id : a->xapic_id;
-}
-
 /* §11.6.2.2 (xAPIC flat and cluster models) and §11.12.10.2 (x2APIC cluster). */
 static bool logical_match(const struct apic_state *t, uint32_t dest)
 {
@@ -90,13 +84,25 @@ static void deliver(struct emu_cpu *t, uint32_t icr_lo)
 	struct apic_state *a = t->apic;
 	uint8_t vector = icr_lo & APIC_ICR_VECTOR_MASK;
 
-	emu_emit(t, HV_EV_APIC_ACCEPT, apic_id_of(a), (icr_lo & APIC_DM_MASK) >> 8,
-		 !!(icr_lo & APIC_INT_LEVELTRIG), vector, NULL);
+	/* NMI, SMI, INIT and start-up arrive whatever the APIC's state;
+	 * fixed interrupts are reported where the APIC takes them. */
+	switch (icr_lo & APIC_DM_MASK) {
+	case APIC_DM_SMI:
+	case APIC_DM_NMI:
+	case APIC_DM_INIT:
+	case APIC_DM_STARTUP:
+		emu_emit(t, HV_EV_APIC_ACCEPT, apic_id_of(a), (icr_lo & APIC_DM_MASK) >> 8,
+			 !!(icr_lo & APIC_INT_LEVELTRIG), vector, NULL);
+		break;
+	default:
+		break;
+	}
 	switch (icr_lo & APIC_DM_MASK) {
 	case APIC_DM_FIXED:
 	case APIC_DM_LOWEST:
 		/* The trigger mode decides TMR (§11.8.4); the level bit is not used. */
-		apic_accept_fixed(t, vector, (icr_lo & APIC_INT_LEVELTRIG) != 0);
+		apic_accept_fixed(t, vector, (icr_lo & APIC_INT_LEVELTRIG) != 0,
+				  icr_lo & APIC_DM_MASK);
 		break;
 	case APIC_DM_SMI:
 		a->smi_pending = true;

@@ -105,7 +105,7 @@ void apic_model_timer_fire(struct emu_cpu *cpu)
 	emu_emit(cpu, HV_EV_TIMER, lvt, due, 0, 0, NULL);
 	/* A masked timer still counts; only the interrupt is inhibited (§11.5.1). */
 	if (!(lvt & APIC_LVT_MASKED))
-		apic_accept_fixed(cpu, lvt & APIC_LVT_VECTOR_MASK, false);
+		apic_accept_fixed(cpu, lvt & APIC_LVT_VECTOR_MASK, false, APIC_DM_FIXED);
 }
 
 void apic_timer_write_lvt(struct emu_cpu *cpu, uint32_t lvt)

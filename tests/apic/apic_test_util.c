@@ -36,6 +36,28 @@ static void trampoline(void *arg)
 	cur_body();
 }
 
+static unsigned naccepts;
+static struct hv_event accepted;
+
+static void listen(void *user, const struct hv_event *ev)
+{
+	(void)user;
+	if (ev->type == HV_EV_APIC_ACCEPT) {
+		naccepts++;
+		accepted = *ev;
+	}
+}
+
+unsigned accepts(void)
+{
+	return naccepts;
+}
+
+const struct hv_event *last_accept(void)
+{
+	return &accepted;
+}
+
 void apic_run(uint32_t ncpus, void (*body)(void))
 {
 	struct emu_config cfg;
@@ -53,6 +75,8 @@ void apic_run(uint32_t ncpus, void (*body)(void))
 	if (!m)
 		print_error("machine: %s\n", err);
 	assert_non_null(m);
+	naccepts = 0;
+	emu_set_event_listener(m, listen, NULL);
 	rc = emu_machine_run(m, trampoline, NULL);
 	if (rc != 0)
 		print_error("model run failed: %s\n", emu_machine_error(m));

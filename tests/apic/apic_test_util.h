@@ -38,5 +38,8 @@ void sw_enable(struct emu_cpu *cpu);
 void to_x2apic(struct emu_cpu *cpu);
 /* The count of vectors set in cpu's IRR. */
 int irr_count(struct emu_cpu *cpu);
+/* HV_EV_APIC_ACCEPT events of the run so far, and the latest one. */
+unsigned accepts(void);
+const struct hv_event *last_accept(void);
 
 #endif

@@ -225,6 +225,35 @@ static void body_x2apic(void)
 	CHECK(vec_bit(c5, APIC_IRR, 0x70), 1);
 }
 
+/* kvm_apic_accept_irq in traces: a fixed interrupt is reported when the IRR
+ * takes it, not when an illegal vector or a software-disabled APIC refuses
+ * it (§11.5.3, §11.4.7.2); an NMI arrives whatever the APIC's state. */
+static void body_accept_events(void)
+{
+	struct emu_cpu *c1 = apic_cpu(1);
+
+	sw_enable(apic_cpu(0));
+	arch_apic_send_ipi(0, APIC_DEST_SELF | APIC_DM_FIXED | 0x42);
+	CHECK(accepts(), 1);
+	CHECK(last_accept()->cpu, 0);
+	CHECK(last_accept()->v[3], 0x42);
+	arch_apic_send_ipi(0, APIC_DEST_SELF | APIC_DM_FIXED | 0x05);
+	CHECK(accepts(), 1);
+	arch_apic_send_ipi(1, APIC_DM_FIXED | 0x43); /* processor 1 is software-disabled */
+	CHECK(vec_bit(c1, APIC_IRR, 0x43), 0);
+	CHECK(accepts(), 1);
+	arch_apic_send_ipi(1, APIC_DM_NMI | APIC_INT_ASSERT);
+	CHECK(accepts(), 2);
+	CHECK(last_accept()->cpu, 1);
+	CHECK(last_accept()->v[1], APIC_DM_NMI >> 8);
+}
+
+static void test_accept_events(void **state)
+{
+	(void)state;
+	apic_run(2, body_accept_events);
+}
+
 static void test_x2apic(void **state)
 {
 	(void)state;
@@ -594,6 +623,7 @@ int main(void)
 		cmocka_unit_test(test_reset),
 		cmocka_unit_test(test_base_transitions),
 		cmocka_unit_test(test_disable_resets),
+		cmocka_unit_test(test_accept_events),
 		cmocka_unit_test(test_x2apic),
 		cmocka_unit_test(test_guest_msrs),
 		cmocka_unit_test(test_ipi_xapic),
