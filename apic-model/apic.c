@@ -161,10 +161,12 @@ void apic_error(struct emu_cpu *cpu, uint32_t esr_bit)
 	if (lvt & APIC_LVT_MASKED)
 		return;
 	/* An illegal error vector is itself an error, with no second interrupt. */
-	if (vector < 16)
+	if (vector < 16) {
 		a->esr_latched |= APIC_ESR_RECV_ILLEGAL_VECTOR;
-	else
-		set_irr(cpu, vector, false);
+		return;
+	}
+	emu_emit(cpu, HV_EV_APIC_ACCEPT, apic_id_of(a), 0, 0, vector, NULL);
+	set_irr(cpu, vector, false);
 }
 
 void apic_accept_fixed(struct emu_cpu *cpu, uint8_t vector, bool level, uint32_t dm)
