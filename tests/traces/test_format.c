@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "vxtrace/dump.h"
 #include "vxtrace/trace.h"
 
 static void sample(struct vxt_trace *t)
@@ -192,6 +193,35 @@ static void test_bad_files(void **state)
 	free(buf);
 }
 
+/* Guest code a hostile file describes as all "before" the exit, or longer
+ * than a record holds: dump disassembles within the record's 48 bytes. */
+static void test_dump_hostile_code(void **state)
+{
+	struct vxt_trace t;
+	struct vxt_record r = { .kind = VXT_GUEST_CODE, .known = 0xff };
+	FILE *f = fopen("/dev/null", "w");
+
+	(void)state;
+	assert_non_null(f);
+	vxt_init(&t);
+	t.hdr.platform = VXT_PLATFORM_METAL;
+	memset(&r.v[2], 0x90, 48);
+	r.v[1] = 48 | 48 << 8 | 64 << 16;
+	vxt_push(&t, &r);
+	r.v[1] = 47 | 48 << 8 | 16 << 16;
+	vxt_push(&t, &r);
+	r.v[1] = 0 | 200 << 8 | 32 << 16;
+	vxt_push(&t, &r);
+	/* All NOPs: every start lands, so only the last byte before RIP is a
+	 * boundary they all agree on; nothing is recorded from RIP on. */
+	assert_int_equal(vxt_print_code(f, &t.rec[0], ""), 1);
+	assert_int_equal(vxt_print_code(f, &t.rec[1], ""), 2);
+	assert_int_equal(vxt_print_code(f, &t.rec[2], ""), 0);
+	assert_int_equal(vxt_dump(f, &t, VXT_DUMP_TEXT), 0);
+	fclose(f);
+	vxt_free(&t);
+}
+
 static void test_load_missing(void **state)
 {
 	struct vxt_trace t;
@@ -229,6 +259,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_bad_files),
+		cmocka_unit_test(test_dump_hostile_code),
 		cmocka_unit_test(test_load_missing),
 		cmocka_unit_test(test_intern),
 	};

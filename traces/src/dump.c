@@ -85,11 +85,12 @@ int vxt_print_code(FILE *f, const struct vxt_record *code, const char *indent)
 	 * on are certain; the listing begins at the first of them.
 	 */
 	{
-		uint8_t agree[48] = { 0 };
+		/* One more than the bytes: a decoding may end just past the last. */
+		uint8_t agree[49] = { 0 };
 		unsigned landed = 0;
 
 		for (unsigned s = 0; s < before; s++) {
-			uint8_t mark[48] = { 0 };
+			uint8_t mark[49] = { 0 };
 			uint64_t addr = code->v[0] + s;
 			const uint8_t *p = bytes + s;
 			size_t left = before - s;
