@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "hv/arch.h"
+#include "vx/arch.h"
 
 struct emu_cpu;
 

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "fake_arch.h"
-#include "hv/arch.h"
+#include "vx/arch.h"
 
 #define PAGE 4096u
 #define UD 6u

@@ -22,7 +22,7 @@
 
 #include "fake_arch.h"
 #include "fuzz.h"
-#include "hv/arch.h"
+#include "vx/arch.h"
 #include "hv/lib.h"
 #include "hv/npt.h"
 #include "hv/vm.h"

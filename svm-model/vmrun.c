@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "apic-model/apic_model.h"
-#include "hv/vmcb_event.h"
+#include "vx/vmcb_event.h"
 #include "svm-model/svm_model.h"
 #include "x86/cpu.h"
 #include "x86/msr.h"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * hv/include/hv/arch.h on the model platform. The hypervisor code runs
+ * include/vx/arch.h on the model platform. The hypervisor code runs
  * natively on the host, on the coroutine of the model processor it believes
  * it runs on; each seam call is that processor executing one instruction.
  */

@@ -13,8 +13,8 @@
 #include <unicorn/unicorn.h>
 
 #include "emu/emu.h"
-#include "hv/arch.h"
-#include "hv/event.h"
+#include "vx/arch.h"
+#include "vx/event.h"
 #include "x86/vmcb.h"
 
 struct emu_coro;

@@ -6,8 +6,8 @@
  * in x2APIC mode (IA32_APIC_BASE.EXTD), the same registers are MSRs
  * 800h + offset / 16 (§11.12.1) and the ICR is one 64-bit MSR (§11.12.9).
  */
-#include "hv/arch.h"
-#include "hv/event.h"
+#include "vx/arch.h"
+#include "vx/event.h"
 #include "percpu.h"
 #include "x86/apic.h"
 #include "x86/msr.h"

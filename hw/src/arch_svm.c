@@ -3,10 +3,10 @@
  * arch_vmrun: VMRUN (svm.S), with the world switch put on the event stream
  * when tracing. On the model the processor model reports VMRUN and #VMEXIT;
  * here the platform reads the same facts from the VMCB, so a trace from
- * hardware lines up with one from the model (hv/include/hv/event.h).
+ * hardware lines up with one from the model (include/vx/event.h).
  */
-#include "hv/arch.h"
-#include "hv/vmcb_event.h"
+#include "vx/arch.h"
+#include "vx/vmcb_event.h"
 #include "hw.h"
 #include "x86/vmcb.h"
 

@@ -6,7 +6,7 @@
  * each entry; the hypervisor core writes everything else. The instructions
  * themselves are in vmx.S.
  */
-#include "hv/arch.h"
+#include "vx/arch.h"
 #include "hw.h"
 #include "hw_asm.h"
 #include "percpu.h"

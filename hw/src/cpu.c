@@ -6,7 +6,7 @@
  * the IDT, whose 256 gates all lead to hw_trap. The GDT and the IDT are
  * shared by every processor; the TSS and its stacks are not.
  */
-#include "hv/arch.h"
+#include "vx/arch.h"
 #include "hw.h"
 #include "hw_asm.h"
 #include "percpu.h"

@@ -10,8 +10,8 @@
  * The leading '#' makes the lines KTAP diagnostics, so a traced run still
  * parses as a report. Without `trace`, events cost one test and a return.
  */
-#include "hv/arch.h"
-#include "hv/event.h"
+#include "vx/arch.h"
+#include "vx/event.h"
 #include "hw.h"
 
 bool hw_trace;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What the parts of the hardware image tell each other. Everything here is
- * platform-internal; the portable code sees only hv/include/hv/arch.h.
+ * platform-internal; the portable code sees only include/vx/arch.h.
  *
  * Who may include it: hw/ only.
  */

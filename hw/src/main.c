@@ -9,7 +9,7 @@
  */
 #include "cmdline.h"
 #include "conf/conf.h"
-#include "hv/arch.h"
+#include "vx/arch.h"
 #include "hv/hv.h"
 #include "hw.h"
 #include "percpu.h"

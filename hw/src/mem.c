@@ -13,7 +13,7 @@
  * that an address a guest chose cannot make the image touch a page it has
  * not mapped, or a device.
  */
-#include "hv/arch.h"
+#include "vx/arch.h"
 #include "hw.h"
 
 #define PAGE_SIZE 4096u

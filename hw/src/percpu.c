@@ -4,7 +4,7 @@
  * which boot.S zeroes before it takes area 0's stack; smp.c fills in an
  * application processor's head before it starts that processor.
  */
-#include "hv/arch.h"
+#include "vx/arch.h"
 #include "percpu.h"
 
 struct hw_cpu_area hw_cpu_areas[HW_MAX_CPUS];

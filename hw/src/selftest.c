@@ -8,7 +8,7 @@
  * mailbox's refusals (the caller itself, an index that does not exist, a
  * processor still busy).
  */
-#include "hv/arch.h"
+#include "vx/arch.h"
 #include "hw.h"
 #include "percpu.h"
 #include "x86/apic.h"

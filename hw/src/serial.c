@@ -8,7 +8,7 @@
  * turns through a lock that the holder may take again, so that a fault
  * report from inside a print still gets out.
  */
-#include "hv/arch.h"
+#include "vx/arch.h"
 #include "hw.h"
 #include "percpu.h"
 

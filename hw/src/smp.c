@@ -14,7 +14,7 @@
  * command line (cpus=N) or CPUID Fn0000_0001 EBX[23:16] says there are
  * processors. An ID where nobody answers costs one timeout.
  */
-#include "hv/arch.h"
+#include "vx/arch.h"
 #include "hw.h"
 #include "percpu.h"
 #include "x86/apic.h"

@@ -6,7 +6,7 @@
  */
 #include "hw_asm.h"
 
-/* Offsets in struct arch_gprs (hv/include/hv/arch.h). */
+/* Offsets in struct arch_gprs (include/vx/arch.h). */
 #define G_RBX 0
 #define G_RCX 8
 #define G_RDX 16

@@ -12,7 +12,7 @@
  * image or a scenario: it is described on the serial port and the image
  * ends with HW_EXIT_BROKEN.
  */
-#include "hv/arch.h"
+#include "vx/arch.h"
 #include "x86/apic.h"
 #include "hw.h"
 #include "percpu.h"

@@ -5,7 +5,7 @@
  * count", with the gate and the output on port 61h bits 0 and 5). Used only
  * to turn the benchmark's TSC ticks into seconds.
  */
-#include "hv/arch.h"
+#include "vx/arch.h"
 #include "hw.h"
 
 #define PIT_HZ 1193182u

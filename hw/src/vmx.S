@@ -16,7 +16,7 @@
 #define VMCS_HOST_RSP 0x6c14
 #define VMCS_HOST_RIP 0x6c16
 
-/* Offsets in struct arch_gprs (hv/include/hv/arch.h). */
+/* Offsets in struct arch_gprs (include/vx/arch.h). */
 #define G_RBX 0
 #define G_RCX 8
 #define G_RDX 16

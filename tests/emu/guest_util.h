@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "hv/arch.h"
+#include "vx/arch.h"
 #include "x86/vmcb.h"
 
 struct tguest {

@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 #include "conf/conf.h"
-#include "hv/arch.h"
+#include "vx/arch.h"
 
 typedef uint64_t conf_outcome_t;
 

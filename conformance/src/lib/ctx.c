@@ -10,8 +10,8 @@
 #include "conf/conf.h"
 #include "conf/check.h"
 #include "ctx.h"
-#include "hv/arch.h"
-#include "hv/event.h"
+#include "vx/arch.h"
+#include "vx/event.h"
 #include "hv/lib.h"
 
 static void record(struct conf_ctx *ctx, enum conf_status status, const char *fmt, va_list ap)

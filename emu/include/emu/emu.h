@@ -3,7 +3,7 @@
  * The model platform, as its users see it: build a machine of N model
  * processors, run a function on its bootstrap processor, listen to its
  * events. The hypervisor code that runs on the machine reaches the model
- * only through hv/include/hv/arch.h, which this library implements.
+ * only through include/vx/arch.h, which this library implements.
  *
  * Who may include it: cli/, tests/, benchmarks. Not hv/ or conformance/.
  */
@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "hv/event.h"
+#include "vx/event.h"
 
 #define EMU_MAX_CPUS 16
 

@@ -15,8 +15,8 @@
 
 #include <stdint.h>
 
-#include "hv/arch.h"
-#include "hv/event.h"
+#include "vx/arch.h"
+#include "vx/event.h"
 #include "hv/guest.h"
 #include "hv/lib.h"
 #include "hv/npt.h"

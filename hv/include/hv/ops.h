@@ -17,7 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "hv/arch.h"
+#include "vx/arch.h"
 
 struct hv_vcpu;
 struct hv_exit;

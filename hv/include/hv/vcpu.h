@@ -17,7 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "hv/arch.h"
+#include "vx/arch.h"
 #include "hv/ops.h"
 #include "hv/vlapic.h"
 #include "x86/vmcb.h"

@@ -5,7 +5,7 @@
  * IDT of 64-bit interrupt gates (§8.9.1) aimed at per-vector stubs, a stack
  * and the payload, in a VM's RAM (hv/ram.h) or in pages from the platform.
  */
-#include "hv/arch.h"
+#include "vx/arch.h"
 #include "hv/guest.h"
 #include "hv/lib.h"
 #include "hv/ram.h"

@@ -9,7 +9,7 @@
  * checked: the guest executed these bytes and made the access, so its
  * permissions allowed them; the walk sets no accessed bits.
  */
-#include "hv/arch.h"
+#include "vx/arch.h"
 #include "hv/npt.h"
 #include "hv/ram.h"
 #include "hv/vm.h"

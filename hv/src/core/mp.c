@@ -23,7 +23,7 @@
  * physical APIC holds it until VMRUN, where with the host's IF set and
  * V_INTR_MASKING it becomes #VMEXIT(INTR) (APM vol. 2 §15.21.1).
  */
-#include "hv/arch.h"
+#include "vx/arch.h"
 #include "hv/vcpu.h"
 #include "hv/vlapic.h"
 #include "hv/vm.h"

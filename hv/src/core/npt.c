@@ -4,7 +4,7 @@
  * allocated as a range needs them, with 2 MiB leaves where the range and
  * the hole allow and 4 KiB leaves elsewhere (APM vol. 2 §15.25.1, §5.3).
  */
-#include "hv/arch.h"
+#include "vx/arch.h"
 #include "hv/lib.h"
 #include "hv/npt.h"
 #include "x86/cpu.h"

@@ -2,7 +2,7 @@
 /*
  * Guest RAM (see hv/ram.h): the slots of memory a VM owns.
  */
-#include "hv/arch.h"
+#include "vx/arch.h"
 #include "hv/lib.h"
 #include "hv/ram.h"
 

@@ -5,7 +5,7 @@
  * whether the pending one waits in hardware (V_NMI) or in software; more are
  * dropped and counted (facts §(f), "at most one can be pending while blocked").
  */
-#include "hv/arch.h"
+#include "vx/arch.h"
 #include "hv/lib.h"
 #include "hv/vcpu.h"
 #include "hv/vlapic.h"

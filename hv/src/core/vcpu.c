@@ -3,8 +3,8 @@
  * vCPU life cycle and the small vendor-neutral calls around it. Everything
  * vendor-specific goes through vcpu->ops (hv/ops.h).
  */
-#include "hv/arch.h"
-#include "hv/event.h"
+#include "vx/arch.h"
+#include "vx/event.h"
 #include "hv/lib.h"
 #include "hv/svm.h"
 #include "hv/vcpu.h"

@@ -7,8 +7,8 @@
  * IPIs reach the other vCPUs of the VM through mp.c. The xAPIC page is
  * vlapic_mmio.c.
  */
-#include "hv/arch.h"
-#include "hv/event.h"
+#include "vx/arch.h"
+#include "vx/event.h"
 #include "hv/vcpu.h"
 #include "hv/vlapic.h"
 #include "hv/vm.h"

@@ -2,7 +2,7 @@
 /*
  * VMs: creating the vCPUs, and running one per processor (see hv/vm.h).
  */
-#include "hv/arch.h"
+#include "vx/arch.h"
 #include "hv/guest.h"
 #include "hv/lib.h"
 #include "hv/svm.h"

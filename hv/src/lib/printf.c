@@ -3,7 +3,7 @@
  * A small vsnprintf for freestanding code: enough for reports, failure
  * messages and console output (see hv/lib.h for the accepted conversions).
  */
-#include "hv/arch.h"
+#include "vx/arch.h"
 #include "hv/lib.h"
 
 struct out {

@@ -3,7 +3,7 @@
  * SVM discovery and per-processor enablement (APM vol. 2 §15.4 "Enabling
  * SVM", §15.30.1 VM_CR, §15.30.4 VM_HSAVE_PA).
  */
-#include "hv/arch.h"
+#include "vx/arch.h"
 #include "hv/lib.h"
 #include "hv/svm.h"
 #include "x86/cpu.h"

@@ -4,8 +4,8 @@
  * NMI tracking, the NMI-window #DB, physical NMI/INTR, CPUID) and what it
  * hands back to the caller as a struct hv_exit (APM vol. 2 §15.6-§15.14).
  */
-#include "hv/arch.h"
-#include "hv/event.h"
+#include "vx/arch.h"
+#include "vx/event.h"
 #include "hv/guest.h"
 #include "hv/lib.h"
 #include "hv/svm.h"

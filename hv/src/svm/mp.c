@@ -6,7 +6,7 @@
  * delivery path of the virtual APIC's fixed interrupts (APM vol. 2
  * §15.21.4).
  */
-#include "hv/arch.h"
+#include "vx/arch.h"
 #include "hv/lib.h"
 #include "hv/svm.h"
 #include "hv/vlapic.h"

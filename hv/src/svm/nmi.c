@@ -12,7 +12,7 @@
  *   the IRET executes, so blocking ends only at the first #VMEXIT whose RIP
  *   differs from the IRET's (facts §(f)).
  */
-#include "hv/event.h"
+#include "vx/event.h"
 #include "hv/lib.h"
 #include "hv/svm.h"
 #include "svm_backend.h"

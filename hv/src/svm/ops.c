@@ -3,8 +3,8 @@
  * The SVM backend's operations table, and the operations that are not about
  * NMIs or exits: set-up, the world switch, RIP, event injection, SIPI.
  */
-#include "hv/arch.h"
-#include "hv/event.h"
+#include "vx/arch.h"
+#include "vx/event.h"
 #include "hv/lib.h"
 #include "hv/svm.h"
 #include "svm_backend.h"

@@ -3,7 +3,7 @@
  * Initial VMCB for a guest from the guest builder, and the I/O and MSR
  * permission maps (APM vol. 2 §15.5.1, §15.10.1, §15.11, appendix B).
  */
-#include "hv/arch.h"
+#include "vx/arch.h"
 #include "hv/guest.h"
 #include "hv/lib.h"
 #include "hv/svm.h"

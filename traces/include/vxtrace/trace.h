@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "hv/event.h"
+#include "vx/event.h"
 
 #define VXT_MAGIC "VXTRACE\0"
 #define VXT_MAGIC_SIZE 8

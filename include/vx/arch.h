@@ -12,10 +12,11 @@
  * arch_fault_t (ARCH_OK or ARCH_FAULT(vector)) instead of taking the fault,
  * so a scenario can check "VMRUN with an unaligned VMCB address — #GP".
  *
- * Who may include it: hv/, conformance/, emu/, hw/.
+ * Who may include it: hv/, conformance/, emu/, hw/ (and the models, which
+ * implement it with emu/).
  */
-#ifndef HV_ARCH_H
-#define HV_ARCH_H
+#ifndef VX_ARCH_H
+#define VX_ARCH_H
 
 #include <stdbool.h>
 #include <stddef.h>

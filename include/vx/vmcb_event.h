@@ -7,10 +7,10 @@
  *
  * Who may include it: svm-model/, hw/.
  */
-#ifndef HV_VMCB_EVENT_H
-#define HV_VMCB_EVENT_H
+#ifndef VX_VMCB_EVENT_H
+#define VX_VMCB_EVENT_H
 
-#include "hv/event.h"
+#include "vx/event.h"
 #include "x86/vmcb.h"
 
 /* VMRUN of the VMCB at vmcb_pa, with the control state that decides its outcome. */

@@ -12,8 +12,8 @@
  *
  * Who may include it: everyone.
  */
-#ifndef HV_EVENT_H
-#define HV_EVENT_H
+#ifndef VX_EVENT_H
+#define VX_EVENT_H
 
 #include <stdint.h>
 
