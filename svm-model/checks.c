@@ -7,6 +7,7 @@
 #include "svm-model/svm_model.h"
 #include "x86/cpu.h"
 #include "x86/svm.h"
+#include "x86/svm_checks.h"
 
 #define MAXPHYADDR 40
 
@@ -68,62 +69,151 @@ static bool map_below_maxphyaddr(uint64_t base, uint64_t extent)
 	return (base & ~0xfffull) < (1ull << MAXPHYADDR) - extent;
 }
 
-bool svm_vmcb_valid(struct emu_cpu *cpu, const struct vmcb *vmcb)
+/* What each rule looks at. */
+struct check_in {
+	const struct emu_cpu *cpu;
+	const struct vmcb_control_area *c;
+	const struct vmcb_save_area *s;
+	bool long_pg; /* EFER.LME and CR0.PG */
+};
+
+static bool cc_VMRUN_INTERCEPT(const struct check_in *in)
 {
-	const struct vmcb_control_area *c = &vmcb->control;
-	const struct vmcb_save_area *s = &vmcb->save;
-	bool lme = (s->efer & X86_EFER_LME) != 0, pg = (s->cr0 & X86_CR0_PG) != 0;
+	return in->c->intercepts[VMCB_INTERCEPT_MISC2] & INTERCEPT_VMRUN;
+}
 
-	if (!(c->intercepts[VMCB_INTERCEPT_MISC2] & INTERCEPT_VMRUN))
-		return false;
-	if (c->asid == 0)
-		return false;
-	if (!(s->efer & X86_EFER_SVME))
-		return false;
-	if (s->efer & ~EFER_DEFINED)
-		return false;
-	if (!(s->cr0 & X86_CR0_CD) && (s->cr0 & X86_CR0_NW))
-		return false;
-	if (s->cr0 >> 32)
-		return false;
-	if (s->cr4 & ~CR4_DEFINED)
-		return false;
-	if (lme && pg && (s->cr3 >> 52))
-		return false;
-	if ((s->dr6 >> 32) || (s->dr7 >> 32))
-		return false;
-	if (lme && pg && !(s->cr4 & X86_CR4_PAE))
-		return false;
-	if (lme && pg && !(s->cr0 & X86_CR0_PE))
-		return false;
-	if (lme && pg && (s->cr4 & X86_CR4_PAE) && (s->cs.attrib & X86_SEG_L) &&
-	    (s->cs.attrib & X86_SEG_DB))
-		return false;
-	/* The list names no intercept bit: both maps are checked whether used or not. */
-	if (!map_below_maxphyaddr(c->msrpm_base_pa, MSRPM_EXTENT) ||
-	    !map_below_maxphyaddr(c->iopm_base_pa, IOPM_EXTENT))
-		return false;
-	/* SEV is not modelled: asking for it is illegal, like NP where NP is off. */
-	if (c->nested_ctl & (SVM_NESTED_CTL_SEV_ENABLE | SVM_NESTED_CTL_SEV_ES_ENABLE))
-		return false;
-	if (c->nested_ctl & SVM_NESTED_CTL_NP_ENABLE) {
-		if (!cpu->svm->has_np)
-			return false;
-		/* nested_cr3 must name memory below MAXPHYADDR, and g_pat hold
-		 * only defined memory types (§15.25.4, §15.25.8). */
-		if (c->nested_cr3 >> MAXPHYADDR)
-			return false;
-		for (int i = 0; i < 8; i++) {
-			uint8_t t = (uint8_t)(s->g_pat >> (8 * i));
+static bool cc_ASID_NONZERO(const struct check_in *in)
+{
+	return in->c->asid != 0;
+}
 
-			if (t == 2 || t == 3 || t > 7)
-				return false;
+static bool cc_EFER_SVME(const struct check_in *in)
+{
+	return in->s->efer & X86_EFER_SVME;
+}
+
+static bool cc_EFER_MBZ(const struct check_in *in)
+{
+	return !(in->s->efer & ~EFER_DEFINED);
+}
+
+static bool cc_CR0_CD_NW(const struct check_in *in)
+{
+	return (in->s->cr0 & X86_CR0_CD) || !(in->s->cr0 & X86_CR0_NW);
+}
+
+static bool cc_CR0_HIGH(const struct check_in *in)
+{
+	return !(in->s->cr0 >> 32);
+}
+
+static bool cc_CR4_MBZ(const struct check_in *in)
+{
+	return !(in->s->cr4 & ~CR4_DEFINED);
+}
+
+static bool cc_CR3_MBZ_LONG(const struct check_in *in)
+{
+	return !in->long_pg || !(in->s->cr3 >> 52);
+}
+
+static bool cc_DR6_DR7_HIGH(const struct check_in *in)
+{
+	return !(in->s->dr6 >> 32) && !(in->s->dr7 >> 32);
+}
+
+static bool cc_LONG_PAE(const struct check_in *in)
+{
+	return !in->long_pg || (in->s->cr4 & X86_CR4_PAE);
+}
+
+static bool cc_LONG_PE(const struct check_in *in)
+{
+	return !in->long_pg || (in->s->cr0 & X86_CR0_PE);
+}
+
+static bool cc_CS_L_D(const struct check_in *in)
+{
+	return !(in->long_pg && (in->s->cr4 & X86_CR4_PAE) && (in->s->cs.attrib & X86_SEG_L) &&
+		 (in->s->cs.attrib & X86_SEG_DB));
+}
+
+/* The list names no intercept bit: both maps are checked whether used or not. */
+static bool cc_MSRPM_MAXPHYADDR(const struct check_in *in)
+{
+	return map_below_maxphyaddr(in->c->msrpm_base_pa, MSRPM_EXTENT);
+}
+
+static bool cc_IOPM_MAXPHYADDR(const struct check_in *in)
+{
+	return map_below_maxphyaddr(in->c->iopm_base_pa, IOPM_EXTENT);
+}
+
+/* SEV is not modelled: asking for it is illegal, like NP where NP is off. */
+static bool cc_SEV_OFF(const struct check_in *in)
+{
+	return !(in->c->nested_ctl & (SVM_NESTED_CTL_SEV_ENABLE | SVM_NESTED_CTL_SEV_ES_ENABLE));
+}
+
+static bool np(const struct check_in *in)
+{
+	return in->c->nested_ctl & SVM_NESTED_CTL_NP_ENABLE;
+}
+
+static bool cc_NP_SUPPORTED(const struct check_in *in)
+{
+	return !np(in) || in->cpu->svm->has_np;
+}
+
+static bool cc_NCR3_MAXPHYADDR(const struct check_in *in)
+{
+	return !np(in) || !(in->c->nested_cr3 >> MAXPHYADDR);
+}
+
+static bool cc_G_PAT_TYPES(const struct check_in *in)
+{
+	for (int i = 0; np(in) && i < 8; i++) {
+		uint8_t t = (uint8_t)(in->s->g_pat >> (8 * i));
+
+		if (t == 2 || t == 3 || t > 7)
+			return false;
+	}
+	return true;
+}
+
+static bool cc_VNMI_NMI_INTERCEPT(const struct check_in *in)
+{
+	return !in->cpu->svm->has_vnmi || !(in->c->int_ctl & V_NMI_ENABLE_MASK) ||
+	       (in->c->intercepts[VMCB_INTERCEPT_MISC1] & INTERCEPT_NMI);
+}
+
+static bool cc_EVENTINJ(const struct check_in *in)
+{
+	return svm_eventinj_valid(in->c->event_inj,
+				  (in->s->efer & X86_EFER_LMA) && (in->s->cs.attrib & X86_SEG_L));
+}
+
+/* The rule table of include/x86/svm_checks.h with the model's predicate for each row. */
+static const struct {
+	const char *id, *section, *rule;
+	bool (*legal)(const struct check_in *in);
+} checks[SVM_CC_COUNT] = {
+#define ROW(id, section, rule) [SVM_CC_##id] = { #id, section, rule, cc_##id },
+	SVM_VMRUN_CHECKS(ROW)
+#undef ROW
+};
+
+int svm_vmcb_check(struct emu_cpu *cpu, const struct vmcb *vmcb)
+{
+	struct check_in in = { cpu, &vmcb->control, &vmcb->save, false };
+
+	in.long_pg = (in.s->efer & X86_EFER_LME) && (in.s->cr0 & X86_CR0_PG);
+	for (int i = 0; i < SVM_CC_COUNT; i++) {
+		if (!checks[i].legal(&in)) {
+			/* KVM's CC(): the broken rule names itself on the event stream. */
+			emu_emit(cpu, HV_EV_CONSISTENCY, (uint64_t)i, 0, 0, 0, checks[i].id);
+			return i;
 		}
 	}
-	if (cpu->svm->has_vnmi && (c->int_ctl & V_NMI_ENABLE_MASK) &&
-	    !(c->intercepts[VMCB_INTERCEPT_MISC1] & INTERCEPT_NMI))
-		return false;
-	if (!svm_eventinj_valid(c->event_inj, (s->efer & X86_EFER_LMA) && (s->cs.attrib & X86_SEG_L)))
-		return false;
-	return true;
+	return -1;
 }

@@ -88,8 +88,10 @@ void svm_run_loop(struct emu_cpu *cpu);
  * Its fault information is #NPF's exit_info_1 without bits 32/33. */
 extern const struct emu_slat svm_npt_slat;
 
-/* checks.c: VMRUN consistency checks (APM §15.5.1); false → VMEXIT_INVALID. */
-bool svm_vmcb_valid(struct emu_cpu *cpu, const struct vmcb *vmcb);
+/* checks.c: VMRUN consistency checks (APM §15.5.1, include/x86/svm_checks.h):
+ * -1 when the VMCB passes them all, else the first rule it breaks
+ * (enum svm_vmrun_check), reported as HV_EV_CONSISTENCY → VMEXIT_INVALID. */
+int svm_vmcb_check(struct emu_cpu *cpu, const struct vmcb *vmcb);
 
 /* exit.c */
 void svm_vmexit(struct emu_cpu *cpu, uint64_t code, uint64_t info1, uint64_t info2);

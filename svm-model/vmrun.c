@@ -159,7 +159,7 @@ arch_fault_t svm_model_vmrun(struct emu_cpu *cpu, uint64_t vmcb_pa, struct arch_
 	s->gprs = gprs;
 	s->exit_pending = false;
 	s->delivering = false;
-	if (!svm_vmcb_valid(cpu, v)) {
+	if (svm_vmcb_check(cpu, v) >= 0) {
 		v->control.exit_code = SVM_EXIT_ERR;
 		v->control.exit_info_1 = 0;
 		v->control.exit_info_2 = 0;

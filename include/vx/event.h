@@ -56,6 +56,9 @@ enum hv_event_type {
 	 * latched: v0 apic id, v1 delivery mode, v2 trigger mode, v3 vector */
 	HV_EV_APIC_ACCEPT = 18,
 	HV_EV_INJECT_VNMI = 19, /* the core sets int_ctl V_NMI (APM vol. 2 §15.21.10) */
+	/* A consistency check VMRUN failed (VMEXIT_INVALID follows): v0 the rule
+	 * (enum svm_vmrun_check); text = its identifier */
+	HV_EV_CONSISTENCY = 20,
 	HV_EV_TYPE_COUNT
 };
 

@@ -35,6 +35,7 @@ static const struct {
 	[HV_EV_HOST_IRQ] = { VXT_HOST_IRQ, 0x01 },
 	[HV_EV_HOST_NMI] = { VXT_HOST_NMI, 0x00 },
 	[HV_EV_APIC_ACCEPT] = { VXT_KVM_APIC_ACCEPT_IRQ, 0x0f },
+	[HV_EV_CONSISTENCY] = { VXT_KVM_NESTED_VMENTER_FAILED, 0x01 },
 };
 
 /* The core's EVENTINJ request, as KVM names the injection it makes. */

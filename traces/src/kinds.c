@@ -76,6 +76,9 @@ static const struct vxt_kind_info kinds[VXT_KIND_COUNT] = {
 	 * both pass: two runs agree when the verdicts do. */
 	[VXT_CHECK] = { "vxemu_check", { "pass", "got", "want" }, 0x01, VXT_CHECK },
 	[VXT_SHUTDOWN] = { "vxemu_shutdown", { "cause" }, 0, VXT_SHUTDOWN },
+	/* KVM's CC(): the consistency check a VM entry failed, named in the text. */
+	[VXT_KVM_NESTED_VMENTER_FAILED] = { "kvm_nested_vmenter_failed", { "rule" }, 0x01,
+					    VXT_KVM_NESTED_VMENTER_FAILED },
 	[VXT_GUEST_CODE] = { "vxemu_guest_code",
 			     { "address", "layout", "bytes0", "bytes1", "bytes2", "bytes3", "bytes4",
 			       "bytes5" },
