@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The option parsers of the vxemu commands (cli/opts.c) on any command
- * line. Input: arguments separated by NUL bytes; argv[0] is the command
- * name, as main() passes it. The error buffer is exactly as long as the
+ * The option parsers of the vxemu commands (cli/opts.c: conformance, bench,
+ * trace) on any command line. Input: arguments separated by NUL bytes;
+ * argv[0] is the command name, as main() passes it. The error buffer is exactly as long as the
  * first byte picks (0-159 bytes; none at all for 0). Besides memory safety:
  *   - a usage error comes with a message, cut to the buffer and ended;
  *   - accepted options hold what the usage allows (docs in cli/opts.h): a
@@ -91,6 +91,29 @@ static void check_bench(int argc, char **argv, char *err, size_t errlen)
 		FZ_CHECK(o.seconds >= VX_BENCH_SECONDS_MIN && o.seconds <= VX_BENCH_SECONDS_MAX);
 }
 
+static void check_trace(int argc, char **argv, char *err, size_t errlen)
+{
+	static const unsigned files[] = { 1, 2, 1, 1 };
+	struct vx_trace_opts o;
+	enum vx_opts_result r = vx_trace_opts_parse(argc, argv, &o, err, errlen);
+
+	FZ_CHECK(r == VX_OPTS_RUN || r == VX_OPTS_HELP || r == VX_OPTS_BAD);
+	if (r == VX_OPTS_BAD && errlen)
+		FZ_CHECK(memchr(err, '\0', errlen) != NULL && (errlen == 1 || err[0] != '\0'));
+	if (r != VX_OPTS_RUN)
+		return;
+	FZ_CHECK(o.verb <= VX_TRACE_IMPORT);
+	for (unsigned i = 0; i < 2; i++)
+		FZ_CHECK(i < files[o.verb] ? o.file[i] && from_argv(o.file[i], argc, argv) : !o.file[i]);
+	FZ_CHECK(o.context <= VX_TRACE_CONTEXT_MAX);
+	FZ_CHECK(o.replay.cpus <= EMU_MAX_CPUS);
+	FZ_CHECK(o.replay.vnmi >= -1 && o.replay.vnmi <= 1 && o.replay.nrips >= -1 &&
+		 o.replay.nrips <= 1 && o.replay.npt >= -1 && o.replay.npt <= 1 &&
+		 o.replay.decode_assists >= -1 && o.replay.decode_assists <= 1);
+	FZ_CHECK(o.verb != VX_TRACE_IMPORT || (o.out && *o.out));
+	FZ_CHECK(!o.out || (*o.out && from_argv(o.out, argc, argv)));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *argv[ARGS_MAX + 1], *text, *err;
@@ -118,6 +141,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FZ_CHECK(!errlen || err);
 	check_conf(argc, argv, err, errlen);
 	check_bench(argc, argv, err, errlen);
+	check_trace(argc, argv, err, errlen);
 	for (int i = 0; i < argc; i++)
 		check_u32(argv[i], 1, EMU_MAX_CPUS);
 	for (int i = 0; i < argc; i++)
