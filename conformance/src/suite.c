@@ -40,6 +40,8 @@
 	X(svm_vmrun_iopm_last_byte_beyond) \
 	X(svm_vmrun_iopm_beyond_maxphyaddr) \
 	X(svm_vmrun_iopm_checked_without_intercept) \
+	X(svm_vmrun_nested_cr3_beyond_maxphyaddr) \
+	X(svm_vmrun_g_pat_reserved_type) \
 	X(svm_vmrun_invalid_exit_code) \
 	X(svm_intercept_cpuid) \
 	X(svm_intercept_hlt) \
