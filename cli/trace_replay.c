@@ -38,8 +38,9 @@ int vx_trace_replay(const struct vxt_trace *rec, const struct vx_replay_override
 	}
 	emu_config_default(&cfg);
 	cfg.ncpus = ov->cpus ? ov->cpus : h->ncpus;
+	/* A loader reports memory in KiB; the model's comes in whole pages. */
 	if (h->ram_size)
-		cfg.ram_size = h->ram_size;
+		cfg.ram_size = h->ram_size & ~0xfffull;
 	cfg.vnmi = pick(ov->vnmi, h->machine_flags & VXT_MACHINE_VNMI);
 	cfg.nrips = pick(ov->nrips, h->machine_flags & VXT_MACHINE_NRIPS);
 	cfg.npt = pick(ov->npt, h->machine_flags & VXT_MACHINE_NPT);

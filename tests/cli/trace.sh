@@ -72,6 +72,11 @@ grep -q 'events from' "$work/import" || fail "import printed no counts"
 "$vxemu" trace replay "$work/hw/svm_intercept_cpuid.vxt" >"$work/replay" ||
 	fail "replay of the image's svm_intercept_cpuid: $(cat "$work/replay")"
 grep -q '^same: [1-9]' "$work/replay" || fail "the image's svm_intercept_cpuid compared nothing"
+# A loader reports memory in KiB: a header's RAM need not be whole pages.
+cp "$work/hw/svm_intercept_cpuid.vxt" "$work/kib.vxt"
+printf '\000\004\376\017' | dd of="$work/kib.vxt" bs=1 seek=96 conv=notrunc 2>/dev/null
+"$vxemu" trace replay "$work/kib.vxt" >"$work/replay" ||
+	fail "replay of a trace with 0FFE0400h bytes of RAM: $(cat "$work/replay")"
 "$vxemu" trace import "$samples/vxemu-hw-exception-bp.log" --output "$work/hw" >/dev/null ||
 	fail "import of the image's log exit status $?"
 "$vxemu" trace replay "$work/hw/svm_intercept_exception_bp.vxt" >"$work/replay"
