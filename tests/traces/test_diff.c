@@ -14,15 +14,9 @@
 #include <cmocka.h>
 
 #include "hv/vm.h"
+#include "x86/svm.h"
 #include "vxtrace/diff.h"
 #include "vxtrace/trace.h"
-
-#define NRIPS (1u << 3)
-#define DECODE_ASSISTS (1u << 7)
-#define EXIT_CPUID 0x72
-#define EXIT_PAUSE 0x77
-#define EXIT_INTR 0x60
-#define EXIT_READ_CR0 0x00
 
 static void start(struct vxt_trace *t, uint32_t platform, uint32_t svm_edx)
 {
@@ -82,21 +76,21 @@ static void test_same_and_different(void **state)
 	struct vxt_diff d;
 
 	(void)state;
-	start(&a, VXT_PLATFORM_MODEL, NRIPS);
-	start(&b, VXT_PLATFORM_MODEL, NRIPS);
+	start(&a, VXT_PLATFORM_MODEL, SVM_FEATURE_NRIPS);
+	start(&b, VXT_PLATFORM_MODEL, SVM_FEATURE_NRIPS);
 	entry(&a, 0, 0x1000, 0);
 	entry(&b, 0, 0x1000, 0);
-	exit_(&a, 0, EXIT_CPUID, 0x1000, 0);
-	exit_(&b, 0, EXIT_CPUID, 0x1000, 0);
+	exit_(&a, 0, SVM_EXIT_CPUID, 0x1000, 0);
+	exit_(&b, 0, SVM_EXIT_CPUID, 0x1000, 0);
 	d = run(&a, &b);
 	assert_true(d.same);
 	assert_int_equal(d.compared, 2);
 
-	start(&a, VXT_PLATFORM_MODEL, NRIPS);
-	start(&b, VXT_PLATFORM_MODEL, NRIPS);
+	start(&a, VXT_PLATFORM_MODEL, SVM_FEATURE_NRIPS);
+	start(&b, VXT_PLATFORM_MODEL, SVM_FEATURE_NRIPS);
 	entry(&a, 0, 0x1000, 0);
 	entry(&b, 0, 0x1000, 0);
-	exit_(&a, 0, EXIT_CPUID, 0x1000, 0);
+	exit_(&a, 0, SVM_EXIT_CPUID, 0x1000, 0);
 	exit_(&b, 0, 0x81, 0x1000, 0);
 	d = run(&a, &b);
 	assert_false(d.same);
@@ -163,13 +157,13 @@ static void test_pause_spin(void **state)
 	entry(&a, 0, 0x1000, 0);
 	entry(&b, 0, 0x1000, 0);
 	for (int i = 0; i < 5; i++) {
-		exit_(&a, 0, EXIT_PAUSE, 0x1004, 0);
+		exit_(&a, 0, SVM_EXIT_PAUSE, 0x1004, 0);
 		entry(&a, 0, 0x1006, 0);
 	}
-	exit_(&b, 0, EXIT_PAUSE, 0x1004, 0);
+	exit_(&b, 0, SVM_EXIT_PAUSE, 0x1004, 0);
 	entry(&b, 0, 0x1006, 0);
-	exit_(&a, 0, EXIT_CPUID, 0x1010, 0);
-	exit_(&b, 0, EXIT_CPUID, 0x1010, 0);
+	exit_(&a, 0, SVM_EXIT_CPUID, 0x1010, 0);
+	exit_(&b, 0, SVM_EXIT_CPUID, 0x1010, 0);
 	d = run(&a, &b);
 	assert_true(d.same);
 }
@@ -188,12 +182,12 @@ static void test_interrupt_timing(void **state)
 	entry(&a, 0, 0x1000, 0);
 	entry(&b, 0, 0x1000, 0);
 	/* A: one host interrupt's visit more, and the core's kick. */
-	exit_(&a, 0, EXIT_INTR, 0x1003, 0);
+	exit_(&a, 0, SVM_EXIT_INTR, 0x1003, 0);
 	entry(&a, 0, 0x1003, 0);
 	ev(&a, 0, HV_EV_IPI, HV_SRC_SEAM, 1, 0x4000 | HV_KICK_VECTOR, 0, NULL);
 	/* Both: an interrupt that injects a virtual one, at different RIPs. */
-	exit_(&a, 0, EXIT_INTR, 0x1005, 0);
-	exit_(&b, 0, EXIT_INTR, 0x1009, 0);
+	exit_(&a, 0, SVM_EXIT_INTR, 0x1005, 0);
+	exit_(&b, 0, SVM_EXIT_INTR, 0x1009, 0);
 	entry(&a, 0, 0x1005, 0x100);
 	entry(&b, 0, 0x1009, 0x100);
 	d = run(&a, &b);
@@ -205,7 +199,7 @@ static void test_interrupt_timing(void **state)
 	start(&b, VXT_PLATFORM_MODEL, 0);
 	entry(&a, 0, 0x1000, 0);
 	entry(&b, 0, 0x1000, 0);
-	exit_(&a, 0, EXIT_INTR, 0x1003, 0);
+	exit_(&a, 0, SVM_EXIT_INTR, 0x1003, 0);
 	entry(&a, 0, 0x1003, 0x100);
 	d = run(&a, &b);
 	assert_false(d.same);
@@ -247,7 +241,7 @@ static void test_fields_machines_define(void **state)
 	struct vxt_trace a, b;
 	struct vxt_diff d;
 	struct hv_event x = { .type = HV_EV_VMEXIT, .source = HV_SRC_SEAM,
-			      .v = { EXIT_CPUID, 0x1000, 0, 0, 0x342, 0, 0x1002 } };
+			      .v = { SVM_EXIT_CPUID, 0x1000, 0, 0, 0x342, 0, 0x1002 } };
 	struct hv_event y = x;
 
 	(void)state;
@@ -261,7 +255,7 @@ static void test_fields_machines_define(void **state)
 	assert_true(d.same);
 
 	start(&a, VXT_PLATFORM_QEMU_TCG, 0);
-	start(&b, VXT_PLATFORM_MODEL, NRIPS);
+	start(&b, VXT_PLATFORM_MODEL, SVM_FEATURE_NRIPS);
 	vxt_add_event(&a, &x);
 	vxt_add_event(&b, &y);
 	d = run(&a, &b);
@@ -270,15 +264,15 @@ static void test_fields_machines_define(void **state)
 
 	start(&a, VXT_PLATFORM_QEMU_TCG, 0);
 	start(&b, VXT_PLATFORM_MODEL, 0);
-	exit_(&a, 0, EXIT_READ_CR0, 0x1000, 0);
-	exit_(&b, 0, EXIT_READ_CR0, 0x1000, 0x8000000000000002ull);
+	exit_(&a, 0, SVM_EXIT_READ_CR0, 0x1000, 0);
+	exit_(&b, 0, SVM_EXIT_READ_CR0, 0x1000, 0x8000000000000002ull);
 	d = run(&a, &b);
 	assert_true(d.same);
 
 	start(&a, VXT_PLATFORM_QEMU_TCG, 0);
-	start(&b, VXT_PLATFORM_MODEL, DECODE_ASSISTS);
-	exit_(&a, 0, EXIT_READ_CR0, 0x1000, 0);
-	exit_(&b, 0, EXIT_READ_CR0, 0x1000, 0x8000000000000002ull);
+	start(&b, VXT_PLATFORM_MODEL, SVM_FEATURE_DECODEASSISTS);
+	exit_(&a, 0, SVM_EXIT_READ_CR0, 0x1000, 0);
+	exit_(&b, 0, SVM_EXIT_READ_CR0, 0x1000, 0x8000000000000002ull);
 	d = run(&a, &b);
 	assert_false(d.same);
 	assert_int_equal(d.fields, 1u << 2);
@@ -315,13 +309,13 @@ static void test_import(void **state)
 	struct vxt_trace a, b;
 	struct vxt_diff d;
 	struct vxt_record r = { .kind = VXT_KVM_NESTED_VMEXIT_INJECT, .source = VXT_SRC_IMPORT,
-				.known = 1, .v = { EXIT_CPUID } };
+				.known = 1, .v = { SVM_EXIT_CPUID } };
 
 	(void)state;
 	start(&a, VXT_PLATFORM_MODEL, 0);
 	start(&b, VXT_PLATFORM_IMPORT, 0);
 	entry(&a, 0, 0x1000, 0);
-	exit_(&a, 0, EXIT_CPUID, 0x1000, 0);
+	exit_(&a, 0, SVM_EXIT_CPUID, 0x1000, 0);
 	check(&a, "CPUID", true, 0);
 	vxt_push(&b, &r);
 	d = run(&a, &b);
@@ -331,9 +325,9 @@ static void test_import(void **state)
 	/* An import names no machine: what KVM printed is compared. */
 	start(&a, VXT_PLATFORM_MODEL, 0);
 	start(&b, VXT_PLATFORM_IMPORT, 0);
-	exit_(&a, 0, EXIT_READ_CR0, 0x1000, 0);
+	exit_(&a, 0, SVM_EXIT_READ_CR0, 0x1000, 0);
 	r.known = 1u << 0 | 1u << 2;
-	r.v[0] = EXIT_READ_CR0;
+	r.v[0] = SVM_EXIT_READ_CR0;
 	r.v[2] = 0x8000000000000002ull;
 	vxt_push(&b, &r);
 	d = run(&a, &b);

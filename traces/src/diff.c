@@ -5,35 +5,22 @@
 #include <string.h>
 
 #include "hv/vm.h"
+#include "x86/apic.h"
+#include "x86/svm.h"
+#include "x86/vmcb.h"
 #include "vxtrace/diff.h"
 #include "vxtrace/dump.h"
 
-/* VMEXIT_INVALID: the save area is unspecified, the code is all there is. */
+/* VMEXIT_INVALID (-1) as a 32-bit field prints it: the save area is
+ * unspecified, the code is all there is. */
 #define EXIT_ERR32 0xffffffffu
-
-/* Fn8000_000A EDX (APM vol. 3, appendix E): fields that exist only with them. */
-#define SVM_FEATURE_NRIPS (1u << 3)
-#define SVM_FEATURE_DECODE_ASSISTS (1u << 7)
-
-/* EXITINTINFO (APM vol. 2 §15.7.2): V, and EV for the error code. */
-#define EXITINTINFO_V (1u << 31)
-#define EXITINTINFO_EV (1u << 11)
-
-/* SVM exit codes (APM vol. 2 appendix C). */
-#define EXIT_INTR 0x060u
-#define EXIT_VINTR 0x064u
-#define EXIT_PAUSE 0x077u
 #define SPIN_PENDING_MAX 4
-
-/* The vector of the core's kick IPI (hv/vm.h) and the ICR bits it sets. */
-#define ICR_VECTOR_MASK 0xffu
-#define ICR_DM_MASK 0x700u
 
 /* Exits whose EXITINFO1 only decode assists fill (§15.8): MOV CR/DR,
  * INTn, INVLPG. */
 static bool decode_assisted(uint64_t reason)
 {
-	return reason < 0x40 || reason == 0x75 || reason == 0x79;
+	return reason < SVM_EXIT_EXCP_BASE || reason == SVM_EXIT_SWINT || reason == SVM_EXIT_INVLPG;
 }
 
 /* Words of a kvm_exit to compare: those a machine defines (W(i) bits). */
@@ -45,17 +32,17 @@ static uint8_t exit_mask(const struct vxt_record *a, const struct vxt_record *b,
 	if ((uint32_t)a->v[0] == EXIT_ERR32 || (uint32_t)b->v[0] == EXIT_ERR32)
 		return 0x01;
 	/* Where an interrupt, NMI, SMI or INIT lands is a matter of timing. */
-	if (a->v[0] >= EXIT_INTR && a->v[0] <= EXIT_VINTR)
+	if (a->v[0] >= SVM_EXIT_INTR && a->v[0] <= SVM_EXIT_VINTR)
 		m &= (uint8_t)~(1u << 1 | 1u << 6);
 	if (!(features & SVM_FEATURE_NRIPS))
 		m &= (uint8_t)~(1u << 6);
-	if (!(features & SVM_FEATURE_DECODE_ASSISTS) && decode_assisted(a->v[0]))
+	if (!(features & SVM_FEATURE_DECODEASSISTS) && decode_assisted(a->v[0]))
 		m &= (uint8_t)~(1u << 2);
 	/* With V clear the rest of EXITINTINFO means nothing; its error code
 	 * only with EV set. */
-	if (!((a->v[4] | b->v[4]) & EXITINTINFO_V))
+	if (!((a->v[4] | b->v[4]) & SVM_EXITINTINFO_VALID))
 		m &= (uint8_t)~(1u << 4 | 1u << 5);
-	else if (!((a->v[4] | b->v[4]) & EXITINTINFO_EV))
+	else if (!((a->v[4] | b->v[4]) & SVM_EXITINTINFO_VALID_ERR))
 		m &= (uint8_t)~(1u << 5);
 	return m;
 }
@@ -90,7 +77,7 @@ static bool kept(const struct cmp *c, const struct vxt_record *r)
 		return false;
 	/* The core's kick is sent only when it finds the vCPU in the guest. */
 	if (k == VXT_KVM_APIC_IPI && r->source == HV_SRC_SEAM && (r->known & 2) &&
-	    (r->v[1] & ICR_DM_MASK) == 0 && (r->v[1] & ICR_VECTOR_MASK) == HV_KICK_VECTOR)
+	    (r->v[1] & APIC_DM_MASK) == APIC_DM_FIXED && (r->v[1] & APIC_ICR_VECTOR_MASK) == HV_KICK_VECTOR)
 		return false;
 	if (c->imported && (k == VXT_CHECK || !c->kinds_a[k] || !c->kinds_b[k]))
 		return false;
@@ -150,11 +137,11 @@ static bool mark_spins(const struct vxt_trace *t, bool *drop)
 			continue;
 		}
 		if (k == VXT_KVM_EXIT || k == VXT_KVM_NESTED_VMEXIT) {
-			bool pause = (r->known & 1) && r->v[0] == EXIT_PAUSE;
+			bool pause = (r->known & 1) && r->v[0] == SVM_EXIT_PAUSE;
 
 			/* A host interrupt's visit, if the processor's next record
 			 * re-enters as described. */
-			if ((r->known & 3) == 3 && r->v[0] == EXIT_INTR)
+			if ((r->known & 3) == 3 && r->v[0] == SVM_EXIT_INTR)
 				p->intr = i;
 			if (pause && p->pause && !p->overflow && (r->known & 2) && r->v[1] == p->rip) {
 				for (size_t j = 0; j < p->n; j++)
@@ -176,8 +163,8 @@ static bool mark_spins(const struct vxt_trace *t, bool *drop)
 /* An exit for an interrupt, NMI, SMI, INIT or virtual interrupt. */
 static bool async_exit(const struct vxt_record *r)
 {
-	return same_as(r->kind) == VXT_KVM_EXIT && (r->known & 1) && r->v[0] >= EXIT_INTR &&
-	       r->v[0] <= EXIT_VINTR;
+	return same_as(r->kind) == VXT_KVM_EXIT && (r->known & 1) && r->v[0] >= SVM_EXIT_INTR &&
+	       r->v[0] <= SVM_EXIT_VINTR;
 }
 
 static int make_view(struct view *v, const struct vxt_trace *t, const struct cmp *c)

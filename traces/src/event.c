@@ -7,14 +7,7 @@
 #include <string.h>
 
 #include "vxtrace/trace.h"
-
-/* EVENTINJ TYPE (APM vol. 2 §15.20). */
-#define EVTINJ_TYPE(v) (((v) >> 8) & 7)
-#define EVTINJ_TYPE_INTR 0
-#define EVTINJ_TYPE_NMI 2
-#define EVTINJ_TYPE_EXCEPTION 3
-#define EVTINJ_TYPE_SOFT 4
-#define EVTINJ_EV (1u << 11)
+#include "x86/vmcb.h"
 
 static const struct {
 	uint16_t kind;
@@ -43,23 +36,24 @@ static void inject(struct vxt_record *r, const struct hv_event *ev)
 {
 	uint64_t inj = ev->v[0];
 
-	switch (EVTINJ_TYPE(inj)) {
-	case EVTINJ_TYPE_EXCEPTION:
+	/* EVENTINJ (APM vol. 2 §15.20). */
+	switch (inj & SVM_EVTINJ_TYPE_MASK) {
+	case SVM_EVTINJ_TYPE_EXEPT:
 		r->kind = VXT_KVM_INJ_EXCEPTION;
-		r->v[0] = inj & 0xff;
-		r->v[1] = !!(inj & EVTINJ_EV);
-		r->v[2] = inj & EVTINJ_EV ? ev->v[1] : 0;
+		r->v[0] = inj & SVM_EVTINJ_VEC_MASK;
+		r->v[1] = !!(inj & SVM_EVTINJ_VALID_ERR);
+		r->v[2] = inj & SVM_EVTINJ_VALID_ERR ? ev->v[1] : 0;
 		r->known = 0x07;
 		break;
-	case EVTINJ_TYPE_NMI:
+	case SVM_EVTINJ_TYPE_NMI:
 		r->kind = VXT_INJ_NMI;
 		r->v[0] = 0;
 		r->known = 0x01;
 		break;
 	default:
 		r->kind = VXT_KVM_INJ_VIRQ;
-		r->v[0] = inj & 0xff;
-		r->v[1] = EVTINJ_TYPE(inj) == EVTINJ_TYPE_SOFT;
+		r->v[0] = inj & SVM_EVTINJ_VEC_MASK;
+		r->v[1] = (inj & SVM_EVTINJ_TYPE_MASK) == SVM_EVTINJ_TYPE_SOFT;
 		r->known = 0x03;
 		break;
 	}

@@ -20,6 +20,7 @@
 
 #include "vxtrace/dump.h"
 #include "vxtrace/import.h"
+#include "x86/svm.h"
 
 /* A mailer wraps lines of about 72 characters; longer ones are not rejoined. */
 #define JOIN_MAX 4096
@@ -30,9 +31,6 @@
 /* Tokens an exit reason may take ("PF excp", "INVALID_STATE FAILED_VMENTRY"). */
 #define REASON_TOKENS 4
 
-/* SVM_EXIT_ERR: VMEXIT_INVALID, -1 in the 64-bit EXITCODE (APM vol. 2 §15.5.1). */
-#define EXIT_ERR (~0ull)
-#define SVM_EXCP_BASE 0x040u
 /* VM-exit reason bit 31: VM entry failure (SDM vol. 3 §28.2.1). */
 #define VMX_FAILED_VMENTRY (1u << 31)
 
@@ -363,9 +361,9 @@ static const struct name_val svm_names[] = {
 	{ "vmgexit_ext_guest_request", 0x80000012 },
 	{ "vmgexit_ap_creation", 0x80000013 },
 	{ "vmgexit_hypervisor_feature", 0x8000fffd },
-	{ "invalid_guest_state", EXIT_ERR },
-	{ "err", EXIT_ERR },
-	{ "invalid", EXIT_ERR },
+	{ "invalid_guest_state", SVM_EXIT_ERR },
+	{ "err", SVM_EXIT_ERR },
+	{ "invalid", SVM_EXIT_ERR },
 };
 
 /* VMX basic exit reasons (SDM vol. 3 appendix C) as VMX_EXIT_REASONS names them. */
@@ -479,7 +477,7 @@ static bool svm_family(struct tok t, uint64_t *code)
 		{ "write_dr", NULL, 0x030, 15 },   { "cr", "_read", 0x000, 15 },
 		{ "cr", "_write_trap", 0x090, 15 }, { "cr", "_write", 0x010, 15 },
 		{ "dr", "_read", 0x020, 15 },      { "dr", "_write", 0x030, 15 },
-		{ "excp", NULL, SVM_EXCP_BASE, 31 },
+		{ "excp", NULL, SVM_EXIT_EXCP_BASE, 31 },
 	};
 	struct tok core;
 	uint64_t v;
@@ -495,11 +493,11 @@ static bool svm_family(struct tok t, uint64_t *code)
 	}
 	/* The plugin's EXCP_PF, the APM-style PF_excp. */
 	if (tok_starts_ci(t, "excp_") && LOOKUP(vectors, tok_from(t, 5), true, &v)) {
-		*code = SVM_EXCP_BASE + v;
+		*code = SVM_EXIT_EXCP_BASE + v;
 		return true;
 	}
 	if (cut_suffix(t, "_excp", &core) && LOOKUP(vectors, core, true, &v)) {
-		*code = SVM_EXCP_BASE + v;
+		*code = SVM_EXIT_EXCP_BASE + v;
 		return true;
 	}
 	return false;
@@ -518,7 +516,7 @@ static bool svm_reason(const struct tok *toks, size_t ntok, uint64_t *code)
 	else if (tok_starts_ci(t, "exit_"))
 		t = tok_from(t, 5);
 	if (ntok >= 2 && tok_is_ci(toks[1], "excp") && LOOKUP(vectors, t, true, &v)) {
-		*code = SVM_EXCP_BASE + v;
+		*code = SVM_EXIT_EXCP_BASE + v;
 		return true;
 	}
 	if (svm_family(t, code))
@@ -840,7 +838,7 @@ static void numeric_reason(struct line_ev *e, uint64_t v)
 		return;
 	}
 	/* KVM's exit_reason field is 32 bits: SVM_EXIT_ERR arrives as 0xffffffff. */
-	set_word(e, 0, v == 0xffffffffu ? EXIT_ERR : v);
+	set_word(e, 0, v == 0xffffffffu ? SVM_EXIT_ERR : v);
 }
 
 static void resolve_reason(struct line_ev *e)

@@ -4,16 +4,11 @@
 #include <string.h>
 
 #include "vxtrace/serial.h"
+#include "x86/svm.h"
 
 /* Hypervisor signatures of CPUID 4000_0000h: how the image knows where it ran. */
 #define SIG_TCG "TCGTCGTCGTCG"
 #define SIG_KVM "KVMKVMKVM"
-
-/* SVM feature bits of Fn8000_000A EDX (APM vol. 3, appendix E). */
-#define SVM_FEATURE_NPT (1u << 0)
-#define SVM_FEATURE_NRIPS (1u << 3)
-#define SVM_FEATURE_DECODE_ASSISTS (1u << 7)
-#define SVM_FEATURE_VNMI (1u << 25)
 
 struct cursor {
 	const char *p, *end;
@@ -146,10 +141,10 @@ int vxt_serial_platform(const char *text, size_t len, struct vxt_header *h)
 		else
 			h->platform = VXT_PLATFORM_METAL;
 		/* The machine a replay builds: what the processor advertised. */
-		h->machine_flags = (h->cpuid_8000000a_edx & SVM_FEATURE_NPT ? VXT_MACHINE_NPT : 0) |
+		h->machine_flags = (h->cpuid_8000000a_edx & SVM_FEATURE_NP ? VXT_MACHINE_NPT : 0) |
 				   (h->cpuid_8000000a_edx & SVM_FEATURE_NRIPS ? VXT_MACHINE_NRIPS : 0) |
 				   (h->cpuid_8000000a_edx & SVM_FEATURE_VNMI ? VXT_MACHINE_VNMI : 0) |
-				   (h->cpuid_8000000a_edx & SVM_FEATURE_DECODE_ASSISTS ?
+				   (h->cpuid_8000000a_edx & SVM_FEATURE_DECODEASSISTS ?
 					    VXT_MACHINE_DECODE_ASSISTS : 0);
 		return 0;
 	}
