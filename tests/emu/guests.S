@@ -18,6 +18,12 @@ t64_nops:
 	vmmcall
 t64_nops_end:
 
+	snippet	t64_read_cr0
+t64_read_cr0:
+	mov	%cr0, %rdx		/* the CR0-read intercept exits here */
+	vmmcall
+t64_read_cr0_end:
+
 	snippet	t64_sti_hlt
 t64_sti_hlt:
 	sti
