@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "apic-model/apic_internal.h"
-#include "svm-model/svm_model.h"
 #include "x86/apic.h"
 #include "x86/msr.h"
 
@@ -51,7 +50,7 @@ uint32_t apic_x2apic_ldr(uint32_t id)
 
 void apic_reset_registers(struct emu_cpu *cpu, bool keep_id)
 {
-	struct apic_state *a = cpu->apic;
+	struct apic_state *a = apic_of(cpu);
 
 	if (!keep_id)
 		a->xapic_id = a->initial_id;
@@ -76,7 +75,7 @@ int apic_model_init(struct emu_cpu *cpu)
 
 	if (!a)
 		return -1;
-	cpu->apic = a;
+	cpu->intc_state = a;
 	a->initial_id = cpu->index;
 	/* Reset: xAPIC mode at the default base; processor 0 is the BSP (§11.4.4). */
 	a->base_msr = APIC_DEFAULT_BASE | MSR_APIC_BASE_EN | (cpu->index == 0 ? MSR_APIC_BASE_BSP : 0);
@@ -86,8 +85,8 @@ int apic_model_init(struct emu_cpu *cpu)
 
 void apic_model_fini(struct emu_cpu *cpu)
 {
-	free(cpu->apic);
-	cpu->apic = NULL;
+	free(cpu->intc_state);
+	cpu->intc_state = NULL;
 }
 
 int apic_highest(const uint32_t r[8])
@@ -110,7 +109,7 @@ uint32_t apic_ppr(const struct apic_state *a)
 
 int apic_model_pending_vector(struct emu_cpu *cpu)
 {
-	struct apic_state *a = cpu->apic;
+	struct apic_state *a = apic_of(cpu);
 	int v;
 
 	if (apic_mode(a) == APIC_MODE_DISABLED)
@@ -124,13 +123,12 @@ int apic_model_pending_vector(struct emu_cpu *cpu)
 
 void apic_update_intr(struct emu_cpu *cpu)
 {
-	if (cpu->svm)
-		cpu->svm->intr_line = apic_model_pending_vector(cpu) >= 0;
+	emu_pin_intr(cpu, apic_model_pending_vector(cpu) >= 0);
 }
 
 void apic_model_ack(struct emu_cpu *cpu, int v)
 {
-	struct apic_state *a = cpu->apic;
+	struct apic_state *a = apic_of(cpu);
 
 	a->irr[v / 32] &= ~(1u << (v % 32));
 	a->isr[v / 32] |= 1u << (v % 32);
@@ -139,7 +137,7 @@ void apic_model_ack(struct emu_cpu *cpu, int v)
 
 static void set_irr(struct emu_cpu *cpu, uint8_t vector, bool level)
 {
-	struct apic_state *a = cpu->apic;
+	struct apic_state *a = apic_of(cpu);
 	uint32_t bit = 1u << (vector % 32);
 
 	a->irr[vector / 32] |= bit;
@@ -153,7 +151,7 @@ static void set_irr(struct emu_cpu *cpu, uint8_t vector, bool level)
 
 void apic_error(struct emu_cpu *cpu, uint32_t esr_bit)
 {
-	struct apic_state *a = cpu->apic;
+	struct apic_state *a = apic_of(cpu);
 	uint32_t lvt = a->lvt[APIC_LVT_IDX_ERROR];
 	uint8_t vector = lvt & APIC_LVT_VECTOR_MASK;
 
@@ -172,21 +170,21 @@ void apic_error(struct emu_cpu *cpu, uint32_t esr_bit)
 void apic_accept_fixed(struct emu_cpu *cpu, uint8_t vector, bool level, uint32_t dm)
 {
 	/* A software-disabled APIC does not accept fixed interrupts (§11.4.7.2). */
-	if (!(cpu->apic->svr & APIC_SVR_ENABLE))
+	if (!(apic_of(cpu)->svr & APIC_SVR_ENABLE))
 		return;
 	/* Vectors 0-15 are illegal: ESR "received illegal vector", not accepted (§11.5.3). */
 	if (vector < 16) {
 		apic_error(cpu, APIC_ESR_RECV_ILLEGAL_VECTOR);
 		return;
 	}
-	emu_emit(cpu, HV_EV_APIC_ACCEPT, apic_id_of(cpu->apic), dm >> 8, level, vector, NULL);
+	emu_emit(cpu, HV_EV_APIC_ACCEPT, apic_id_of(apic_of(cpu)), dm >> 8, level, vector, NULL);
 	set_irr(cpu, vector, level);
 }
 
 /* §11.8.5: EOI retires the highest-priority vector in ISR. */
 static void eoi(struct emu_cpu *cpu)
 {
-	struct apic_state *a = cpu->apic;
+	struct apic_state *a = apic_of(cpu);
 	int v = apic_highest(a->isr);
 
 	if (v < 0)
@@ -216,7 +214,7 @@ static int lvt_index(uint32_t off)
 
 static void write_svr(struct emu_cpu *cpu, uint32_t v)
 {
-	struct apic_state *a = cpu->apic;
+	struct apic_state *a = apic_of(cpu);
 
 	a->svr = v & SVR_WRITABLE;
 	/* §11.4.7.2: software disable masks every LVT entry. */
@@ -229,7 +227,7 @@ static void write_svr(struct emu_cpu *cpu, uint32_t v)
 
 static void write_lvt(struct emu_cpu *cpu, int idx, uint32_t v)
 {
-	struct apic_state *a = cpu->apic;
+	struct apic_state *a = apic_of(cpu);
 	uint32_t nv = (a->lvt[idx] & LVT_READ_ONLY) | (v & lvt_writable[idx]);
 
 	/* §11.4.7.2: while software-disabled, mask bits cannot be cleared. */
@@ -248,7 +246,7 @@ static bool in_range(uint32_t off, uint32_t base)
 
 int apic_reg_read(struct emu_cpu *cpu, uint32_t off, bool x2, uint64_t *v)
 {
-	struct apic_state *a = cpu->apic;
+	struct apic_state *a = apic_of(cpu);
 	int lvt = lvt_index(off);
 
 	*v = 0;
@@ -303,7 +301,7 @@ static bool reserved(bool x2, uint64_t v, uint64_t allowed)
 
 int apic_reg_write(struct emu_cpu *cpu, uint32_t off, uint64_t v, bool x2)
 {
-	struct apic_state *a = cpu->apic;
+	struct apic_state *a = apic_of(cpu);
 	int lvt = lvt_index(off);
 	uint32_t v32 = (uint32_t)v;
 
@@ -412,7 +410,7 @@ uint32_t apic_model_read(struct emu_cpu *cpu, uint32_t off)
 {
 	uint64_t v;
 
-	if (!page_responds(cpu->apic))
+	if (!page_responds(apic_of(cpu)))
 		return 0xffffffffu;
 	apic_reg_read(cpu, off, false, &v);
 	return (uint32_t)v;
@@ -420,7 +418,7 @@ uint32_t apic_model_read(struct emu_cpu *cpu, uint32_t off)
 
 void apic_model_write(struct emu_cpu *cpu, uint32_t off, uint32_t value)
 {
-	if (page_responds(cpu->apic))
+	if (page_responds(apic_of(cpu)))
 		apic_reg_write(cpu, off, value, false);
 }
 
@@ -428,7 +426,7 @@ uint32_t apic_model_arch_read(struct emu_cpu *cpu, uint32_t off)
 {
 	uint64_t v = 0;
 
-	switch (apic_mode(cpu->apic)) {
+	switch (apic_mode(apic_of(cpu))) {
 	case APIC_MODE_XAPIC:
 		apic_reg_read(cpu, off, false, &v);
 		return (uint32_t)v;
@@ -444,7 +442,7 @@ uint32_t apic_model_arch_read(struct emu_cpu *cpu, uint32_t off)
 
 void apic_model_arch_write(struct emu_cpu *cpu, uint32_t off, uint32_t value)
 {
-	switch (apic_mode(cpu->apic)) {
+	switch (apic_mode(apic_of(cpu))) {
 	case APIC_MODE_XAPIC:
 		apic_reg_write(cpu, off, value, false);
 		break;

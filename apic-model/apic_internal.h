@@ -12,6 +12,12 @@
 #include "apic-model/apic_model.h"
 #include "emu/src/emu_internal.h"
 
+/* Each processor's APIC is its interrupt controller (emu/pins.h). */
+static inline struct apic_state *apic_of(const struct emu_cpu *cpu)
+{
+	return cpu->intc_state;
+}
+
 /* The APIC's state as IA32_APIC_BASE EN and EXTD select it (§11.12.1). */
 enum apic_mode { APIC_MODE_DISABLED, APIC_MODE_XAPIC, APIC_MODE_X2APIC };
 

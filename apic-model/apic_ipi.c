@@ -6,7 +6,6 @@
  * model (INTR, NMI, INIT, start-up, SMI).
  */
 #include "apic-model/apic_internal.h"
-#include "svm-model/svm_model.h"
 #include "x86/apic.h"
 
 #define ICR_DM_REMOTE_READ (3u << 8)
@@ -32,7 +31,7 @@ static bool logical_match(const struct apic_state *t, uint32_t dest)
 static bool is_target(const struct emu_cpu *from, const struct emu_cpu *t, uint32_t icr_lo,
 		      uint32_t dest, bool from_x2)
 {
-	const struct apic_state *a = t->apic;
+	const struct apic_state *a = apic_of(t);
 
 	switch (icr_lo & APIC_DEST_SHORTHAND_MASK) {
 	case APIC_DEST_SELF:
@@ -63,7 +62,7 @@ static struct emu_cpu *lowest_priority(struct emu_cpu **cand, uint32_t n)
 	struct emu_cpu *best = NULL;
 
 	for (uint32_t i = 0; i < n; i++) {
-		struct apic_state *a = cand[i]->apic;
+		struct apic_state *a = apic_of(cand[i]);
 
 		if (!(a->svr & APIC_SVR_ENABLE))
 			continue;
@@ -71,9 +70,9 @@ static struct emu_cpu *lowest_priority(struct emu_cpu **cand, uint32_t n)
 			best = cand[i];
 			continue;
 		}
-		uint32_t p = apic_ppr(a), bp = apic_ppr(best->apic);
+		uint32_t p = apic_ppr(a), bp = apic_ppr(apic_of(best));
 
-		if (p < bp || (p == bp && apic_id_of(a) < apic_id_of(best->apic)))
+		if (p < bp || (p == bp && apic_id_of(a) < apic_id_of(apic_of(best))))
 			best = cand[i];
 	}
 	return best;
@@ -81,7 +80,7 @@ static struct emu_cpu *lowest_priority(struct emu_cpu **cand, uint32_t n)
 
 static void deliver(struct emu_cpu *t, uint32_t icr_lo)
 {
-	struct apic_state *a = t->apic;
+	struct apic_state *a = apic_of(t);
 	uint8_t vector = icr_lo & APIC_ICR_VECTOR_MASK;
 
 	/* NMI, SMI, INIT and start-up arrive whatever the APIC's state;
@@ -108,19 +107,19 @@ static void deliver(struct emu_cpu *t, uint32_t icr_lo)
 		a->smi_pending = true;
 		break;
 	case APIC_DM_NMI:
-		t->svm->nmi_line = true;
+		emu_pin_nmi(t);
 		break;
 	case APIC_DM_INIT:
 		/* An INIT replaces a start-up IPI not yet taken (facts §(e)). */
 		a->init_pending = true;
 		a->sipi_pending = false;
-		/* The processor decides what it means now (svm-model/reset.c). */
-		svm_model_signal(t);
+		/* The processor decides what it means in its mode now. */
+		emu_pin_init_sipi(t);
 		return;
 	case APIC_DM_STARTUP:
 		a->sipi_pending = true;
 		a->sipi_vector = vector;
-		svm_model_signal(t);
+		emu_pin_init_sipi(t);
 		return;
 	default:
 		return;
@@ -134,7 +133,7 @@ void apic_icr_send(struct emu_cpu *from, uint32_t icr_lo, uint32_t dest)
 	struct emu_machine *m = from->m;
 	uint32_t mode = icr_lo & APIC_DM_MASK, n = 0;
 	struct emu_cpu *cand[EMU_MAX_CPUS];
-	bool from_x2 = apic_mode(from->apic) == APIC_MODE_X2APIC;
+	bool from_x2 = apic_mode(apic_of(from)) == APIC_MODE_X2APIC;
 
 	/* Sent by host code through arch.h, the hardware image sees it too. */
 	emu_emit_event(from, &(struct hv_event){ .type = HV_EV_IPI,
@@ -156,7 +155,7 @@ void apic_icr_send(struct emu_cpu *from, uint32_t icr_lo, uint32_t dest)
 		struct emu_cpu *t = &m->cpu[i];
 
 		/* A globally disabled APIC is not on the bus (§11.4.3). */
-		if (!t->apic || apic_mode(t->apic) == APIC_MODE_DISABLED)
+		if (!apic_of(t) || apic_mode(apic_of(t)) == APIC_MODE_DISABLED)
 			continue;
 		if (is_target(from, t, icr_lo, dest, from_x2))
 			cand[n++] = t;
@@ -174,7 +173,7 @@ void apic_icr_send(struct emu_cpu *from, uint32_t icr_lo, uint32_t dest)
 
 void apic_model_send_ipi(struct emu_cpu *from, uint32_t dest, uint32_t icr_lo)
 {
-	switch (apic_mode(from->apic)) {
+	switch (apic_mode(apic_of(from))) {
 	case APIC_MODE_X2APIC:
 		(void)apic_reg_write(from, APIC_ICR_LOW, (uint64_t)dest << 32 | icr_lo, true);
 		break;
@@ -190,15 +189,15 @@ void apic_model_send_ipi(struct emu_cpu *from, uint32_t dest, uint32_t icr_lo)
 
 bool apic_model_take_init(struct emu_cpu *cpu)
 {
-	bool v = cpu->apic->init_pending;
+	bool v = apic_of(cpu)->init_pending;
 
-	cpu->apic->init_pending = false;
+	apic_of(cpu)->init_pending = false;
 	return v;
 }
 
 bool apic_model_take_sipi(struct emu_cpu *cpu, uint8_t *vector)
 {
-	struct apic_state *a = cpu->apic;
+	struct apic_state *a = apic_of(cpu);
 	bool v = a->sipi_pending;
 
 	if (v && vector)
@@ -209,9 +208,9 @@ bool apic_model_take_sipi(struct emu_cpu *cpu, uint8_t *vector)
 
 bool apic_model_take_smi(struct emu_cpu *cpu)
 {
-	bool v = cpu->apic->smi_pending;
+	bool v = apic_of(cpu)->smi_pending;
 
-	cpu->apic->smi_pending = false;
+	apic_of(cpu)->smi_pending = false;
 	return v;
 }
 

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "emu/device.h"
 #include "vx/arch.h"
 
 struct emu_cpu;
@@ -53,6 +54,9 @@ struct apic_state {
 	uint8_t sipi_vector;
 	bool smi_pending;       /* no SMM model: recorded and left for inspection */
 };
+
+/* The APIC as a device of the machine (apic_device.c). */
+extern const struct emu_device apic_device;
 
 int apic_model_init(struct emu_cpu *cpu);
 void apic_model_fini(struct emu_cpu *cpu);

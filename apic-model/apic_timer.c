@@ -36,7 +36,7 @@ static bool counting_mode(uint32_t mode)
 
 void apic_timer_reset(struct emu_cpu *cpu)
 {
-	struct apic_state *a = cpu->apic;
+	struct apic_state *a = apic_of(cpu);
 
 	a->timer_icr = 0;
 	a->timer_dcr = 0;
@@ -49,7 +49,7 @@ void apic_timer_reset(struct emu_cpu *cpu)
 
 uint32_t apic_timer_current(struct emu_cpu *cpu)
 {
-	struct apic_state *a = cpu->apic;
+	struct apic_state *a = apic_of(cpu);
 	uint32_t mode = timer_mode(a);
 	uint64_t ticks;
 
@@ -67,7 +67,7 @@ uint32_t apic_timer_current(struct emu_cpu *cpu)
 
 uint64_t apic_model_timer_deadline(struct emu_cpu *cpu)
 {
-	struct apic_state *a = cpu->apic;
+	struct apic_state *a = apic_of(cpu);
 	uint32_t mode = timer_mode(a);
 
 	if (apic_mode(a) == APIC_MODE_DISABLED)
@@ -81,7 +81,7 @@ uint64_t apic_model_timer_deadline(struct emu_cpu *cpu)
 
 void apic_model_timer_fire(struct emu_cpu *cpu)
 {
-	struct apic_state *a = cpu->apic;
+	struct apic_state *a = apic_of(cpu);
 	uint64_t due = apic_model_timer_deadline(cpu);
 	uint32_t lvt = a->lvt[APIC_LVT_IDX_TIMER];
 
@@ -110,7 +110,7 @@ void apic_model_timer_fire(struct emu_cpu *cpu)
 
 void apic_timer_write_lvt(struct emu_cpu *cpu, uint32_t lvt)
 {
-	struct apic_state *a = cpu->apic;
+	struct apic_state *a = apic_of(cpu);
 	bool was_deadline = timer_mode(a) == APIC_LVT_TIMER_TSC_DEADLINE;
 	bool is_deadline = (lvt & APIC_LVT_TIMER_MODE_MASK) == APIC_LVT_TIMER_TSC_DEADLINE;
 
@@ -130,7 +130,7 @@ void apic_timer_write_lvt(struct emu_cpu *cpu, uint32_t lvt)
 
 void apic_timer_write_icr(struct emu_cpu *cpu, uint32_t count)
 {
-	struct apic_state *a = cpu->apic;
+	struct apic_state *a = apic_of(cpu);
 	uint32_t mode = timer_mode(a);
 
 	/* In TSC-deadline mode writes to TMICT are ignored (§11.5.4.1). */
@@ -146,7 +146,7 @@ void apic_timer_write_icr(struct emu_cpu *cpu, uint32_t count)
 
 void apic_timer_write_dcr(struct emu_cpu *cpu, uint32_t dcr)
 {
-	struct apic_state *a = cpu->apic;
+	struct apic_state *a = apic_of(cpu);
 
 	/*
 	 * A running count continues from its current value at the new rate; the
@@ -163,7 +163,7 @@ void apic_timer_write_dcr(struct emu_cpu *cpu, uint32_t dcr)
 
 uint64_t apic_timer_read_deadline_msr(struct emu_cpu *cpu)
 {
-	struct apic_state *a = cpu->apic;
+	struct apic_state *a = apic_of(cpu);
 
 	/* Reads 0 outside TSC-deadline mode (facts §(e)). */
 	return timer_mode(a) == APIC_LVT_TIMER_TSC_DEADLINE ? a->tsc_deadline : 0;
@@ -171,7 +171,7 @@ uint64_t apic_timer_read_deadline_msr(struct emu_cpu *cpu)
 
 void apic_timer_write_deadline_msr(struct emu_cpu *cpu, uint64_t tsc)
 {
-	struct apic_state *a = cpu->apic;
+	struct apic_state *a = apic_of(cpu);
 
 	/* Ignored outside TSC-deadline mode; 0 disarms (§11.5.4.1). */
 	if (timer_mode(a) != APIC_LVT_TIMER_TSC_DEADLINE || apic_mode(a) == APIC_MODE_DISABLED)

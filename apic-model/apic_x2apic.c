@@ -32,7 +32,7 @@ static enum apic_mode mode_of(uint64_t base)
 
 static arch_fault_t write_base(struct emu_cpu *cpu, uint64_t v)
 {
-	struct apic_state *a = cpu->apic;
+	struct apic_state *a = apic_of(cpu);
 	enum apic_mode from = apic_mode(a), to = mode_of(v);
 
 	if (v & APIC_BASE_RESERVED)
@@ -65,7 +65,7 @@ static arch_fault_t write_base(struct emu_cpu *cpu, uint64_t v)
 
 arch_fault_t apic_model_rdmsr(struct emu_cpu *cpu, uint32_t msr, uint64_t *v)
 {
-	struct apic_state *a = cpu->apic;
+	struct apic_state *a = apic_of(cpu);
 
 	*v = 0;
 	if (msr == MSR_IA32_APIC_BASE) {
@@ -88,7 +88,7 @@ arch_fault_t apic_model_rdmsr(struct emu_cpu *cpu, uint32_t msr, uint64_t *v)
 
 arch_fault_t apic_model_wrmsr(struct emu_cpu *cpu, uint32_t msr, uint64_t v)
 {
-	struct apic_state *a = cpu->apic;
+	struct apic_state *a = apic_of(cpu);
 
 	if (msr == MSR_IA32_APIC_BASE)
 		return write_base(cpu, v);

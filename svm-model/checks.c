@@ -162,7 +162,7 @@ static bool np(const struct check_in *in)
 
 static bool cc_NP_SUPPORTED(const struct check_in *in)
 {
-	return !np(in) || in->cpu->svm->has_np;
+	return !np(in) || svm_of(in->cpu)->has_np;
 }
 
 static bool cc_NCR3_MAXPHYADDR(const struct check_in *in)
@@ -183,7 +183,7 @@ static bool cc_G_PAT_TYPES(const struct check_in *in)
 
 static bool cc_VNMI_NMI_INTERCEPT(const struct check_in *in)
 {
-	return !in->cpu->svm->has_vnmi || !(in->c->int_ctl & V_NMI_ENABLE_MASK) ||
+	return !svm_of(in->cpu)->has_vnmi || !(in->c->int_ctl & V_NMI_ENABLE_MASK) ||
 	       (in->c->intercepts[VMCB_INTERCEPT_MISC1] & INTERCEPT_NMI);
 }
 

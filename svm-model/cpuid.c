@@ -25,7 +25,7 @@ static void vendor(struct arch_cpuid *r)
 void svm_model_cpuid(struct emu_cpu *cpu, uint32_t leaf, uint32_t subleaf, bool guest,
 		     struct arch_cpuid *r)
 {
-	struct svm_cpu *s = cpu->svm;
+	struct svm_cpu *s = svm_of(cpu);
 
 	(void)subleaf;
 	memset(r, 0, sizeof(*r));

@@ -8,7 +8,6 @@
  */
 #include <string.h>
 
-#include "apic-model/apic_model.h"
 #include "svm-model/svm_model.h"
 #include "x86/cpu.h"
 #include "x86/svm.h"
@@ -49,7 +48,7 @@ static bool pushes_error(uint8_t v)
 
 static void shutdown(struct emu_cpu *cpu)
 {
-	struct svm_cpu *s = cpu->svm;
+	struct svm_cpu *s = svm_of(cpu);
 
 	if (svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_SHUTDOWN)) {
 		s->delivering = false;
@@ -66,7 +65,7 @@ static void shutdown(struct emu_cpu *cpu)
 static bool exception_intercepted(struct emu_cpu *cpu, const struct emu_pending_event *ev)
 {
 	return ev->kind == EMU_EVT_EXCEPTION &&
-	       svm_intercepted(cpu->svm, VMCB_INTERCEPT_EXC, 1u << ev->vector);
+	       svm_intercepted(svm_of(cpu), VMCB_INTERCEPT_EXC, 1u << ev->vector);
 }
 
 static void exit_on_exception(struct emu_cpu *cpu, const struct emu_pending_event *ev)
@@ -76,7 +75,7 @@ static void exit_on_exception(struct emu_cpu *cpu, const struct emu_pending_even
 	if (ev->vector == X86_VEC_PF) {
 		/* The faulting address goes to exit_info_2; CR2 keeps its value. */
 		info2 = emu_reg_get(cpu, UC_X86_REG_CR2);
-		emu_reg_set(cpu, UC_X86_REG_CR2, cpu->svm->cr2);
+		emu_reg_set(cpu, UC_X86_REG_CR2, svm_of(cpu)->cr2);
 	}
 	svm_vmexit(cpu, SVM_EXIT_EXCP_BASE + ev->vector, ev->has_error ? ev->error : 0, info2);
 }
@@ -89,7 +88,7 @@ static void exit_on_exception(struct emu_cpu *cpu, const struct emu_pending_even
  */
 static void deliver(struct emu_cpu *cpu, struct emu_pending_event ev, bool vnmi)
 {
-	struct svm_cpu *s = cpu->svm;
+	struct svm_cpu *s = svm_of(cpu);
 
 	for (;;) {
 		struct emu_pending_event fault;
@@ -159,7 +158,7 @@ void svm_raise(struct emu_cpu *cpu, const struct emu_pending_event *ev)
 
 void svm_inject_eventinj(struct emu_cpu *cpu)
 {
-	struct svm_cpu *s = cpu->svm;
+	struct svm_cpu *s = svm_of(cpu);
 	uint32_t inj = s->vmcb->control.event_inj;
 	struct emu_pending_event ev;
 
@@ -203,18 +202,18 @@ static bool in_shadow(struct emu_cpu *cpu)
 
 bool svm_take_events(struct emu_cpu *cpu)
 {
-	struct svm_cpu *s = cpu->svm;
+	struct svm_cpu *s = svm_of(cpu);
 	struct vmcb_control_area *c = &s->vmcb->control;
 	uint64_t rflags;
 
-	if (!cpu->gif || s->exit_pending)
+	if (!svm_of(cpu)->gif || s->exit_pending)
 		return false;
 	/*
 	 * Physical NMI: intercepted, or taken by the guest (§15.21.2). The
 	 * #VMEXIT does not consume it: it stays pending (GIF is clear after
 	 * the exit) until the host sets GIF and takes it.
 	 */
-	if (s->nmi_line && svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_NMI)) {
+	if (cpu->pins.nmi && svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_NMI)) {
 		svm_vmexit(cpu, SVM_EXIT_NMI, 0, 0);
 		return true;
 	}
@@ -224,19 +223,19 @@ bool svm_take_events(struct emu_cpu *cpu)
 	 * the processor takes it unless VM_CR.R_INIT turns it into #SX — the
 	 * reason R_INIT exists. KVM leaves it pending the same way.
 	 */
-	if (cpu->apic->init_pending && svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_INIT)) {
+	if (emu_intc_init_pending(cpu) && svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_INIT)) {
 		emu_emit(cpu, HV_EV_INIT, HV_INIT_VMEXIT, 0, 0, 0, "INIT: #VMEXIT");
 		svm_vmexit(cpu, SVM_EXIT_INIT, 0, 0);
 		return true;
 	}
 	/* Not intercepted: the processor takes it, guest and host alike (reset.c). */
-	if (cpu->apic->init_pending)
+	if (emu_intc_init_pending(cpu))
 		svm_model_init(cpu);
 	rflags = emu_reg_get(cpu, UC_X86_REG_RFLAGS);
-	if (s->nmi_line && !s->guest_nmi_blocked && !in_shadow(cpu)) {
+	if (cpu->pins.nmi && !s->guest_nmi_blocked && !in_shadow(cpu)) {
 		struct emu_pending_event ev = { .kind = EMU_EVT_NMI, .vector = X86_VEC_NMI };
 
-		s->nmi_line = false;
+		cpu->pins.nmi = false;
 		deliver(cpu, ev, false);
 		return true;
 	}
@@ -248,19 +247,19 @@ bool svm_take_events(struct emu_cpu *cpu)
 	bool intr_open = (c->int_ctl & V_INTR_MASKING_MASK) ? cpu->host_if
 							    : (rflags & X86_RFLAGS_IF) != 0;
 
-	if (s->intr_line && intr_open && svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_INTR)) {
+	if (cpu->pins.intr && intr_open && svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_INTR)) {
 		svm_vmexit(cpu, SVM_EXIT_INTR, 0, 0);
 		return true;
 	}
 	if (in_shadow(cpu))
 		return false;
-	if (s->intr_line && intr_open && !svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_INTR)) {
-		int vec = apic_model_pending_vector(cpu);
+	if (cpu->pins.intr && intr_open && !svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_INTR)) {
+		int vec = emu_intc_pending_vector(cpu);
 
 		if (vec >= 0) {
 			struct emu_pending_event ev = { .kind = EMU_EVT_INTR, .vector = (uint8_t)vec };
 
-			apic_model_ack(cpu, vec);
+			emu_intc_ack(cpu, vec);
 			deliver(cpu, ev, false);
 			return true;
 		}
@@ -294,7 +293,7 @@ bool svm_take_events(struct emu_cpu *cpu)
 
 void svm_model_iret_completed(struct emu_cpu *cpu)
 {
-	struct svm_cpu *s = cpu->svm;
+	struct svm_cpu *s = svm_of(cpu);
 
 	if (!s->guest)
 		return;
@@ -314,7 +313,7 @@ void svm_model_iret_completed(struct emu_cpu *cpu)
  */
 void svm_software_event(struct emu_cpu *cpu, uint8_t opcode, uint8_t vector, uint8_t len)
 {
-	struct svm_cpu *s = cpu->svm;
+	struct svm_cpu *s = svm_of(cpu);
 	struct emu_pending_event ev;
 	uint64_t next = cpu->stop_rip + len;
 

@@ -14,7 +14,7 @@
 
 void svm_save_guest(struct emu_cpu *cpu)
 {
-	struct svm_cpu *s = cpu->svm;
+	struct svm_cpu *s = svm_of(cpu);
 	struct vmcb *v = s->vmcb;
 	struct vmcb_save_area *sa = &v->save;
 	struct arch_gprs *g = s->gprs;
@@ -99,7 +99,7 @@ static void insn_bytes(struct emu_cpu *cpu, struct vmcb *v, uint64_t code, uint6
 			  (code == SVM_EXIT_EXCP_BASE + X86_VEC_PF && !(info1 & X86_PF_ID));
 
 	c->insn_len = 0;
-	if (!cpu->svm->has_decode ||
+	if (!svm_of(cpu)->has_decode ||
 	    (code != SVM_EXIT_NPF && code != SVM_EXIT_EXCP_BASE + X86_VEC_PF))
 		return;
 	memset(c->insn_bytes, 0, sizeof(c->insn_bytes));
@@ -139,7 +139,7 @@ static void report_code(struct emu_cpu *cpu, const struct vmcb_save_area *sa)
 static void do_exit(struct emu_cpu *cpu, uint64_t code, uint64_t info1, uint64_t info2,
 		    uint64_t nrip)
 {
-	struct svm_cpu *s = cpu->svm;
+	struct svm_cpu *s = svm_of(cpu);
 	struct vmcb *v = s->vmcb;
 
 	svm_save_guest(cpu);
@@ -167,7 +167,7 @@ static void do_exit(struct emu_cpu *cpu, uint64_t code, uint64_t info1, uint64_t
 	s->guest = false;
 	s->exit_pending = true;
 	/* #VMEXIT clears GIF (§15.17). */
-	cpu->gif = false;
+	svm_of(cpu)->gif = false;
 	cpu->cycle += emu_costs_world(cpu->m->costs, EMU_COST_VMEXIT);
 	cpu->m->stats.vmexits++;
 	if (cpu->m->listener) {

@@ -8,7 +8,6 @@
 
 #include <capstone/x86.h>
 
-#include "apic-model/apic_model.h"
 #include "svm-model/svm_model.h"
 #include "x86/cpu.h"
 #include "x86/msr.h"
@@ -25,7 +24,7 @@ static bool bitmap_bit(struct emu_cpu *cpu, uint64_t base, uint64_t bit)
 /* MSRPM: two bits per MSR in three 2 KiB ranges (APM §15.11). */
 static bool msr_intercepted(struct emu_cpu *cpu, uint32_t msr, bool write)
 {
-	struct svm_cpu *s = cpu->svm;
+	struct svm_cpu *s = svm_of(cpu);
 	uint64_t off;
 
 	if (!svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_MSR_PROT))
@@ -44,7 +43,7 @@ static bool msr_intercepted(struct emu_cpu *cpu, uint32_t msr, bool write)
 
 static bool io_intercepted(struct emu_cpu *cpu, uint16_t port, unsigned size)
 {
-	struct svm_cpu *s = cpu->svm;
+	struct svm_cpu *s = svm_of(cpu);
 
 	if (!svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_IOIO_PROT))
 		return false;
@@ -100,7 +99,7 @@ static bool lmsw_selective(struct emu_cpu *cpu, uint16_t src)
 
 bool svm_model_trap_wanted(struct emu_cpu *cpu, const struct emu_insn *in)
 {
-	struct svm_cpu *s = cpu->svm;
+	struct svm_cpu *s = svm_of(cpu);
 	struct vmcb_control_area *c;
 
 	if (!s->guest)
@@ -267,7 +266,7 @@ static void do_msr(struct emu_cpu *cpu, const struct emu_insn *in, bool write)
 		return;
 	}
 	if (msr == MSR_IA32_TSC && !write) {
-		v = cpu->cycle + cpu->svm->vmcb->control.tsc_offset;
+		v = cpu->cycle + svm_of(cpu)->vmcb->control.tsc_offset;
 	} else if (msr == MSR_EFER) {
 		struct emu_regs r;
 
@@ -294,27 +293,26 @@ static void do_msr(struct emu_cpu *cpu, const struct emu_insn *in, bool write)
 			if (cpu->bare)
 				cpu->efer = (cpu->efer & ~X86_EFER_SVME) | (v & X86_EFER_SVME);
 			/* NXE changes what the page tables mean. */
-			emu_engine_sync_tlb(cpu, &r, cpu->svm->vmcb->control.asid,
-					    cpu->svm->npt ? cpu->svm->ncr3 : 0, false);
+			emu_engine_sync_tlb(cpu, &r, svm_of(cpu)->vmcb->control.asid,
+					    svm_of(cpu)->npt ? svm_of(cpu)->ncr3 : 0, false);
 			emu_cpustate_load(cpu, &r);
 			advance(cpu, in);
 			return;
 		}
-	} else if (write && apic_model_owns_msr(msr)) {
-		/* Not intercepted: the write reaches the processor's own APIC. */
+	} else if (write && emu_msr_device(cpu, msr)) {
+		/* Not intercepted: the write reaches the processor's own device. */
 		v = (emu_reg_get(cpu, UC_X86_REG_RDX) << 32) |
 		    (emu_reg_get(cpu, UC_X86_REG_RAX) & 0xffffffffull);
-		if (apic_model_wrmsr(cpu, msr, v) != ARCH_OK) {
+		if (emu_msr_write(cpu, msr, v) != ARCH_OK) {
 			raise_simple(cpu, X86_VEC_GP, true, 0);
 			return;
 		}
-		emu_apic_timer_sync(cpu);
 		advance(cpu, in);
 		return;
 	} else if (write) {
 		emu_fatal(cpu, "guest WRMSR %#x with the MSR intercept clear is not modelled", msr);
 	} else {
-		if (svm_model_rdmsr(cpu, msr, &v) != ARCH_OK) {
+		if (emu_msr_read(cpu, msr, &v) != ARCH_OK) {
 			raise_simple(cpu, X86_VEC_GP, true, 0);
 			return;
 		}
@@ -326,7 +324,7 @@ static void do_msr(struct emu_cpu *cpu, const struct emu_insn *in, bool write)
 
 static void do_mov_cr(struct emu_cpu *cpu, const struct emu_insn *in)
 {
-	struct svm_cpu *s = cpu->svm;
+	struct svm_cpu *s = svm_of(cpu);
 	uint32_t bit = 1u << (in->cr + (in->cr_write ? 16 : 0));
 	/* Decode assists: MOV CRx reports the GPR in exit_info_1 (§15.8.1);
 	 * without them it is 0. */
@@ -392,7 +390,7 @@ static void do_mov_cr(struct emu_cpu *cpu, const struct emu_insn *in)
  */
 static void do_mov_dr(struct emu_cpu *cpu, const struct emu_insn *in)
 {
-	struct svm_cpu *s = cpu->svm;
+	struct svm_cpu *s = svm_of(cpu);
 	uint64_t cr4 = emu_reg_get(cpu, UC_X86_REG_CR4), v;
 	int dr = in->dr;
 
@@ -453,7 +451,7 @@ static void bare_svm_insn(struct emu_cpu *cpu)
 
 void svm_handle_trap(struct emu_cpu *cpu)
 {
-	struct svm_cpu *s = cpu->svm;
+	struct svm_cpu *s = svm_of(cpu);
 	struct emu_insn in;
 
 	if (emu_decode_insn(cpu, emu_linear(cpu, cpu->stop_rip), &in) != 0)
@@ -548,7 +546,7 @@ void svm_handle_trap(struct emu_cpu *cpu)
 		/* A guest's EFER.SVME is set (VMRUN checks it): without VGIF, which
 		 * the model does not offer, STGI sets the processor's GIF (APM vol. 3
 		 * "STGI"); what it held is taken at the next boundary. */
-		cpu->gif = true;
+		svm_of(cpu)->gif = true;
 		advance(cpu, &in);
 		return;
 	case EMU_TRAP_RDTSC:
@@ -586,7 +584,7 @@ void svm_handle_trap(struct emu_cpu *cpu)
 /* #UD from the engine: the SVM instructions, or a real #UD. */
 void svm_handle_invalid(struct emu_cpu *cpu)
 {
-	struct svm_cpu *s = cpu->svm;
+	struct svm_cpu *s = svm_of(cpu);
 	struct emu_insn in;
 	uint64_t code = 0;
 	uint32_t word = VMCB_INTERCEPT_MISC2, bit = 0;
@@ -620,7 +618,7 @@ void svm_handle_invalid(struct emu_cpu *cpu)
 	/* Likewise CLGI clears it, holding interrupts, NMI and INIT (§15.17). */
 	if (code == SVM_EXIT_CLGI && !cpu->bare) {
 		emu_cpustate_clear_exception(cpu);
-		cpu->gif = false;
+		svm_of(cpu)->gif = false;
 		advance(cpu, &in);
 		return;
 	}

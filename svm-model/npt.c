@@ -33,7 +33,7 @@ static bool rsvd(uint64_t e, int level)
 static int svm_npt_walk(struct emu_cpu *cpu, uint64_t gpa, enum emu_access acc, bool set_ad,
 			struct emu_slat_leaf *leaf, uint64_t *exit_info_1)
 {
-	struct svm_cpu *s = cpu->svm;
+	struct svm_cpu *s = svm_of(cpu);
 	uint64_t table = s->ncr3 & ADDR_MASK;
 	uint64_t info = SVM_NPF_US;
 	bool write = acc == EMU_ACC_WRITE, fetch = acc == EMU_ACC_FETCH;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What INIT and start-up IPIs do to a model processor. The local APIC
- * delivers them (apic-model/); the processor decides here what they mean in
+ * What INIT and start-up IPIs do to a model processor. The interrupt
+ * controller delivers them (emu/pins.h); the processor decides here what they mean in
  * the mode it is in:
  *
  *  - INIT is held pending while GIF is clear (APM vol. 2 §15.17.1). With GIF
@@ -28,7 +28,6 @@
  */
 #include <string.h>
 
-#include "apic-model/apic_model.h"
 #include "svm-model/svm_model.h"
 #include "x86/cpu.h"
 #include "x86/msr.h"
@@ -53,7 +52,7 @@ static bool runs_code(const struct emu_cpu *cpu)
 /* Everything an INIT resets in the processor (SDM vol. 3 table 9-1). */
 static void init_state(struct emu_cpu *cpu)
 {
-	struct svm_cpu *s = cpu->svm;
+	struct svm_cpu *s = svm_of(cpu);
 	/* CD and NW keep their values; the rest of CR0 is cleared but ET. The
 	 * model's host code runs with caching on (CD = NW = 0); engine code
 	 * has its own CR0 in the processor. */
@@ -72,28 +71,37 @@ static void init_state(struct emu_cpu *cpu)
 	s->guest_nmi_blocked = false;
 	memset(s->intercepts, 0, sizeof(s->intercepts));
 	/* INIT is only taken with GIF set; EFER is cleared (KVM: kvm_vcpu_reset). */
-	cpu->gif = true;
+	svm_of(cpu)->gif = true;
 	cpu->efer = 0;
 	cpu->watch_iret_rip = 0;
 	cpu->watch_shadow = 0;
 	cpu->watch_popf = false;
 	cpu->stop = EMU_STOP_NONE;
 	emu_watch_update(cpu);
-	apic_model_init_reset(cpu);
-	emu_apic_timer_sync(cpu);
+	emu_intc_init_reset(cpu);
+	emu_timed_sync(cpu);
 	cpu->bare = false;
 	cpu->wait_for_sipi = true;
 }
 
+/* IA32_APIC_BASE.BSP (SDM vol. 3 §11.4.4). */
+static bool is_bsp(struct emu_cpu *cpu)
+{
+	uint64_t base = 0;
+
+	return emu_msr_read(cpu, MSR_IA32_APIC_BASE, &base) == ARCH_OK &&
+	       (base & MSR_APIC_BASE_BSP);
+}
+
 void svm_model_init(struct emu_cpu *cpu)
 {
-	(void)apic_model_take_init(cpu);
-	if (cpu->vm_cr & MSR_VM_CR_R_INIT)
+	(void)emu_intc_take_init(cpu);
+	if (svm_of(cpu)->vm_cr & MSR_VM_CR_R_INIT)
 		emu_fatal(cpu, "INIT with VM_CR.R_INIT set would be redirected as #SX "
 			  "(APM vol. 2 §15.29): not modelled");
 	/* The BSP would restart at the reset vector, where the model has no
 	 * firmware (SDM vol. 3 §9.1.4). */
-	if (cpu->apic->base_msr & MSR_APIC_BASE_BSP)
+	if (is_bsp(cpu))
 		emu_fatal(cpu, "INIT reset of the bootstrap processor: it would restart at the "
 			  "reset vector, and the model has no firmware there");
 	init_state(cpu);
@@ -111,7 +119,7 @@ void svm_model_init(struct emu_cpu *cpu)
 /* The state a start-up IPI leaves (SDM vol. 3 table 9-1, §8.4.4). */
 static void startup_state(struct emu_cpu *cpu, struct emu_regs *r)
 {
-	struct svm_cpu *s = cpu->svm;
+	struct svm_cpu *s = svm_of(cpu);
 	struct arch_cpuid id;
 	struct vmcb_seg data = { .selector = 0, .attrib = SEG_ATTR_DATA16, .limit = 0xffff };
 
@@ -140,7 +148,7 @@ static void startup_state(struct emu_cpu *cpu, struct emu_regs *r)
 static void startup(void *arg)
 {
 	struct emu_cpu *cpu = arg;
-	struct svm_cpu *s = cpu->svm;
+	struct svm_cpu *s = svm_of(cpu);
 	struct emu_regs r;
 
 	startup_state(cpu, &r);
@@ -166,7 +174,7 @@ static void start(struct emu_cpu *cpu, uint8_t vector)
 
 	cpu->wait_for_sipi = false;
 	cpu->bare = true;
-	cpu->svm->sipi_vector = vector;
+	svm_of(cpu)->sipi_vector = vector;
 	cpu->state = EMU_CPU_OFF;
 	if (emu_cpu_launch(cpu, startup, cpu) != 0)
 		emu_fatal(cpu, "out of memory for a processor started by SIPI");
@@ -178,22 +186,21 @@ static void start(struct emu_cpu *cpu, uint8_t vector)
 
 void svm_model_signal(struct emu_cpu *cpu)
 {
-	struct apic_state *a = cpu->apic;
 	uint8_t vector;
 
 	/* A processor running code notices an INIT at its next instruction
 	 * boundary (host seam call, guest or SIPI code); one that runs
 	 * nothing, or waits for a start-up IPI, takes it now. */
-	if (a->init_pending) {
+	if (emu_intc_init_pending(cpu)) {
 		if (runs_code(cpu)) {
 			emu_cpu_kick(cpu);
 			/* Not waiting: a start-up IPI with it would be ignored. */
-			(void)apic_model_take_sipi(cpu, NULL);
+			(void)emu_intc_take_sipi(cpu, NULL);
 			return;
 		}
 		svm_model_init(cpu);
 	}
-	if (!apic_model_take_sipi(cpu, &vector))
+	if (!emu_intc_take_sipi(cpu, &vector))
 		return;
 	if (!cpu->wait_for_sipi) {
 		emu_emit(cpu, HV_EV_SIPI, vector, 0, 0, 0, "SIPI ignored: not waiting for one");
@@ -204,14 +211,14 @@ void svm_model_signal(struct emu_cpu *cpu)
 
 _Noreturn void svm_model_bare_shutdown(struct emu_cpu *cpu)
 {
-	cpu->svm->shutdown = true;
+	svm_of(cpu)->shutdown = true;
 	emu_emit(cpu, HV_EV_SHUTDOWN, 0, 0, 0, 0, "triple fault in code started by SIPI");
 	/* The SDM (vol. 3 §6.15, interrupt 8) lets NMI, SMI, INIT or RESET end
 	 * shutdown; the model waits for INIT. */
 	for (;;) {
 		cpu->state = EMU_CPU_BLOCKED;
 		emu_coro_yield();
-		if (cpu->apic->init_pending)
+		if (emu_intc_init_pending(cpu))
 			svm_model_init(cpu);
 	}
 }

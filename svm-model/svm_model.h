@@ -15,6 +15,9 @@
 
 /* Per-processor SVM state. */
 struct svm_cpu {
+	bool gif;                /* the global interrupt flag (§15.17) */
+	uint64_t vm_hsave_pa;    /* VM_HSAVE_PA (§15.30.4) */
+	uint64_t vm_cr;          /* VM_CR (§15.30.1) */
 	bool guest;              /* in guest mode (between VMRUN and #VMEXIT) */
 	struct vmcb *vmcb;
 	uint64_t vmcb_pa;
@@ -31,11 +34,7 @@ struct svm_cpu {
 	bool delivering;
 	uint32_t delivering_info, delivering_err;
 	bool delivering_vnmi;
-	/* Physical interrupt lines, raised by the local APIC model. */
-	bool nmi_line;
 	uint32_t host_nmis;      /* NMIs taken in host mode (arch_host_nmis) */
-	bool intr_line;
-	uint8_t intr_vector;
 	uint8_t tpr;             /* host CR8 */
 	/* Features this machine models (CPUID Fn8000_000A EDX). */
 	bool has_vnmi, has_nrips, has_np, has_decode;
@@ -48,6 +47,14 @@ struct svm_cpu {
 	uint64_t init_cr0;
 	struct vmcb own_vmcb;
 };
+
+static inline struct svm_cpu *svm_of(const struct emu_cpu *cpu)
+{
+	return cpu->vext_state;
+}
+
+/* The extension as the neutral processor sees it (emu/vext.h). */
+extern const struct emu_vext svm_vext;
 
 int svm_model_cpu_init(struct emu_cpu *cpu);
 void svm_model_cpu_fini(struct emu_cpu *cpu);
@@ -64,8 +71,9 @@ arch_fault_t svm_model_stgi(struct emu_cpu *cpu);
 arch_fault_t svm_model_clgi(struct emu_cpu *cpu);
 void svm_model_cpuid(struct emu_cpu *cpu, uint32_t leaf, uint32_t subleaf, bool guest,
 		     struct arch_cpuid *out);
-arch_fault_t svm_model_rdmsr(struct emu_cpu *cpu, uint32_t msr, uint64_t *value);
-arch_fault_t svm_model_wrmsr(struct emu_cpu *cpu, uint32_t msr, uint64_t value);
+/* The MSRs SVM owns (emu_vext.rdmsr/wrmsr). */
+arch_fault_t svm_model_rdmsr(struct emu_cpu *cpu, uint32_t msr, uint64_t *value, bool *handled);
+arch_fault_t svm_model_wrmsr(struct emu_cpu *cpu, uint32_t msr, uint64_t value, bool *handled);
 
 /* The guest executed HLT (not intercepted): wait for what wakes it. */
 void svm_model_halt(struct emu_cpu *cpu);
@@ -116,11 +124,6 @@ void svm_handle_exception(struct emu_cpu *cpu);
 /* INT n (CDh, with its vector), INT3 (CCh), INTO (CEh) or INT1 (F1h) of
  * length len at the stop RIP, trapped before it ran. */
 void svm_software_event(struct emu_cpu *cpu, uint8_t opcode, uint8_t vector, uint8_t len);
-
-/* deliver.c (emu): vector an event through the guest IDT/IVT. Returns 0, or
- * -1 with *fault set when delivery itself faulted. */
-int emu_deliver(struct emu_cpu *cpu, const struct emu_pending_event *ev,
-		struct emu_pending_event *fault);
 
 static inline bool svm_intercepted(const struct svm_cpu *s, unsigned word, uint32_t bit)
 {

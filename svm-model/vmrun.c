@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "apic-model/apic_model.h"
 #include "vx/vmcb_event.h"
 #include "svm-model/svm_model.h"
 #include "x86/cpu.h"
@@ -15,22 +14,24 @@
 
 int svm_model_cpu_init(struct emu_cpu *cpu)
 {
-	cpu->svm = calloc(1, sizeof(*cpu->svm));
-	if (!cpu->svm)
+	struct svm_cpu *s = calloc(1, sizeof(*s));
+
+	if (!s)
 		return -1;
-	cpu->svm->has_vnmi = cpu->m->cfg.vnmi;
-	cpu->svm->has_nrips = cpu->m->cfg.nrips;
-	cpu->svm->has_np = cpu->m->cfg.npt;
-	cpu->svm->has_decode = cpu->m->cfg.decode_assists;
+	cpu->vext_state = s;
+	s->has_vnmi = cpu->m->cfg.vnmi;
+	s->has_nrips = cpu->m->cfg.nrips;
+	s->has_np = cpu->m->cfg.npt;
+	s->has_decode = cpu->m->cfg.decode_assists;
 	/* GIF is set at reset (APM §15.17). */
-	cpu->gif = true;
+	s->gif = true;
 	return 0;
 }
 
 void svm_model_cpu_fini(struct emu_cpu *cpu)
 {
-	free(cpu->svm);
-	cpu->svm = NULL;
+	free(cpu->vext_state);
+	cpu->vext_state = NULL;
 }
 
 static void load_guest(struct emu_cpu *cpu, const struct vmcb *v, const struct arch_gprs *g)
@@ -78,14 +79,14 @@ static void load_guest(struct emu_cpu *cpu, const struct vmcb *v, const struct a
 	r.dr7 = s->dr7;
 	r.cpl = s->cpl & 3;
 	r.shadow = (v->control.int_state & SVM_INTERRUPT_SHADOW_MASK) != 0;
-	emu_engine_sync_tlb(cpu, &r, v->control.asid, cpu->svm->npt ? cpu->svm->ncr3 : 0,
+	emu_engine_sync_tlb(cpu, &r, v->control.asid, svm_of(cpu)->npt ? svm_of(cpu)->ncr3 : 0,
 			    v->control.tlb_ctl != TLB_CONTROL_DO_NOTHING);
 	emu_cpustate_load(cpu, &r);
 }
 
 void svm_run_loop(struct emu_cpu *cpu)
 {
-	struct svm_cpu *s = cpu->svm;
+	struct svm_cpu *s = svm_of(cpu);
 	struct emu_machine *m = cpu->m;
 
 	while (!s->exit_pending) {
@@ -138,7 +139,7 @@ void svm_run_loop(struct emu_cpu *cpu)
 
 arch_fault_t svm_model_vmrun(struct emu_cpu *cpu, uint64_t vmcb_pa, struct arch_gprs *gprs)
 {
-	struct svm_cpu *s = cpu->svm;
+	struct svm_cpu *s = svm_of(cpu);
 	struct vmcb *v;
 
 	if (!(cpu->efer & X86_EFER_SVME))
@@ -165,7 +166,7 @@ arch_fault_t svm_model_vmrun(struct emu_cpu *cpu, uint64_t vmcb_pa, struct arch_
 		v->control.exit_info_2 = 0;
 		v->control.exit_int_info = 0;
 		v->control.exit_int_info_err = 0;
-		cpu->gif = false;
+		svm_of(cpu)->gif = false;
 		cpu->m->stats.vmexits++;
 		cpu->cycle += emu_costs_world(cpu->m->costs, EMU_COST_VMEXIT);
 		if (cpu->m->listener) {
@@ -188,7 +189,7 @@ arch_fault_t svm_model_vmrun(struct emu_cpu *cpu, uint64_t vmcb_pa, struct arch_
 	cpu->watch_iret_rip = 0;
 	cpu->watch_popf = false;
 	cpu->watch_shadow = (v->control.int_state & SVM_INTERRUPT_SHADOW_MASK) ? 2 : 0;
-	cpu->gif = true;
+	svm_of(cpu)->gif = true;
 	s->guest = true;
 	v->control.exit_int_info = 0;
 	v->control.exit_int_info_err = 0;
@@ -259,7 +260,7 @@ arch_fault_t svm_model_stgi(struct emu_cpu *cpu)
 {
 	if (!(cpu->efer & X86_EFER_SVME))
 		return ARCH_FAULT(X86_VEC_UD);
-	cpu->gif = true;
+	svm_of(cpu)->gif = true;
 	svm_model_host_events(cpu);
 	return ARCH_OK;
 }
@@ -273,7 +274,7 @@ arch_fault_t svm_model_stgi(struct emu_cpu *cpu)
  */
 void svm_model_halt(struct emu_cpu *cpu)
 {
-	struct svm_cpu *s = cpu->svm;
+	struct svm_cpu *s = svm_of(cpu);
 
 	for (;;) {
 		emu_timed_events(cpu);
@@ -297,28 +298,28 @@ void svm_model_halt(struct emu_cpu *cpu)
  */
 void svm_model_host_events(struct emu_cpu *cpu)
 {
-	struct svm_cpu *s = cpu->svm;
+	struct svm_cpu *s = svm_of(cpu);
 	int vec;
 
 	emu_timed_events(cpu);
-	if (s->guest || !cpu->gif)
+	if (s->guest || !svm_of(cpu)->gif)
 		return;
-	if (cpu->apic->init_pending)
+	if (emu_intc_init_pending(cpu))
 		svm_model_init(cpu);
-	if (s->nmi_line) {
-		s->nmi_line = false;
-		s->host_nmis++;
+	if (cpu->pins.nmi) {
+		cpu->pins.nmi = false;
+		cpu->host_nmis++;
 		cpu->cycle += emu_costs_world(cpu->m->costs, EMU_COST_EVENT_DELIVERY);
 		emu_emit(cpu, HV_EV_HOST_NMI, 0, 0, 0, 0, NULL);
 	}
-	while (cpu->host_if && (vec = apic_model_pending_vector(cpu)) >= 0) {
-		apic_model_ack(cpu, vec);
+	while (cpu->host_if && (vec = emu_intc_pending_vector(cpu)) >= 0) {
+		emu_intc_ack(cpu, vec);
 		cpu->host_irqs++;
 		cpu->cycle += emu_costs_world(cpu->m->costs, EMU_COST_EVENT_DELIVERY);
 		emu_emit(cpu, HV_EV_HOST_IRQ, (uint64_t)vec, 0, 0, 0, NULL);
 		/* Like the hardware image's handler: FFh is taken for spurious. */
 		if (vec != 0xff)
-			apic_model_eoi(cpu);
+			emu_intc_eoi(cpu);
 	}
 }
 
@@ -326,6 +327,6 @@ arch_fault_t svm_model_clgi(struct emu_cpu *cpu)
 {
 	if (!(cpu->efer & X86_EFER_SVME))
 		return ARCH_FAULT(X86_VEC_UD);
-	cpu->gif = false;
+	svm_of(cpu)->gif = false;
 	return ARCH_OK;
 }

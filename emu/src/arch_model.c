@@ -27,7 +27,7 @@ static struct emu_cpu *self(void)
 static void host_op(struct emu_cpu *cpu)
 {
 	cpu->cycle += emu_costs_world(cpu->m->costs, EMU_COST_HOST_OP);
-	svm_model_host_events(cpu);
+	cpu->m->vext->host_events(cpu);
 }
 
 uint32_t arch_cpu_index(void)
@@ -50,15 +50,13 @@ int arch_cpu_start(uint32_t idx, void (*fn)(void *arg), void *arg)
 	t = &cpu->m->cpu[idx];
 	/* One that INIT took from the platform: start it again, as the
 	 * hardware image does with its own INIT-SIPI-SIPI. */
-	svm_model_reclaim(t);
+	cpu->m->vext->reclaim(t);
 	if (emu_cpu_launch(t, fn, arg) != 0)
 		return -1;
-	/* fn starts with SVM off, GIF set and IF clear, as the hardware image
+	/* fn starts with the extension off and IF clear, as the hardware image
 	 * leaves a processor between functions (hw_cpu_reset). */
-	t->gif = true;
 	t->host_if = false;
-	t->efer &= ~X86_EFER_SVME;
-	t->vm_hsave_pa = 0;
+	cpu->m->vext->host_reset(t);
 	/* The started processor begins now on the shared clock. */
 	if (t->cycle < cpu->cycle)
 		t->cycle = cpu->cycle;
@@ -80,7 +78,7 @@ void arch_cpu_pause(void)
 	cpu->cycle += emu_costs_insn(cpu->m->costs, 0) + 9;
 	emu_schedule_point(cpu);
 	/* The boundary after it: an INIT or NMI that arrived meanwhile. */
-	svm_model_host_events(cpu);
+	cpu->m->vext->host_events(cpu);
 }
 
 uint64_t arch_pages_alloc(uint32_t npages)
@@ -124,7 +122,7 @@ void arch_cpuid(uint32_t leaf, uint32_t subleaf, struct arch_cpuid *out)
 	struct emu_cpu *cpu = self();
 
 	host_op(cpu);
-	svm_model_cpuid(cpu, leaf, subleaf, false, out);
+	cpu->m->vext->cpuid(cpu, leaf, subleaf, false, out);
 }
 
 arch_fault_t arch_rdmsr(uint32_t msr, uint64_t *value)
@@ -132,20 +130,15 @@ arch_fault_t arch_rdmsr(uint32_t msr, uint64_t *value)
 	struct emu_cpu *cpu = self();
 
 	host_op(cpu);
-	return svm_model_rdmsr(cpu, msr, value);
+	return emu_msr_read(cpu, msr, value);
 }
 
 arch_fault_t arch_wrmsr(uint32_t msr, uint64_t value)
 {
 	struct emu_cpu *cpu = self();
 
-	arch_fault_t f;
-
 	host_op(cpu);
-	f = svm_model_wrmsr(cpu, msr, value);
-	/* IA32_APIC_BASE, TSC_DEADLINE and the x2APIC timer registers move it. */
-	emu_apic_timer_sync(cpu);
-	return f;
+	return emu_msr_write(cpu, msr, value);
 }
 
 uint64_t arch_rdtsc(void)
@@ -234,7 +227,7 @@ uint32_t arch_host_nmis(void)
 	struct emu_cpu *cpu = self();
 
 	host_op(cpu);
-	return cpu->svm->host_nmis;
+	return cpu->host_nmis;
 }
 
 void arch_irq_enable(void)
@@ -276,7 +269,7 @@ void arch_apic_write(uint32_t offset, uint32_t value)
 	struct emu_cpu *cpu = self();
 
 	apic_model_arch_write(cpu, offset, value);
-	emu_apic_timer_sync(cpu);
+	emu_timed_sync(cpu);
 	host_op(cpu);
 }
 

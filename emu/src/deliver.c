@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "emu_internal.h"
-#include "svm-model/svm_model.h"
 #include "x86/cpu.h"
 
 static void set_fault(struct emu_pending_event *f, uint8_t vec, bool has_err, uint32_t err)

@@ -12,7 +12,10 @@
 
 #include <unicorn/unicorn.h>
 
+#include "emu/device.h"
 #include "emu/emu.h"
+#include "emu/pins.h"
+#include "emu/vext.h"
 #include "vx/arch.h"
 #include "vx/event.h"
 #include "x86/vmcb.h"
@@ -277,6 +280,11 @@ struct emu_pending_event {
 	bool slat_table;
 };
 
+/* Vector an event through the guest IDT/IVT. Returns 0, or
+ * -1 with *fault set when delivery itself faulted. */
+int emu_deliver(struct emu_cpu *cpu, const struct emu_pending_event *ev,
+		struct emu_pending_event *fault);
+
 /* --- the processor -------------------------------------------------------- */
 enum emu_cpu_state { EMU_CPU_OFF, EMU_CPU_READY, EMU_CPU_BLOCKED, EMU_CPU_DONE };
 
@@ -293,11 +301,16 @@ enum emu_stop {
 	EMU_STOP_SLAT,        /* the second level faulted: slat_info, slat_table, fault_la = GPA */
 };
 
+#define EMU_MAX_DEVICES 4
+
+/* What a device's MMIO callback needs: whose bus, which device. */
+struct emu_mmio_binding {
+	struct emu_cpu *cpu;
+	const struct emu_device *dev;
+};
+
 #define EMU_BLOCK_CACHE 4096
 #define EMU_DECODE_CACHE 64
-
-struct svm_cpu;    /* svm-model state per processor */
-struct apic_state; /* apic-model state per processor */
 
 struct emu_cpu {
 	struct emu_machine *m;
@@ -341,11 +354,9 @@ struct emu_cpu {
 	/* Host-mode architectural state (the hypervisor runs natively). */
 	bool host_if;          /* RFLAGS.IF (arch_irq_enable/disable) */
 	uint32_t host_irqs;    /* maskable interrupts taken in host mode */
+	uint32_t host_nmis;    /* NMIs taken in host mode */
 	uint64_t efer;
-	uint64_t vm_hsave_pa;
-	uint64_t vm_cr;
 	uint64_t tsc_aux;
-	bool gif;
 
 	/* Registers that VMRUN leaves alone and VMLOAD/VMSAVE move. */
 	struct vmcb_seg fs, gs, tr, ldtr;
@@ -434,12 +445,24 @@ struct emu_cpu {
 	bool wait_for_sipi;
 	bool bare;
 
-	struct svm_cpu *svm;
-	struct apic_state *apic;
+	/* Lines from the interrupt controller (emu/pins.h). */
+	struct emu_pins pins;
+	struct emu_mmio_binding mmio[EMU_MAX_DEVICES];
+	/* The virtualization extension's and the interrupt controller's
+	 * per-processor state, owned by their models. */
+	void *vext_state;
+	void *intc_state;
 };
 
 struct emu_machine {
 	struct emu_config cfg;
+	/* The composition (machine.c): the processor's extension, its devices
+	 * in the order their events run, and which one is its interrupt
+	 * controller. */
+	const struct emu_vext *vext;
+	const struct emu_device *devices[EMU_MAX_DEVICES];
+	uint32_t ndevices;
+	const struct emu_intc *intc;
 	uint8_t *ram;
 	uint64_t ram_size;
 	uint64_t next_page;    /* bump allocator for arch_page_alloc */
@@ -455,6 +478,9 @@ struct emu_machine {
 	uint64_t host_start_ms;  /* when emu_machine_run started (host clock) */
 	uint32_t running_fn_depth;
 };
+
+/* compose.c: which models make up the machine. */
+void emu_compose(struct emu_machine *m);
 
 /* machine.c */
 extern struct emu_machine *emu_current_machine;
@@ -497,10 +523,15 @@ static inline void emu_set_deadline(struct emu_cpu *cpu, uint64_t deadline)
 	cpu->deadline = deadline;
 	cpu->stop_at = deadline < cpu->event_at ? deadline : cpu->event_at;
 }
-/* Run on_event if a timed event is due (both in guest and in host mode). */
+/* Run the devices' timed events that are due (in guest and in host mode). */
 void emu_timed_events(struct emu_cpu *cpu);
-/* Re-read the APIC timer's deadline after anything that may have moved it. */
-void emu_apic_timer_sync(struct emu_cpu *cpu);
+/* Re-read the devices' deadlines after anything that may have moved one. */
+void emu_timed_sync(struct emu_cpu *cpu);
+
+/* msr.c: the MSR file (devices', the extension's, the processor's own). */
+const struct emu_device *emu_msr_device(const struct emu_cpu *cpu, uint32_t msr);
+arch_fault_t emu_msr_read(struct emu_cpu *cpu, uint32_t msr, uint64_t *value);
+arch_fault_t emu_msr_write(struct emu_cpu *cpu, uint32_t msr, uint64_t value);
 
 /* Recompute cpu->slow after arming or clearing a watch. */
 static inline void emu_watch_update(struct emu_cpu *cpu)

@@ -21,8 +21,6 @@
 #include <string.h>
 
 #include "emu_internal.h"
-#include "apic-model/apic_model.h"
-#include "svm-model/svm_model.h"
 #include "x86/cpu.h"
 
 int emu_vtlb_init(struct emu_cpu *cpu);
@@ -48,25 +46,23 @@ static void open_bus_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t 
 	(void)uc, (void)off, (void)size, (void)v, (void)user;
 }
 
-#define APIC_MMIO_BASE 0xfee00000ull
-
-/* Guest accesses to the xAPIC page reach this processor's APIC model. */
-static uint64_t apic_mmio_read(uc_engine *uc, uint64_t off, unsigned size, void *user)
+/* Guest accesses to a device's page reach that device of this processor. */
+static uint64_t device_mmio_read(uc_engine *uc, uint64_t off, unsigned size, void *user)
 {
+	struct emu_mmio_binding *b = user;
+
 	(void)uc;
-	if (size != 4 || (off & 0xf))
-		return 0;
-	return apic_model_read(user, (uint32_t)off);
+	return b->dev->mmio_read(b->cpu, (uint32_t)off, size);
 }
 
-static void apic_mmio_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t v, void *user)
+static void device_mmio_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t v, void *user)
 {
+	struct emu_mmio_binding *b = user;
+
 	(void)uc;
-	if (size == 4 && !(off & 0xf)) {
-		apic_model_write(user, (uint32_t)off, (uint32_t)v);
-		/* A timer armed from inside a block is seen from the next block on. */
-		emu_apic_timer_sync(user);
-	}
+	b->dev->mmio_write(b->cpu, (uint32_t)off, size, v);
+	/* A timer armed from inside a block is seen from the next block on. */
+	emu_timed_sync(b->cpu);
 }
 
 static inline uint32_t block_slot(uint64_t addr)
@@ -101,7 +97,7 @@ static bool block_watches(uc_engine *uc, struct emu_cpu *cpu, uint64_t addr)
 	if (cpu->watch_iret_rip && addr != cpu->watch_iret_rip) {
 		/* The IRET retired: this block starts at its return address. */
 		cpu->watch_iret_rip = 0;
-		svm_model_iret_completed(cpu);
+		cpu->m->vext->iret_completed(cpu);
 		stop = true;
 	}
 	if (cpu->watch_popf) {
@@ -293,7 +289,7 @@ static void hook_trap(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 		return;
 	if (emu_decode_insn(cpu, addr, &in) != 0 || in.trap == EMU_TRAP_NONE)
 		return;
-	if (!svm_model_trap_wanted(cpu, &in))
+	if (!cpu->m->vext->trap_wanted(cpu, &in))
 		return;
 	emu_engine_unretire(cpu, addr);
 	cpu->stop = EMU_STOP_TRAP;
@@ -774,24 +770,39 @@ static int bootstrap(struct emu_cpu *cpu, char *err, size_t errlen)
 
 /*
  * The system-physical address space, fixed for the engine's life: RAM, the
- * xAPIC page, and open bus from the end of RAM to MAXPHYADDR around it —
- * three regions whatever the guest touches.
+ * devices' pages (in ascending order, as the machine lists them), and open
+ * bus everywhere else up to MAXPHYADDR — a handful of regions whatever the
+ * guest touches.
  */
 static uc_err map_system_physical(struct emu_cpu *cpu)
 {
 	struct emu_machine *m = cpu->m;
+	uint64_t at = m->ram_size;
 	uc_err e;
 
 	if ((e = uc_mem_map_ptr(cpu->uc, 0, m->ram_size, UC_PROT_ALL, m->ram)) != UC_ERR_OK)
 		return e;
-	if ((e = uc_mmio_map(cpu->uc, APIC_MMIO_BASE, 4096, apic_mmio_read, cpu, apic_mmio_write,
-			     cpu)) != UC_ERR_OK)
-		return e;
-	if ((e = uc_mmio_map(cpu->uc, m->ram_size, APIC_MMIO_BASE - m->ram_size, open_bus_read,
-			     NULL, open_bus_write, NULL)) != UC_ERR_OK)
-		return e;
-	return uc_mmio_map(cpu->uc, APIC_MMIO_BASE + 4096, EMU_PHYS_LIMIT - APIC_MMIO_BASE - 4096,
-			   open_bus_read, NULL, open_bus_write, NULL);
+	for (uint32_t i = 0; i < m->ndevices; i++) {
+		const struct emu_device *d = m->devices[i];
+		struct emu_mmio_binding *b = &cpu->mmio[i];
+
+		if (!d->mmio_size)
+			continue;
+		if (d->mmio_base < at || d->mmio_base + d->mmio_size > EMU_PHYS_LIMIT)
+			return UC_ERR_ARG;
+		if (d->mmio_base > at &&
+		    (e = uc_mmio_map(cpu->uc, at, d->mmio_base - at, open_bus_read, NULL,
+				     open_bus_write, NULL)) != UC_ERR_OK)
+			return e;
+		b->cpu = cpu;
+		b->dev = d;
+		if ((e = uc_mmio_map(cpu->uc, d->mmio_base, d->mmio_size, device_mmio_read, b,
+				     device_mmio_write, b)) != UC_ERR_OK)
+			return e;
+		at = d->mmio_base + d->mmio_size;
+	}
+	return uc_mmio_map(cpu->uc, at, EMU_PHYS_LIMIT - at, open_bus_read, NULL, open_bus_write,
+			   NULL);
 }
 
 /*

@@ -14,9 +14,7 @@
 #include <time.h>
 #include <sys/mman.h>
 
-#include "apic-model/apic_model.h"
 #include "emu_internal.h"
-#include "svm-model/svm_model.h"
 
 #define EMU_STACK_SIZE (256u * 1024u)
 #define EMU_RAM_DEFAULT (64ull << 20)
@@ -129,17 +127,32 @@ void emu_cpu_kick(struct emu_cpu *target)
 	target->state = EMU_CPU_READY;
 }
 
-void emu_apic_timer_sync(struct emu_cpu *cpu)
+void emu_timed_sync(struct emu_cpu *cpu)
 {
-	cpu->event_at = apic_model_timer_deadline(cpu);
+	const struct emu_machine *m = cpu->m;
+	uint64_t at = ~0ull;
+
+	for (uint32_t i = 0; i < m->ndevices; i++) {
+		if (m->devices[i]->deadline) {
+			uint64_t d = m->devices[i]->deadline(cpu);
+
+			at = d < at ? d : at;
+		}
+	}
+	cpu->event_at = at;
 	cpu->stop_at = cpu->deadline < cpu->event_at ? cpu->deadline : cpu->event_at;
 }
 
-/* The local APIC timer is each processor's timed event source. */
-static void apic_timer_event(struct emu_cpu *cpu)
+/* The devices' timed events, in the order the machine lists them (each
+ * does nothing before its deadline). */
+static void device_events(struct emu_cpu *cpu)
 {
-	apic_model_timer_fire(cpu);
-	emu_apic_timer_sync(cpu);
+	const struct emu_machine *m = cpu->m;
+
+	for (uint32_t i = 0; i < m->ndevices; i++)
+		if (m->devices[i]->fire)
+			m->devices[i]->fire(cpu);
+	emu_timed_sync(cpu);
 }
 
 void emu_timed_events(struct emu_cpu *cpu)
@@ -221,6 +234,29 @@ int emu_cpu_launch(struct emu_cpu *cpu, void (*fn)(void *), void *arg)
 	return 0;
 }
 
+/* Each model's per-processor state, the extension's first. */
+static int cpu_models_init(struct emu_cpu *c)
+{
+	const struct emu_machine *m = c->m;
+
+	if (m->vext->cpu_init(c) != 0)
+		return -1;
+	for (uint32_t i = 0; i < m->ndevices; i++)
+		if (m->devices[i]->cpu_init && m->devices[i]->cpu_init(c) != 0)
+			return -1;
+	return 0;
+}
+
+static void cpu_models_fini(struct emu_cpu *c)
+{
+	const struct emu_machine *m = c->m;
+
+	m->vext->cpu_fini(c);
+	for (uint32_t i = 0; i < m->ndevices; i++)
+		if (m->devices[i]->cpu_fini)
+			m->devices[i]->cpu_fini(c);
+}
+
 struct emu_machine *emu_machine_create(const struct emu_config *cfg, char *err, size_t errlen)
 {
 	struct emu_machine *m;
@@ -256,6 +292,7 @@ struct emu_machine *emu_machine_create(const struct emu_config *cfg, char *err, 
 	}
 	/* Above the real-mode area, where the hardware image's pool starts too. */
 	m->next_page = ARCH_ALLOC_BASE;
+	emu_compose(m);
 	if (cfg->costs) {
 		m->costs = cfg->costs;
 	} else {
@@ -269,8 +306,8 @@ struct emu_machine *emu_machine_create(const struct emu_config *cfg, char *err, 
 		c->index = i;
 		c->state = EMU_CPU_OFF;
 		c->event_at = ~0ull;
-		c->on_event = apic_timer_event;
-		if (!m->costs || svm_model_cpu_init(c) != 0 || apic_model_init(c) != 0 ||
+		c->on_event = device_events;
+		if (!m->costs || cpu_models_init(c) != 0 ||
 		    emu_engine_init(c, err, errlen) != 0) {
 			if (!m->costs)
 				snprintf(err, errlen, "out of memory");
@@ -290,8 +327,7 @@ void emu_machine_destroy(struct emu_machine *m)
 
 		if (!c->m)
 			continue;
-		svm_model_cpu_fini(c);
-		apic_model_fini(c);
+		cpu_models_fini(c);
 		emu_engine_fini(c);
 		emu_coro_free(c->coro);
 	}
@@ -374,7 +410,7 @@ void emu_machine_cpuid(struct emu_machine *m, uint32_t leaf, uint32_t subleaf, u
 {
 	struct arch_cpuid r;
 
-	svm_model_cpuid(&m->cpu[0], leaf, subleaf, false, &r);
+	m->vext->cpuid(&m->cpu[0], leaf, subleaf, false, &r);
 	out[0] = r.eax;
 	out[1] = r.ebx;
 	out[2] = r.ecx;

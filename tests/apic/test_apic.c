@@ -205,7 +205,7 @@ static void body_x2apic(void)
 	CHECK(apic_model_wrmsr(c0, 0x830, (1u << 20) | 0x40), GP);
 	CHECK(apic_model_wrmsr(c0, 0x830, (5ull << 32) | APIC_DM_NMI | APIC_INT_ASSERT), ARCH_OK);
 	CHECK(rdmsr(c0, 0x830, &f), (5ull << 32) | APIC_DM_NMI | APIC_INT_ASSERT);
-	CHECK(c5->svm->nmi_line, 1);
+	CHECK(c5->pins.nmi, 1);
 	/* SELF_IPI: a fixed interrupt to this APIC. */
 	CHECK(apic_model_wrmsr(c0, 0x83f, 0x66), ARCH_OK);
 	CHECK(vec_bit(c0, APIC_IRR, 0x66), 1);
@@ -314,9 +314,9 @@ static unsigned hits(uint8_t v)
 	unsigned r = 0;
 
 	for (unsigned i = 0; i < 4; i++) {
-		if (apic_cpu(i)->apic->irr[v / 32] & APIC_VECTOR_BIT(v))
+		if (apic_of(apic_cpu(i))->irr[v / 32] & APIC_VECTOR_BIT(v))
 			r |= 1u << i;
-		memset(apic_cpu(i)->apic->irr, 0, sizeof(apic_cpu(i)->apic->irr));
+		memset(apic_of(apic_cpu(i))->irr, 0, sizeof(apic_of(apic_cpu(i))->irr));
 	}
 	return r;
 }
@@ -418,7 +418,7 @@ static void body_lowest_priority(void)
 	arch_apic_send_ipi(0xff, APIC_DM_LOWEST | 0x60);
 	CHECK(hits(0x60), 0x4);
 	/* PPR, not TPR alone: an in-service vector raises processor 2's priority. */
-	apic_cpu(2)->apic->isr[0x90 / 32] |= APIC_VECTOR_BIT(0x90);
+	apic_of(apic_cpu(2))->isr[0x90 / 32] |= APIC_VECTOR_BIT(0x90);
 	arch_apic_send_ipi(0xff, APIC_DM_LOWEST | 0x60);
 	CHECK(hits(0x60), 0x1);
 	/* Only among the destinations. */
@@ -439,36 +439,36 @@ static void body_special_modes(void)
 
 	/* NMI, SMI, INIT and start-up reach even a software-disabled APIC. */
 	arch_apic_send_ipi(1, APIC_DM_NMI | APIC_INT_ASSERT);
-	CHECK(c1->svm->nmi_line, 1);
-	CHECK(c2->svm->nmi_line, 0);
+	CHECK(c1->pins.nmi, 1);
+	CHECK(c2->pins.nmi, 0);
 	arch_apic_send_ipi(2, APIC_DM_SMI | APIC_INT_ASSERT);
-	CHECK(c2->apic->smi_pending, 1);
+	CHECK(apic_of(c2)->smi_pending, 1);
 	CHECK(apic_model_take_smi(c2), 1);
 	CHECK(apic_model_take_smi(c2), 0);
 	/* INIT level de-assert (ICR 8500h) is ignored. */
 	arch_apic_send_ipi(1, 0x8500);
-	CHECK(c1->apic->init_pending, 0);
+	CHECK(apic_of(c1)->init_pending, 0);
 	CHECK(c1->wait_for_sipi, 0);
 	/* A processor that runs nothing takes an INIT at once and waits for SIPI. */
 	arch_apic_send_ipi(1, APIC_DM_INIT | APIC_INT_ASSERT);
-	CHECK(c1->apic->init_pending, 0);
+	CHECK(apic_of(c1)->init_pending, 0);
 	CHECK(c1->wait_for_sipi, 1);
 	/* A start-up IPI to one that does not wait for it is dropped. */
 	arch_apic_send_ipi(2, APIC_DM_STARTUP | 0x9f);
-	CHECK(c2->apic->sipi_pending, 0);
+	CHECK(apic_of(c2)->sipi_pending, 0);
 	CHECK(c2->bare, 0);
 	/* To one that waits, it starts the code at vector << 12 (cli; hlt). */
 	memcpy(arch_phys_to_virt(0x9f000), "\xfa\xf4", 2);
 	arch_apic_send_ipi(1, APIC_DM_STARTUP | 0x9f);
 	CHECK(c1->wait_for_sipi, 0);
 	CHECK(c1->bare, 1);
-	CHECK(c1->svm->sipi_vector, 0x9f);
+	CHECK(svm_of(c1)->sipi_vector, 0x9f);
 	CHECK(apic_model_take_sipi(c1, &vec), 0);
 	/* ExtINT has no 8259A behind it: nothing arrives. */
 	sw_enable(c2);
 	arch_apic_send_ipi(2, APIC_DM_EXTINT | 0x70);
 	CHECK(irr_count(c2), 0);
-	CHECK(c2->svm->intr_line, 0);
+	CHECK(c2->pins.intr, 0);
 	/* INIT reset of the APIC keeps ID and mode, clears the rest (§11.4.7.3). */
 	reg_set(c2, APIC_ID, 0x0a000000);
 	reg_set(c2, APIC_TPR, 0x30);
@@ -498,12 +498,12 @@ static void body_priority(void)
 	CHECK(vec_bit(c, APIC_TMR, 0x50), 1);
 	CHECK(vec_bit(c, APIC_TMR, 0x61), 0);
 	CHECK(apic_model_pending_vector(c), 0x61);
-	CHECK(c->svm->intr_line, 1);
+	CHECK(c->pins.intr, 1);
 	/* A class at or below PPR's is held. */
 	reg_set(c, APIC_TPR, 0x61);
 	CHECK(arch_apic_read(APIC_PPR), 0x61u);
 	CHECK(apic_model_pending_vector(c), (uint64_t)-1);
-	CHECK(c->svm->intr_line, 0);
+	CHECK(c->pins.intr, 0);
 	reg_set(c, APIC_TPR, 0x00);
 	apic_model_ack(c, 0x61);
 	CHECK(vec_bit(c, APIC_ISR, 0x61), 1);

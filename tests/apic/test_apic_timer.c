@@ -30,7 +30,7 @@ static uint32_t r(uint32_t off)
 
 static void clear_irr(void)
 {
-	memset(c->apic->irr, 0, sizeof(c->apic->irr));
+	memset(apic_of(c)->irr, 0, sizeof(apic_of(c)->irr));
 }
 
 static void setup(void)

@@ -41,7 +41,7 @@ static void on_event(struct emu_cpu *cpu)
 	t.fired++;
 	t.fire_rip = emu_reg_get(cpu, UC_X86_REG_RIP);
 	t.fire_cycle = cpu->cycle;
-	t.fire_in_guest = cpu->svm->guest;
+	t.fire_in_guest = svm_of(cpu)->guest;
 	cpu->event_at = ~0ull;
 }
 

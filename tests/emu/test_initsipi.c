@@ -147,9 +147,9 @@ static void shutdown_fn(void *arg)
 
 	(void)arg;
 	start_code();
-	for (uint32_t i = 0; i < WAIT_PAUSES && !c1->svm->shutdown; i++)
+	for (uint32_t i = 0; i < WAIT_PAUSES && !svm_of(c1)->shutdown; i++)
 		arch_cpu_pause();
-	t.shutdown = c1->svm->shutdown;
+	t.shutdown = svm_of(c1)->shutdown;
 	arch_apic_send_ipi(1, ICR_INIT);
 	for (uint32_t i = 0; i < WAIT_PAUSES && !c1->wait_for_sipi; i++)
 		arch_cpu_pause();
@@ -205,7 +205,7 @@ static void test_init_to_bsp_is_an_error(void **state)
 static void r_init_fn(void *arg)
 {
 	(void)arg;
-	cpu_at(1)->vm_cr |= MSR_VM_CR_R_INIT;
+	svm_of(cpu_at(1))->vm_cr |= MSR_VM_CR_R_INIT;
 	arch_apic_send_ipi(1, ICR_INIT);
 }
 
