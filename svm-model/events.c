@@ -56,7 +56,7 @@ static void shutdown(struct emu_cpu *cpu)
 		return;
 	}
 	if (cpu->bare)
-		svm_model_bare_shutdown(cpu);
+		emu_bare_shutdown(cpu);
 	emu_emit(cpu, HV_EV_SHUTDOWN, 0, 0, 0, 0, "triple fault");
 	emu_fatal(cpu, "guest triple fault with the SHUTDOWN intercept clear: the processor "
 		  "shut down (APM vol. 2 §15.12)");
@@ -75,7 +75,7 @@ static void exit_on_exception(struct emu_cpu *cpu, const struct emu_pending_even
 	if (ev->vector == X86_VEC_PF) {
 		/* The faulting address goes to exit_info_2; CR2 keeps its value. */
 		info2 = emu_reg_get(cpu, UC_X86_REG_CR2);
-		emu_reg_set(cpu, UC_X86_REG_CR2, svm_of(cpu)->cr2);
+		emu_reg_set(cpu, UC_X86_REG_CR2, cpu->guest_cr2);
 	}
 	svm_vmexit(cpu, SVM_EXIT_EXCP_BASE + ev->vector, ev->has_error ? ev->error : 0, info2);
 }
@@ -101,7 +101,7 @@ static void deliver(struct emu_cpu *cpu, struct emu_pending_event ev, bool vnmi)
 			s->delivering = false;
 			s->delivering_vnmi = false;
 			if (ev.kind == EMU_EVT_EXCEPTION && ev.vector == X86_VEC_PF)
-				s->cr2 = emu_reg_get(cpu, UC_X86_REG_CR2);
+				cpu->guest_cr2 = emu_reg_get(cpu, UC_X86_REG_CR2);
 			if (ev.kind == EMU_EVT_NMI && !vnmi)
 				s->guest_nmi_blocked = true;
 			return;
@@ -230,7 +230,7 @@ bool svm_take_events(struct emu_cpu *cpu)
 	}
 	/* Not intercepted: the processor takes it, guest and host alike (reset.c). */
 	if (emu_intc_init_pending(cpu))
-		svm_model_init(cpu);
+		emu_init(cpu);
 	rflags = emu_reg_get(cpu, UC_X86_REG_RFLAGS);
 	if (cpu->pins.nmi && !s->guest_nmi_blocked && !in_shadow(cpu)) {
 		struct emu_pending_event ev = { .kind = EMU_EVT_NMI, .vector = X86_VEC_NMI };

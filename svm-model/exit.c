@@ -21,10 +21,10 @@ void svm_save_guest(struct emu_cpu *cpu)
 	struct emu_regs r;
 
 	emu_cpustate_store(cpu, &r);
-	sa->es = r.es;
-	sa->cs = r.cs;
-	sa->ss = r.ss;
-	sa->ds = r.ds;
+	sa->es = svm_seg_save(&r.es);
+	sa->cs = svm_seg_save(&r.cs);
+	sa->ss = svm_seg_save(&r.ss);
+	sa->ds = svm_seg_save(&r.ds);
 	sa->gdtr.base = r.gdtr.base;
 	sa->gdtr.limit = r.gdtr.limit;
 	sa->idtr.base = r.idtr.base;

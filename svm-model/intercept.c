@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Instruction intercepts (APM vol. 2 §15.7-15.15) and the model's own
- * emulation of the trapped instructions that are not intercepted. Each exit
- * fills exit_info_1/2 as the APM defines for that exit code.
+ * Instruction intercepts (APM vol. 2 §15.7-15.15): which trapped
+ * instructions exit, with exit_info_1/2 as the APM defines for each exit
+ * code; the ones that do not exit are the processor's to perform
+ * (emu/src/emulate.c), but for what only SVM defines — EFER.SVME, the
+ * virtual TPR, STGI and CLGI.
  */
 #include <string.h>
 
@@ -54,13 +56,11 @@ static bool io_intercepted(struct emu_cpu *cpu, uint16_t port, unsigned size)
 	return false;
 }
 
-static uint32_t msr_needing_model(uint32_t msr)
+/* MSRs only SVM can answer (APM §15.30; SEV's, AMD doc 56421). */
+bool svm_model_owns_msr(uint32_t msr)
 {
-	/* Values that only the model knows: its clock, its SVM and APIC state. */
-	return msr == MSR_IA32_TSC || msr == MSR_TSC_AUX || msr == MSR_VM_HSAVE_PA ||
-	       msr == MSR_VM_CR || msr == MSR_EFER || msr == MSR_IA32_APIC_BASE ||
-	       msr == MSR_IA32_TSC_DEADLINE || (msr >= 0x800 && msr <= 0x8ff) ||
-	       msr == MSR_AMD64_SEV_ES_GHCB || msr == MSR_AMD64_SEV;
+	return msr == MSR_VM_HSAVE_PA || msr == MSR_VM_CR || msr == MSR_AMD64_SEV_ES_GHCB ||
+	       msr == MSR_AMD64_SEV;
 }
 
 /* Decode assists (§15.8.3) and LMSW: the linear address the instruction names. */
@@ -97,50 +97,24 @@ static bool lmsw_selective(struct emu_cpu *cpu, uint16_t src)
 	return ((next ^ cr0) & ~(X86_CR0_TS | X86_CR0_MP)) != 0;
 }
 
+/* Which trapped instructions exit, for the classes emu_trap_wanted leaves
+ * to the extension; STGI is SVM's own, so always stopped before. */
 bool svm_model_trap_wanted(struct emu_cpu *cpu, const struct emu_insn *in)
 {
 	struct svm_cpu *s = svm_of(cpu);
-	struct vmcb_control_area *c;
 
-	if (!s->guest)
-		return false;
-	c = &s->vmcb->control;
 	switch (in->trap) {
-	case EMU_TRAP_LOCK_UD:
-	case EMU_TRAP_INTN:
-	case EMU_TRAP_CPUID:
-	case EMU_TRAP_HLT:
-	case EMU_TRAP_IO:
 	case EMU_TRAP_STGI:
-	case EMU_TRAP_RDTSC:
-	case EMU_TRAP_RDTSCP:
-	case EMU_TRAP_INVLPG:
 		return true;
 	case EMU_TRAP_RDMSR:
-	case EMU_TRAP_WRMSR: {
-		uint32_t msr = (uint32_t)emu_reg_get(cpu, UC_X86_REG_RCX);
-
-		return msr_intercepted(cpu, msr, in->trap == EMU_TRAP_WRMSR) ||
-		       msr_needing_model(msr);
-	}
+	case EMU_TRAP_WRMSR:
+		return msr_intercepted(cpu, (uint32_t)emu_reg_get(cpu, UC_X86_REG_RCX),
+				       in->trap == EMU_TRAP_WRMSR);
 	case EMU_TRAP_MOV_CR:
-		if (in->cr == 8)
-			return true;
-		if (in->cr == 2 && in->cr_write)
-			s->cr2 = emu_reg_get(cpu, emu_uc_gpr[in->gpr]);
-		/* A write that changes the guest's mappings (run natively when not
-		 * intercepted) may put other code at the addresses the engine's
-		 * block cache knows. */
-		if (in->cr_write && (in->cr == 3 || in->cr == 0 || in->cr == 4))
-			emu_block_cache_flush(cpu);
 		return svm_intercepted(s, VMCB_INTERCEPT_CR,
 				       1u << (in->cr + (in->cr_write ? 16 : 0))) ||
 		       (in->cr == 0 && in->cr_write &&
 			svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_SELECTIVE_CR0));
-	case EMU_TRAP_MOV_DR:
-		/* Intercepted, or performed by the model: the engine's own debug
-		 * registers would arm breakpoints the model does not follow. */
-		return true;
 	/* §15.9.1: SMSW reads CR0, CLTS and LMSW write it; the selective CR0
 	 * write intercept sees LMSW but never CLTS, which changes only TS. */
 	case EMU_TRAP_SMSW:
@@ -156,57 +130,22 @@ bool svm_model_trap_wanted(struct emu_cpu *cpu, const struct emu_insn *in)
 		       lmsw_source(cpu, in, &src) && lmsw_selective(cpu, src);
 	}
 	case EMU_TRAP_IRET:
-		if (svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_IRET))
-			return true;
-		if ((s->vnmi && (c->int_ctl & V_NMI_BLOCKING_MASK)) || s->guest_nmi_blocked) {
-			cpu->watch_iret_rip = in->addr;
-			cpu->slow = true;
-		}
-		return false;
-	case EMU_TRAP_STI:
-		/* STI opens a shadow only when IF was clear (APM "STI"). */
-		if (!(emu_reg_get(cpu, UC_X86_REG_RFLAGS) & X86_RFLAGS_IF)) {
-			cpu->watch_shadow = 2;
-			cpu->slow = true;
-		}
-		return false;
-	case EMU_TRAP_POPF:
-		cpu->watch_popf = true;
-		cpu->slow = true;
-		return false;
+		return svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_IRET);
 	case EMU_TRAP_PAUSE:
-		return svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_PAUSE) ||
-		       cpu->m->cfg.ncpus > 1;
+		return svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_PAUSE);
 	default:
 		return false;
 	}
 }
 
-static void raise_simple(struct emu_cpu *cpu, uint8_t vec, bool has_err, uint32_t err);
-
-/*
- * The model performed the instruction: move past it. With RFLAGS.TF set a
- * single-step #DB trap follows it, DR6.BS set (APM vol. 2 §13.1.4) — the
- * engine's own single-stepping covers only what it runs itself. (HLT's
- * trap would come when it wakes; the model does not take it there.)
- */
-static void advance(struct emu_cpu *cpu, const struct emu_insn *in)
+/* NMIs blocked until an IRET: by vNMI's V_NMI_BLOCKING, or by an NMI the
+ * guest took without it (§15.21.4). */
+bool svm_model_iret_unblocks(struct emu_cpu *cpu)
 {
-	cpu->cycle += emu_costs_insn(cpu->m->costs, in->id);
-	cpu->insns++;
-	emu_reg_set(cpu, UC_X86_REG_RIP, cpu->stop_rip + in->len);
-	if (in->trap != EMU_TRAP_HLT && (emu_reg_get(cpu, UC_X86_REG_RFLAGS) & X86_RFLAGS_TF)) {
-		emu_cpustate_set_dr(cpu, 6, emu_cpustate_dr(cpu, 6) | (1ull << 14));
-		raise_simple(cpu, X86_VEC_DB, false, 0);
-	}
-}
+	struct svm_cpu *s = svm_of(cpu);
 
-static void raise_simple(struct emu_cpu *cpu, uint8_t vec, bool has_err, uint32_t err)
-{
-	struct emu_pending_event ev = { .kind = EMU_EVT_EXCEPTION, .vector = vec,
-					.has_error = has_err, .error = err };
-
-	svm_raise(cpu, &ev);
+	return (s->vnmi && (s->vmcb->control.int_ctl & V_NMI_BLOCKING_MASK)) ||
+	       s->guest_nmi_blocked;
 }
 
 static uint64_t ioio_info(const struct emu_insn *in, uint16_t port)
@@ -229,7 +168,7 @@ static uint64_t ioio_info(const struct emu_insn *in, uint16_t port)
 
 static void do_io(struct emu_cpu *cpu, const struct emu_insn *in)
 {
-	uint16_t port = in->port_dx ? (uint16_t)emu_reg_get(cpu, UC_X86_REG_RDX) : in->port;
+	uint16_t port = emu_io_port(cpu, in);
 
 	if (io_intercepted(cpu, port, in->io_size)) {
 		/* exit_info_2 holds the rIP of the next instruction (§15.10.2). */
@@ -237,89 +176,53 @@ static void do_io(struct emu_cpu *cpu, const struct emu_insn *in)
 				in->len);
 		return;
 	}
-	if (in->io_string) {
-		/* No device model yet: string I/O to nothing is not modelled. */
-		emu_fatal(cpu, "string I/O to port %#x with the IOIO intercept clear is not "
-			  "modelled", port);
-	}
-	if (in->io_in) {
-		uint64_t rax = emu_reg_get(cpu, UC_X86_REG_RAX);
-		/* No device answers: the bus floats to all ones. */
-		if (in->io_size == 4)
-			rax = 0xffffffffull;
-		else if (in->io_size == 2)
-			rax |= 0xffff;
-		else
-			rax |= 0xff;
-		emu_reg_set(cpu, UC_X86_REG_RAX, rax);
-	}
-	advance(cpu, in);
+	emu_emulate_io(cpu, in);
 }
 
 static void do_msr(struct emu_cpu *cpu, const struct emu_insn *in, bool write)
 {
 	uint32_t msr = (uint32_t)emu_reg_get(cpu, UC_X86_REG_RCX);
+	struct emu_regs r;
 	uint64_t v;
 
 	if (msr_intercepted(cpu, msr, write)) {
 		svm_vmexit_insn(cpu, SVM_EXIT_MSR, write ? 1 : 0, 0, in->len);
 		return;
 	}
-	if (msr == MSR_IA32_TSC && !write) {
-		v = cpu->cycle + svm_of(cpu)->vmcb->control.tsc_offset;
-	} else if (msr == MSR_EFER) {
-		struct emu_regs r;
-
-		emu_cpustate_store(cpu, &r);
-		if (!write) {
-			/* The engine never holds SVME; the guest's EFER has it (§15.5.1),
-			 * and code started by SIPI has what it wrote. */
-			v = r.efer | (cpu->bare ? cpu->efer & X86_EFER_SVME : X86_EFER_SVME);
-		} else {
-			v = (emu_reg_get(cpu, UC_X86_REG_RDX) << 32) |
-			    (emu_reg_get(cpu, UC_X86_REG_RAX) & 0xffffffffull);
-			/*
-			 * APM vol. 2 §3.1.7: reserved bits #GP, and LME may not change
-			 * while paging is on; LMA is read-only.
-			 */
-			if ((v & ~(X86_EFER_SCE | X86_EFER_LME | X86_EFER_LMA | X86_EFER_NXE |
-				   X86_EFER_SVME | X86_EFER_LMSLE | X86_EFER_FFXSR |
-				   X86_EFER_TCE)) ||
-			    ((r.cr0 & X86_CR0_PG) && ((v ^ r.efer) & X86_EFER_LME))) {
-				raise_simple(cpu, X86_VEC_GP, true, 0);
-				return;
-			}
-			r.efer = (v & ~X86_EFER_LMA) | (r.efer & X86_EFER_LMA);
-			if (cpu->bare)
-				cpu->efer = (cpu->efer & ~X86_EFER_SVME) | (v & X86_EFER_SVME);
-			/* NXE changes what the page tables mean. */
-			emu_engine_sync_tlb(cpu, &r, svm_of(cpu)->vmcb->control.asid,
-					    svm_of(cpu)->npt ? svm_of(cpu)->ncr3 : 0, false);
-			emu_cpustate_load(cpu, &r);
-			advance(cpu, in);
-			return;
-		}
-	} else if (write && emu_msr_device(cpu, msr)) {
-		/* Not intercepted: the write reaches the processor's own device. */
-		v = (emu_reg_get(cpu, UC_X86_REG_RDX) << 32) |
-		    (emu_reg_get(cpu, UC_X86_REG_RAX) & 0xffffffffull);
-		if (emu_msr_write(cpu, msr, v) != ARCH_OK) {
-			raise_simple(cpu, X86_VEC_GP, true, 0);
-			return;
-		}
-		advance(cpu, in);
+	if (msr != MSR_EFER) {
+		emu_emulate_msr(cpu, in, svm_of(cpu)->vmcb->control.tsc_offset);
 		return;
-	} else if (write) {
-		emu_fatal(cpu, "guest WRMSR %#x with the MSR intercept clear is not modelled", msr);
-	} else {
-		if (emu_msr_read(cpu, msr, &v) != ARCH_OK) {
-			raise_simple(cpu, X86_VEC_GP, true, 0);
-			return;
-		}
 	}
-	emu_reg_set(cpu, UC_X86_REG_RAX, v & 0xffffffffull);
-	emu_reg_set(cpu, UC_X86_REG_RDX, v >> 32);
-	advance(cpu, in);
+	emu_cpustate_store(cpu, &r);
+	if (!write) {
+		/* The engine never holds SVME; the guest's EFER has it (§15.5.1),
+		 * and code started by SIPI has what it wrote. */
+		v = r.efer | (cpu->bare ? cpu->efer & X86_EFER_SVME : X86_EFER_SVME);
+		emu_reg_set(cpu, UC_X86_REG_RAX, v & 0xffffffffull);
+		emu_reg_set(cpu, UC_X86_REG_RDX, v >> 32);
+		emu_advance(cpu, in);
+		return;
+	}
+	v = (emu_reg_get(cpu, UC_X86_REG_RDX) << 32) |
+	    (emu_reg_get(cpu, UC_X86_REG_RAX) & 0xffffffffull);
+	/*
+	 * APM vol. 2 §3.1.7: reserved bits #GP, and LME may not change while
+	 * paging is on; LMA is read-only.
+	 */
+	if ((v & ~(X86_EFER_SCE | X86_EFER_LME | X86_EFER_LMA | X86_EFER_NXE | X86_EFER_SVME |
+		   X86_EFER_LMSLE | X86_EFER_FFXSR | X86_EFER_TCE)) ||
+	    ((r.cr0 & X86_CR0_PG) && ((v ^ r.efer) & X86_EFER_LME))) {
+		emu_raise_simple(cpu, X86_VEC_GP, true, 0);
+		return;
+	}
+	r.efer = (v & ~X86_EFER_LMA) | (r.efer & X86_EFER_LMA);
+	if (cpu->bare)
+		cpu->efer = (cpu->efer & ~X86_EFER_SVME) | (v & X86_EFER_SVME);
+	/* NXE changes what the page tables mean. */
+	emu_engine_sync_tlb(cpu, &r, svm_of(cpu)->vmcb->control.asid,
+			    svm_of(cpu)->npt ? svm_of(cpu)->ncr3 : 0, false);
+	emu_cpustate_load(cpu, &r);
+	emu_advance(cpu, in);
 }
 
 static void do_mov_cr(struct emu_cpu *cpu, const struct emu_insn *in)
@@ -353,7 +256,7 @@ static void do_mov_cr(struct emu_cpu *cpu, const struct emu_insn *in)
 			r.cr0 = newv;
 			emu_cpustate_load(cpu, &r);
 		}
-		advance(cpu, in);
+		emu_advance(cpu, in);
 		return;
 	}
 	if (in->cr == 8) {
@@ -365,7 +268,7 @@ static void do_mov_cr(struct emu_cpu *cpu, const struct emu_insn *in)
 			uint64_t v = emu_reg_get(cpu, emu_uc_gpr[in->gpr]);
 
 			if (v >> 4) {
-				raise_simple(cpu, X86_VEC_GP, true, 0);
+				emu_raise_simple(cpu, X86_VEC_GP, true, 0);
 				return;
 			}
 			if (tpr)
@@ -375,65 +278,26 @@ static void do_mov_cr(struct emu_cpu *cpu, const struct emu_insn *in)
 		} else {
 			emu_reg_set(cpu, emu_uc_gpr[in->gpr], tpr ? *tpr : (c->int_ctl & V_TPR_MASK));
 		}
-		advance(cpu, in);
+		emu_advance(cpu, in);
 		return;
 	}
 	emu_fatal(cpu, "MOV CR%d trapped without an intercept", in->cr);
 }
 
-/*
- * MOV to or from a debug register (APM vol. 2 §13.1, vol. 3 "MOV DRn"):
- * #GP above CPL 0; DR4/DR5 alias DR6/DR7 unless CR4.DE makes them #UD; in
- * 64-bit mode a write of bits 63:32 of DR6 or DR7 is #GP. The intercept
- * check follows those (§15.9.2). Breakpoints are not modelled: a DR7 that
- * enables one ends the run with an error rather than run without it.
- */
+/* MOV DRn: its faults first, then the intercept (§15.9.2). */
 static void do_mov_dr(struct emu_cpu *cpu, const struct emu_insn *in)
 {
 	struct svm_cpu *s = svm_of(cpu);
-	uint64_t cr4 = emu_reg_get(cpu, UC_X86_REG_CR4), v;
-	int dr = in->dr;
 
-	if (dr > 7 || ((dr == 4 || dr == 5) && (cr4 & X86_CR4_DE))) {
-		raise_simple(cpu, X86_VEC_UD, false, 0);
+	if (emu_mov_dr_faults(cpu, in))
 		return;
-	}
-	if (emu_xlate_flags(cpu) & EMU_XL_USER) {
-		raise_simple(cpu, X86_VEC_GP, true, 0);
-		return;
-	}
-	if (svm_intercepted(s, VMCB_INTERCEPT_DR, 1u << (dr + (in->cr_write ? 16 : 0)))) {
+	if (svm_intercepted(s, VMCB_INTERCEPT_DR, 1u << (in->dr + (in->cr_write ? 16 : 0)))) {
 		/* Decode assists: the GPR number alone; MOV is the only DR access. */
-		svm_vmexit_insn(cpu, (in->cr_write ? SVM_EXIT_WRITE_DR0 : SVM_EXIT_READ_DR0) + dr,
+		svm_vmexit_insn(cpu, (in->cr_write ? SVM_EXIT_WRITE_DR0 : SVM_EXIT_READ_DR0) + in->dr,
 				s->has_decode ? (uint64_t)in->gpr : 0, 0, in->len);
 		return;
 	}
-	if (dr == 4 || dr == 5)
-		dr += 2;
-	if (!in->cr_write) {
-		v = emu_cpustate_dr(cpu, dr);
-		emu_reg_set(cpu, emu_uc_gpr[in->gpr], cpu->mode == 64 ? v : v & 0xffffffffull);
-		advance(cpu, in);
-		return;
-	}
-	v = emu_reg_get(cpu, emu_uc_gpr[in->gpr]);
-	if (cpu->mode != 64)
-		v &= 0xffffffffull;
-	if (dr >= 6 && (v >> 32)) {
-		raise_simple(cpu, X86_VEC_GP, true, 0);
-		return;
-	}
-	if (dr == 7 && (v & 0xff))
-		emu_fatal(cpu, "guest MOV to DR7 of %#llx at %#llx enables a breakpoint: debug "
-			  "breakpoints are not modelled", (unsigned long long)v,
-			  (unsigned long long)cpu->stop_rip);
-	/* Reserved bits read back fixed (APM vol. 2 §13.1.1.3, §13.1.1.4). */
-	if (dr == 6)
-		v = (v & 0x0000e00full) | 0xffff0ff0ull;
-	else if (dr == 7)
-		v = (v & 0xffff23ffull) | 0x400ull;
-	emu_cpustate_set_dr(cpu, dr, v);
-	advance(cpu, in);
+	emu_emulate_mov_dr(cpu, in);
 }
 
 /*
@@ -460,39 +324,26 @@ void svm_handle_trap(struct emu_cpu *cpu)
 	switch (in.trap) {
 	case EMU_TRAP_LOCK_UD:
 		/* #UD comes before any intercept of the instruction (APM vol. 3 §1.2.5). */
-		raise_simple(cpu, X86_VEC_UD, false, 0);
+		emu_raise_simple(cpu, X86_VEC_UD, false, 0);
 		return;
 	case EMU_TRAP_INTN:
-		/* INTO raises #OF only with RFLAGS.OF set; otherwise it does nothing. */
-		if (in.soft_op == 0xce && !(emu_reg_get(cpu, UC_X86_REG_RFLAGS) & X86_RFLAGS_OF)) {
-			advance(cpu, &in);
+		if (emu_emulate_into(cpu, &in))
 			return;
-		}
 		svm_software_event(cpu, in.soft_op, in.intn, in.len);
 		return;
 	case EMU_TRAP_CPUID:
 		if (svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_CPUID)) {
 			svm_vmexit_insn(cpu, SVM_EXIT_CPUID, 0, 0, in.len);
-		} else {
-			struct arch_cpuid r;
-
-			/* Code started by SIPI sees the processor as it is. */
-			svm_model_cpuid(cpu, (uint32_t)emu_reg_get(cpu, UC_X86_REG_RAX),
-					(uint32_t)emu_reg_get(cpu, UC_X86_REG_RCX), !cpu->bare, &r);
-			emu_reg_set(cpu, UC_X86_REG_RAX, r.eax);
-			emu_reg_set(cpu, UC_X86_REG_RBX, r.ebx);
-			emu_reg_set(cpu, UC_X86_REG_RCX, r.ecx);
-			emu_reg_set(cpu, UC_X86_REG_RDX, r.edx);
-			advance(cpu, &in);
+			return;
 		}
+		emu_emulate_cpuid(cpu, &in);
 		return;
 	case EMU_TRAP_HLT:
 		if (svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_HLT)) {
 			svm_vmexit_insn(cpu, SVM_EXIT_HLT, 0, 0, in.len);
 			return;
 		}
-		advance(cpu, &in);
-		svm_model_halt(cpu);
+		emu_emulate_hlt(cpu, &in);
 		return;
 	case EMU_TRAP_IO:
 		do_io(cpu, &in);
@@ -524,10 +375,7 @@ void svm_handle_trap(struct emu_cpu *cpu)
 					s->has_decode ? effective_address(cpu, &in) : 0, 0, in.len);
 			return;
 		}
-		/* The model performs it: the engine's TLB holds no tags, so all of
-		 * it goes, which is more than INVLPG must drop and never less. */
-		emu_engine_flush_tlb(cpu);
-		advance(cpu, &in);
+		emu_emulate_invlpg(cpu, &in);
 		return;
 	case EMU_TRAP_IRET:
 		/* The IRET intercept fires before the IRET executes (§15.9). */
@@ -540,31 +388,25 @@ void svm_handle_trap(struct emu_cpu *cpu)
 		}
 		if (cpu->bare) {
 			bare_svm_insn(cpu);
-			raise_simple(cpu, X86_VEC_UD, false, 0);
+			emu_raise_simple(cpu, X86_VEC_UD, false, 0);
 			return;
 		}
 		/* A guest's EFER.SVME is set (VMRUN checks it): without VGIF, which
 		 * the model does not offer, STGI sets the processor's GIF (APM vol. 3
 		 * "STGI"); what it held is taken at the next boundary. */
 		svm_of(cpu)->gif = true;
-		advance(cpu, &in);
+		emu_advance(cpu, &in);
 		return;
 	case EMU_TRAP_RDTSC:
 	case EMU_TRAP_RDTSCP: {
 		bool p = in.trap == EMU_TRAP_RDTSCP;
-		uint64_t tsc;
 
 		if (svm_intercepted(s, p ? VMCB_INTERCEPT_MISC2 : VMCB_INTERCEPT_MISC1,
 				    p ? INTERCEPT_RDTSCP : INTERCEPT_RDTSC)) {
 			svm_vmexit_insn(cpu, p ? SVM_EXIT_RDTSCP : SVM_EXIT_RDTSC, 0, 0, in.len);
 			return;
 		}
-		tsc = cpu->cycle + s->vmcb->control.tsc_offset;
-		emu_reg_set(cpu, UC_X86_REG_RAX, tsc & 0xffffffffull);
-		emu_reg_set(cpu, UC_X86_REG_RDX, tsc >> 32);
-		if (p)
-			emu_reg_set(cpu, UC_X86_REG_RCX, cpu->tsc_aux & 0xffffffffull);
-		advance(cpu, &in);
+		emu_emulate_rdtsc(cpu, &in, s->vmcb->control.tsc_offset);
 		return;
 	}
 	case EMU_TRAP_PAUSE:
@@ -572,8 +414,7 @@ void svm_handle_trap(struct emu_cpu *cpu)
 			svm_vmexit_insn(cpu, SVM_EXIT_PAUSE, 0, 0, in.len);
 			return;
 		}
-		advance(cpu, &in);
-		emu_schedule_point(cpu);
+		emu_emulate_pause(cpu, &in);
 		return;
 	default:
 		emu_fatal(cpu, "unexpected trap class %d at %#llx", (int)in.trap,
@@ -619,7 +460,7 @@ void svm_handle_invalid(struct emu_cpu *cpu)
 	if (code == SVM_EXIT_CLGI && !cpu->bare) {
 		emu_cpustate_clear_exception(cpu);
 		svm_of(cpu)->gif = false;
-		advance(cpu, &in);
+		emu_advance(cpu, &in);
 		return;
 	}
 	/* VMMCALL is #UD outside a guest that intercepts it, SVME or not. */
@@ -627,5 +468,5 @@ void svm_handle_invalid(struct emu_cpu *cpu)
 		bare_svm_insn(cpu);
 	/* Not intercepted (nested SVM is not modelled) or not an SVM instruction. */
 	emu_cpustate_clear_exception(cpu);
-	raise_simple(cpu, X86_VEC_UD, false, 0);
+	emu_raise_simple(cpu, X86_VEC_UD, false, 0);
 }

@@ -12,6 +12,7 @@
 
 #include "emu/src/emu_internal.h"
 #include "x86/svm.h"
+#include "x86/vmcb.h"
 
 /* Per-processor SVM state. */
 struct svm_cpu {
@@ -25,11 +26,7 @@ struct svm_cpu {
 	uint32_t intercepts[VMCB_INTERCEPT_WORDS];
 	bool vnmi;               /* V_NMI_ENABLE in effect for this run */
 	bool guest_nmi_blocked;  /* NMI blocking without vNMI (until IRET) */
-	/* The guest's architectural CR2: QEMU writes CR2 when it raises a #PF,
-	 * but an intercepted #PF must leave it alone (APM §15.12). */
-	uint64_t cr2;
 	bool exit_pending;
-	bool shutdown;           /* the processor is in the shutdown state */
 	/* The event being vectored when a fault interrupted it (for EXITINTINFO). */
 	bool delivering;
 	uint32_t delivering_info, delivering_err;
@@ -41,10 +38,8 @@ struct svm_cpu {
 	/* Nested paging in effect for this run, and its root. */
 	bool npt;
 	uint64_t ncr3;
-	/* reset.c: what the next start-up runs, and the VMCB that stands in
-	 * for "no hypervisor" while code started by a start-up IPI runs. */
-	uint8_t sipi_vector;
-	uint64_t init_cr0;
+	/* reset.c: the VMCB that stands in for "no hypervisor" while code
+	 * started by a start-up IPI runs. */
 	struct vmcb own_vmcb;
 };
 
@@ -59,9 +54,12 @@ extern const struct emu_vext svm_vext;
 int svm_model_cpu_init(struct emu_cpu *cpu);
 void svm_model_cpu_fini(struct emu_cpu *cpu);
 
-/* Engine callbacks. */
+/* Guest mode (emu_vext): intercept policy and the engine's stops. */
 bool svm_model_trap_wanted(struct emu_cpu *cpu, const struct emu_insn *in);
+bool svm_model_iret_unblocks(struct emu_cpu *cpu);
 void svm_model_iret_completed(struct emu_cpu *cpu);
+bool svm_model_owns_msr(uint32_t msr);
+void svm_model_slat_fault(struct emu_cpu *cpu);
 
 /* Instructions executed in host mode (the seam). */
 arch_fault_t svm_model_vmrun(struct emu_cpu *cpu, uint64_t vmcb_pa, struct arch_gprs *gprs);
@@ -75,22 +73,13 @@ void svm_model_cpuid(struct emu_cpu *cpu, uint32_t leaf, uint32_t subleaf, bool 
 arch_fault_t svm_model_rdmsr(struct emu_cpu *cpu, uint32_t msr, uint64_t *value, bool *handled);
 arch_fault_t svm_model_wrmsr(struct emu_cpu *cpu, uint32_t msr, uint64_t value, bool *handled);
 
-/* The guest executed HLT (not intercepted): wait for what wakes it. */
-void svm_model_halt(struct emu_cpu *cpu);
 /* Events taken at a host-mode instruction boundary (an NMI once GIF is set). */
 void svm_model_host_events(struct emu_cpu *cpu);
 
-/* reset.c: INIT and start-up IPIs (SDM vol. 3 §9.1, §8.4; APM vol. 2 §15.17). */
-/* The APIC delivered INIT or a start-up IPI to cpu (from any processor). */
-void svm_model_signal(struct emu_cpu *cpu);
-/* cpu takes the INIT pending in its APIC now: resets, waits for a start-up IPI. */
-void svm_model_init(struct emu_cpu *cpu);
-/* Code started by a start-up IPI shut down: it stays stopped until INIT. */
-_Noreturn void svm_model_bare_shutdown(struct emu_cpu *cpu);
-/* The platform takes back a processor that INIT took from it. */
-void svm_model_reclaim(struct emu_cpu *cpu);
-/* vmrun.c: run guest code (or code started by SIPI) until #VMEXIT. */
-void svm_run_loop(struct emu_cpu *cpu);
+/* reset.c: SVM's part of an INIT reset, and of code a start-up IPI started
+ * (emu_vext.init_reset, bare_enter). */
+void svm_model_init_reset(struct emu_cpu *cpu);
+void svm_model_bare_enter(struct emu_cpu *cpu);
 
 /* npt.c: nested paging (§15.25) as the engine's second level of translation.
  * Its fault information is #NPF's exit_info_1 without bits 32/33. */
@@ -124,6 +113,17 @@ void svm_handle_exception(struct emu_cpu *cpu);
 /* INT n (CDh, with its vector), INT3 (CCh), INTO (CEh) or INT1 (F1h) of
  * length len at the stop RIP, trapped before it ran. */
 void svm_software_event(struct emu_cpu *cpu, uint8_t opcode, uint8_t vector, uint8_t len);
+
+/* The VMCB's segment format and the processor's: the same fields. */
+static inline struct x86_seg svm_seg_load(const struct vmcb_seg *v)
+{
+	return (struct x86_seg){ v->selector, v->attrib, v->limit, v->base };
+}
+
+static inline struct vmcb_seg svm_seg_save(const struct x86_seg *s)
+{
+	return (struct vmcb_seg){ s->selector, s->attrib, s->limit, s->base };
+}
 
 static inline bool svm_intercepted(const struct svm_cpu *s, unsigned word, uint32_t bit)
 {

@@ -16,15 +16,37 @@ static void host_reset(struct emu_cpu *cpu)
 	s->vm_hsave_pa = 0;
 }
 
+/* Guest mode: between VMRUN and #VMEXIT, or code a start-up IPI started
+ * (a guest of the processor's own all-clear VMCB). */
+static bool in_guest(struct emu_cpu *cpu)
+{
+	return svm_of(cpu)->guest;
+}
+
+static bool guest_left(struct emu_cpu *cpu)
+{
+	return svm_of(cpu)->exit_pending;
+}
+
 const struct emu_vext svm_vext = {
 	.name = "svm",
 	.cpu_init = svm_model_cpu_init,
 	.cpu_fini = svm_model_cpu_fini,
+	.in_guest = in_guest,
+	.guest_left = guest_left,
+	.take_events = svm_take_events,
 	.trap_wanted = svm_model_trap_wanted,
+	.iret_unblocks = svm_model_iret_unblocks,
 	.iret_completed = svm_model_iret_completed,
-	.signal = svm_model_signal,
+	.trap = svm_handle_trap,
+	.invalid = svm_handle_invalid,
+	.exception = svm_handle_exception,
+	.slat_fault = svm_model_slat_fault,
+	.raise = svm_raise,
+	.owns_msr = svm_model_owns_msr,
 	.host_events = svm_model_host_events,
-	.reclaim = svm_model_reclaim,
+	.init_reset = svm_model_init_reset,
+	.bare_enter = svm_model_bare_enter,
 	.host_reset = host_reset,
 	.rdmsr = svm_model_rdmsr,
 	.wrmsr = svm_model_wrmsr,

@@ -59,19 +59,19 @@ static void load_guest(struct emu_cpu *cpu, const struct vmcb *v, const struct a
 	r.rip = s->rip;
 	/* Bit 1 of RFLAGS reads as one whatever the VMCB holds. */
 	r.rflags = s->rflags | X86_RFLAGS_FIXED;
-	r.es = s->es;
-	r.cs = s->cs;
-	r.ss = s->ss;
-	r.ds = s->ds;
+	r.es = svm_seg_load(&s->es);
+	r.cs = svm_seg_load(&s->cs);
+	r.ss = svm_seg_load(&s->ss);
+	r.ds = svm_seg_load(&s->ds);
 	/* FS, GS, TR and LDTR belong to VMLOAD, not to VMRUN. */
 	r.fs = cpu->fs;
 	r.gs = cpu->gs;
 	r.tr = cpu->tr;
 	r.ldtr = cpu->ldtr;
-	r.gdtr = s->gdtr;
-	r.idtr = s->idtr;
+	r.gdtr = svm_seg_load(&s->gdtr);
+	r.idtr = svm_seg_load(&s->idtr);
 	r.cr0 = s->cr0;
-	r.cr2 = s->cr2;
+	r.cr2 = cpu->guest_cr2;
 	r.cr3 = s->cr3;
 	r.cr4 = s->cr4;
 	r.efer = s->efer;
@@ -84,57 +84,13 @@ static void load_guest(struct emu_cpu *cpu, const struct vmcb *v, const struct a
 	emu_cpustate_load(cpu, &r);
 }
 
-void svm_run_loop(struct emu_cpu *cpu)
+/* exit_info_1: the fault's kind and where the walk was; exit_info_2: the
+ * GPA (§15.25.6). */
+void svm_model_slat_fault(struct emu_cpu *cpu)
 {
-	struct svm_cpu *s = svm_of(cpu);
-	struct emu_machine *m = cpu->m;
-
-	while (!s->exit_pending) {
-		uint64_t limit = m->cfg.max_cycles ? m->cfg.max_cycles : ~0ull;
-		uint64_t deadline;
-
-		emu_timed_events(cpu);
-		if (svm_take_events(cpu))
-			continue;
-		if (cpu->cycle >= limit)
-			emu_fatal(cpu, "cycle limit %llu reached %s at rip %#llx",
-				  (unsigned long long)limit,
-				  cpu->bare ? "in code started by SIPI" : "in guest mode",
-				  (unsigned long long)emu_reg_get(cpu, UC_X86_REG_RIP));
-		deadline = cpu->cycle + m->cfg.quantum;
-		if (deadline > limit || deadline < cpu->cycle)
-			deadline = limit;
-		emu_set_deadline(cpu, deadline);
-		switch (emu_engine_run(cpu)) {
-		case EMU_STOP_QUANTUM:
-			emu_schedule_point(cpu);
-			break;
-		case EMU_STOP_EVENT:
-		case EMU_STOP_RESTART:
-		case EMU_STOP_NONE:
-			break;
-		case EMU_STOP_TRAP:
-			svm_handle_trap(cpu);
-			break;
-		case EMU_STOP_INVALID:
-			svm_handle_invalid(cpu);
-			break;
-		case EMU_STOP_EXCEPTION:
-			svm_handle_exception(cpu);
-			break;
-		case EMU_STOP_SLAT:
-			/* exit_info_1: the fault's kind and where the walk was;
-			 * exit_info_2: the GPA (§15.25.6). */
-			svm_vmexit(cpu, SVM_EXIT_NPF,
-				   cpu->slat_info | (cpu->slat_table ? SVM_NPF_TABLE : SVM_NPF_FINAL),
-				   cpu->fault_la);
-			break;
-		case EMU_STOP_UNMAPPED:
-			emu_fatal(cpu, "guest access to %#llx is beyond the physical address space "
-				  "(rip %#llx)", (unsigned long long)cpu->fault_la,
-				  (unsigned long long)cpu->stop_rip);
-		}
-	}
+	svm_vmexit(cpu, SVM_EXIT_NPF,
+		   cpu->slat_info | (cpu->slat_table ? SVM_NPF_TABLE : SVM_NPF_FINAL),
+		   cpu->fault_la);
 }
 
 arch_fault_t svm_model_vmrun(struct emu_cpu *cpu, uint64_t vmcb_pa, struct arch_gprs *gprs)
@@ -181,7 +137,7 @@ arch_fault_t svm_model_vmrun(struct emu_cpu *cpu, uint64_t vmcb_pa, struct arch_
 	if (!s->has_vnmi)
 		v->control.int_ctl &= ~(V_NMI_PENDING_MASK | V_NMI_BLOCKING_MASK);
 	s->guest_nmi_blocked = false;
-	s->cr2 = v->save.cr2;
+	cpu->guest_cr2 = v->save.cr2;
 	s->npt = (v->control.nested_ctl & SVM_NESTED_CTL_NP_ENABLE) != 0;
 	s->ncr3 = v->control.nested_cr3;
 	emu_engine_set_slat(cpu, s->npt ? &svm_npt_slat : NULL);
@@ -195,7 +151,7 @@ arch_fault_t svm_model_vmrun(struct emu_cpu *cpu, uint64_t vmcb_pa, struct arch_
 	v->control.exit_int_info_err = 0;
 	if (v->control.event_inj & SVM_EVTINJ_VALID)
 		svm_inject_eventinj(cpu);
-	svm_run_loop(cpu);
+	emu_guest_run(cpu);
 	return ARCH_OK;
 }
 
@@ -217,10 +173,10 @@ arch_fault_t svm_model_vmload(struct emu_cpu *cpu, uint64_t pa)
 		return f;
 	s = &((const struct vmcb *)emu_ram_ptr(cpu->m, pa, sizeof(struct vmcb)))->save;
 	cpu->cycle += emu_costs_world(cpu->m->costs, EMU_COST_VMLOAD);
-	cpu->fs = s->fs;
-	cpu->gs = s->gs;
-	cpu->tr = s->tr;
-	cpu->ldtr = s->ldtr;
+	cpu->fs = svm_seg_load(&s->fs);
+	cpu->gs = svm_seg_load(&s->gs);
+	cpu->tr = svm_seg_load(&s->tr);
+	cpu->ldtr = svm_seg_load(&s->ldtr);
 	cpu->kernel_gs_base = s->kernel_gs_base;
 	cpu->star = s->star;
 	cpu->lstar = s->lstar;
@@ -241,10 +197,10 @@ arch_fault_t svm_model_vmsave(struct emu_cpu *cpu, uint64_t pa)
 		return f;
 	s = &((struct vmcb *)emu_ram_ptr(cpu->m, pa, sizeof(struct vmcb)))->save;
 	cpu->cycle += emu_costs_world(cpu->m->costs, EMU_COST_VMSAVE);
-	s->fs = cpu->fs;
-	s->gs = cpu->gs;
-	s->tr = cpu->tr;
-	s->ldtr = cpu->ldtr;
+	s->fs = svm_seg_save(&cpu->fs);
+	s->gs = svm_seg_save(&cpu->gs);
+	s->tr = svm_seg_save(&cpu->tr);
+	s->ldtr = svm_seg_save(&cpu->ldtr);
 	s->kernel_gs_base = cpu->kernel_gs_base;
 	s->star = cpu->star;
 	s->lstar = cpu->lstar;
@@ -266,30 +222,6 @@ arch_fault_t svm_model_stgi(struct emu_cpu *cpu)
 }
 
 /*
- * HLT in the guest: the processor stops until an interrupt, NMI or INIT can
- * be taken (APM "HLT"). While halted it does nothing: its clock skips to
- * its next timed event when it is the processor furthest behind, and an
- * IPI from another processor wakes it at the sender's cycle. With neither,
- * the run ends with an error rather than hang.
- */
-void svm_model_halt(struct emu_cpu *cpu)
-{
-	struct svm_cpu *s = svm_of(cpu);
-
-	for (;;) {
-		emu_timed_events(cpu);
-		if (svm_take_events(cpu) || s->exit_pending)
-			return;
-		if (cpu->event_at == ~0ull && cpu->m->cfg.ncpus == 1)
-			emu_fatal(cpu, "guest HLT at rip %#llx with the HLT intercept clear and "
-				  "nothing that could wake it",
-				  (unsigned long long)emu_reg_get(cpu, UC_X86_REG_RIP));
-		cpu->state = EMU_CPU_BLOCKED;
-		emu_coro_yield();
-	}
-}
-
-/*
  * Events the model's host takes at an instruction boundary, all only while
  * GIF is set: INIT (reset.c), NMI, and with RFLAGS.IF set (arch_irq_enable)
  * maskable interrupts. The platform's handlers, as on the hardware image,
@@ -305,7 +237,7 @@ void svm_model_host_events(struct emu_cpu *cpu)
 	if (s->guest || !svm_of(cpu)->gif)
 		return;
 	if (emu_intc_init_pending(cpu))
-		svm_model_init(cpu);
+		emu_init(cpu);
 	if (cpu->pins.nmi) {
 		cpu->pins.nmi = false;
 		cpu->host_nmis++;

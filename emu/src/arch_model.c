@@ -50,7 +50,7 @@ int arch_cpu_start(uint32_t idx, void (*fn)(void *arg), void *arg)
 	t = &cpu->m->cpu[idx];
 	/* One that INIT took from the platform: start it again, as the
 	 * hardware image does with its own INIT-SIPI-SIPI. */
-	cpu->m->vext->reclaim(t);
+	emu_reclaim(t);
 	if (emu_cpu_launch(t, fn, arg) != 0)
 		return -1;
 	/* fn starts with the extension off and IF clear, as the hardware image

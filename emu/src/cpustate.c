@@ -141,7 +141,7 @@ static uint16_t flags_to_attrib(uint32_t f)
 	return (uint16_t)(((f >> 8) & 0xffu) | ((f >> 12) & 0xf00u));
 }
 
-static void seg_put(uint8_t *sc, const struct vmcb_seg *s)
+static void seg_put(uint8_t *sc, const struct x86_seg *s)
 {
 	wr32(sc + SC_SELECTOR, s->selector);
 	wr64(sc + SC_BASE, s->base);
@@ -149,7 +149,7 @@ static void seg_put(uint8_t *sc, const struct vmcb_seg *s)
 	wr32(sc + SC_FLAGS, attrib_to_flags(s->attrib));
 }
 
-static void seg_get(const uint8_t *sc, struct vmcb_seg *s)
+static void seg_get(const uint8_t *sc, struct x86_seg *s)
 {
 	s->selector = (uint16_t)rd32(sc + SC_SELECTOR);
 	s->base = rd64(sc + SC_BASE);
@@ -243,7 +243,7 @@ static bool load_registers_only(struct emu_cpu *cpu, uint8_t *s, const uint8_t *
 void emu_cpustate_load(struct emu_cpu *cpu, const struct emu_regs *r)
 {
 	uint8_t *s = st(cpu);
-	const struct vmcb_seg *segs[6] = { &r->es, &r->cs, &r->ss, &r->ds, &r->fs, &r->gs };
+	const struct x86_seg *segs[6] = { &r->es, &r->cs, &r->ss, &r->ds, &r->fs, &r->gs };
 	/* What the load may change: up to EFER, then DR6/DR7 and the exception state. */
 	uint8_t before[ST_EFER + 8 + 16 + 4];
 
@@ -294,7 +294,7 @@ void emu_cpustate_note_mode(struct emu_cpu *cpu, const struct emu_regs *r)
 void emu_cpustate_store(struct emu_cpu *cpu, struct emu_regs *r)
 {
 	const uint8_t *s = st(cpu);
-	struct vmcb_seg *segs[6] = { &r->es, &r->cs, &r->ss, &r->ds, &r->fs, &r->gs };
+	struct x86_seg *segs[6] = { &r->es, &r->cs, &r->ss, &r->ds, &r->fs, &r->gs };
 	uint32_t hflags;
 
 	refresh(cpu);

@@ -84,7 +84,7 @@ static int read_desc(struct emu_cpu *cpu, const struct emu_regs *r, uint16_t sel
 	return 0;
 }
 
-static void desc_to_seg(uint16_t sel, uint64_t d, struct vmcb_seg *s)
+static void desc_to_seg(uint16_t sel, uint64_t d, struct x86_seg *s)
 {
 	uint32_t lo = (uint32_t)d, hi = (uint32_t)(d >> 32);
 	uint32_t limit = (lo & 0xffff) | (hi & 0xf0000);
@@ -197,7 +197,7 @@ static int deliver_protected(struct emu_cpu *cpu, struct emu_regs *r,
 	}
 	if (read_desc(cpu, r, sel, &desc, fault, ext) != 0)
 		return -1;
-	struct vmcb_seg cs;
+	struct x86_seg cs;
 	desc_to_seg(sel, desc, &cs);
 	if (!(cs.attrib & X86_SEG_S) || !(cs.attrib & 0x8) ||
 	    (lm && (!(cs.attrib & X86_SEG_L) || (cs.attrib & X86_SEG_DB)))) {
@@ -214,7 +214,7 @@ static int deliver_protected(struct emu_cpu *cpu, struct emu_regs *r,
 		return -1;
 	}
 	uint64_t rsp = r->gpr[X86_RSP], ss_base = r->ss.base;
-	struct vmcb_seg ss = r->ss;
+	struct x86_seg ss = r->ss;
 	bool stack_switch = new_cpl < r->cpl || ist;
 	uint64_t old_ss = r->ss.selector, old_rsp = rsp;
 

@@ -18,7 +18,7 @@
 #include "emu/vext.h"
 #include "vx/arch.h"
 #include "vx/event.h"
-#include "x86/vmcb.h"
+#include "x86/cpu.h"
 
 struct emu_coro;
 struct emu_cpu;
@@ -228,7 +228,7 @@ unsigned emu_xlate_flags(struct emu_cpu *cpu);
 struct emu_regs {
 	uint64_t gpr[16];     /* RAX RCX RDX RBX RSP RBP RSI RDI R8..R15 (x86 encoding order) */
 	uint64_t rip, rflags;
-	struct vmcb_seg es, cs, ss, ds, fs, gs, gdtr, ldtr, idtr, tr;
+	struct x86_seg es, cs, ss, ds, fs, gs, gdtr, ldtr, idtr, tr;
 	uint64_t cr0, cr2, cr3, cr4, efer;
 	uint64_t dr6, dr7;
 	uint8_t cpl;
@@ -359,7 +359,7 @@ struct emu_cpu {
 	uint64_t tsc_aux;
 
 	/* Registers that VMRUN leaves alone and VMLOAD/VMSAVE move. */
-	struct vmcb_seg fs, gs, tr, ldtr;
+	struct x86_seg fs, gs, tr, ldtr;
 	uint64_t kernel_gs_base, star, lstar, cstar, sfmask;
 	uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
 
@@ -438,12 +438,19 @@ struct emu_cpu {
 	uint32_t ntrap_sites, cap_trap_sites;
 
 	/*
-	 * What INIT and start-up IPIs left (svm-model/reset.c): the processor
+	 * What INIT and start-up IPIs left (reset.c): the processor
 	 * waits for a start-up IPI, or runs the code one started, outside any
 	 * host code. Neither keeps a machine's run going.
 	 */
 	bool wait_for_sipi;
 	bool bare;
+	bool shutdown;         /* code started by SIPI shut down: until INIT */
+	uint8_t sipi_vector;   /* what the last start-up IPI started */
+	uint64_t init_cr0;     /* CR0 the last INIT left (CD and NW kept) */
+
+	/* The guest's CR2: the engine writes its own when it raises a #PF,
+	 * even one an intercept takes (APM §15.12, SDM §27.1). */
+	uint64_t guest_cr2;
 
 	/* Lines from the interrupt controller (emu/pins.h). */
 	struct emu_pins pins;
@@ -532,6 +539,38 @@ void emu_timed_sync(struct emu_cpu *cpu);
 const struct emu_device *emu_msr_device(const struct emu_cpu *cpu, uint32_t msr);
 arch_fault_t emu_msr_read(struct emu_cpu *cpu, uint32_t msr, uint64_t *value);
 arch_fault_t emu_msr_write(struct emu_cpu *cpu, uint32_t msr, uint64_t value);
+
+/* emulate.c: trap-class instructions in guest mode, and the model's own
+ * emulation of those no intercept takes. */
+bool emu_trap_wanted(struct emu_cpu *cpu, const struct emu_insn *in);
+void emu_raise_simple(struct emu_cpu *cpu, uint8_t vec, bool has_err, uint32_t err);
+void emu_advance(struct emu_cpu *cpu, const struct emu_insn *in);
+bool emu_emulate_into(struct emu_cpu *cpu, const struct emu_insn *in);
+void emu_emulate_cpuid(struct emu_cpu *cpu, const struct emu_insn *in);
+void emu_emulate_hlt(struct emu_cpu *cpu, const struct emu_insn *in);
+uint16_t emu_io_port(struct emu_cpu *cpu, const struct emu_insn *in);
+void emu_emulate_io(struct emu_cpu *cpu, const struct emu_insn *in);
+void emu_emulate_msr(struct emu_cpu *cpu, const struct emu_insn *in, uint64_t tsc_offset);
+bool emu_mov_dr_faults(struct emu_cpu *cpu, const struct emu_insn *in);
+void emu_emulate_mov_dr(struct emu_cpu *cpu, const struct emu_insn *in);
+void emu_emulate_invlpg(struct emu_cpu *cpu, const struct emu_insn *in);
+void emu_emulate_rdtsc(struct emu_cpu *cpu, const struct emu_insn *in, uint64_t tsc_offset);
+void emu_emulate_pause(struct emu_cpu *cpu, const struct emu_insn *in);
+
+/* reset.c: INIT and start-up IPIs (SDM vol. 3 §9.1, §8.4). */
+/* The interrupt controller raised INIT or start-up for cpu. */
+void emu_signal(struct emu_cpu *cpu);
+/* cpu takes the INIT pending in its controller now: resets, waits for a
+ * start-up IPI. */
+void emu_init(struct emu_cpu *cpu);
+/* Code started by a start-up IPI shut down: it stays stopped until INIT. */
+_Noreturn void emu_bare_shutdown(struct emu_cpu *cpu);
+/* The platform takes back a processor that INIT took from it. */
+void emu_reclaim(struct emu_cpu *cpu);
+
+/* guest.c: the guest-mode run loop, and HLT in it. */
+void emu_guest_run(struct emu_cpu *cpu);
+void emu_guest_halt(struct emu_cpu *cpu);
 
 /* Recompute cpu->slow after arming or clearing a watch. */
 static inline void emu_watch_update(struct emu_cpu *cpu)

@@ -289,7 +289,7 @@ static void hook_trap(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 		return;
 	if (emu_decode_insn(cpu, addr, &in) != 0 || in.trap == EMU_TRAP_NONE)
 		return;
-	if (!cpu->m->vext->trap_wanted(cpu, &in))
+	if (!emu_trap_wanted(cpu, &in))
 		return;
 	emu_engine_unretire(cpu, addr);
 	cpu->stop = EMU_STOP_TRAP;

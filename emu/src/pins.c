@@ -19,7 +19,7 @@ void emu_pin_nmi(struct emu_cpu *cpu)
 
 void emu_pin_init_sipi(struct emu_cpu *cpu)
 {
-	cpu->m->vext->signal(cpu);
+	emu_signal(cpu);
 }
 
 int emu_intc_pending_vector(struct emu_cpu *cpu)

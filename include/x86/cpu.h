@@ -136,6 +136,15 @@ enum x86_vector {
 #define X86_SEG_DB  (1u << 10)
 #define X86_SEG_G   (1u << 11)
 
+/* A segment register with its hidden part, as a processor holds it: the
+ * attributes in the packed form above, the limit expanded to bytes. */
+struct x86_seg {
+	uint16_t selector;
+	uint16_t attrib;
+	uint32_t limit;
+	uint64_t base;
+};
+
 /* Code/data segment type values (S = 1) used by the guest builders. */
 #define X86_SEG_TYPE_DATA_RW_A 0x3u
 #define X86_SEG_TYPE_CODE_RX_A 0xbu

@@ -462,7 +462,7 @@ static void body_special_modes(void)
 	arch_apic_send_ipi(1, APIC_DM_STARTUP | 0x9f);
 	CHECK(c1->wait_for_sipi, 0);
 	CHECK(c1->bare, 1);
-	CHECK(svm_of(c1)->sipi_vector, 0x9f);
+	CHECK(c1->sipi_vector, 0x9f);
 	CHECK(apic_model_take_sipi(c1, &vec), 0);
 	/* ExtINT has no 8259A behind it: nothing arrives. */
 	sw_enable(c2);

@@ -147,9 +147,9 @@ static void shutdown_fn(void *arg)
 
 	(void)arg;
 	start_code();
-	for (uint32_t i = 0; i < WAIT_PAUSES && !svm_of(c1)->shutdown; i++)
+	for (uint32_t i = 0; i < WAIT_PAUSES && !c1->shutdown; i++)
 		arch_cpu_pause();
-	t.shutdown = svm_of(c1)->shutdown;
+	t.shutdown = c1->shutdown;
 	arch_apic_send_ipi(1, ICR_INIT);
 	for (uint32_t i = 0; i < WAIT_PAUSES && !c1->wait_for_sipi; i++)
 		arch_cpu_pause();
