@@ -67,6 +67,7 @@ arch_fault_t svm_model_vmload(struct emu_cpu *cpu, uint64_t vmcb_pa);
 arch_fault_t svm_model_vmsave(struct emu_cpu *cpu, uint64_t vmcb_pa);
 arch_fault_t svm_model_stgi(struct emu_cpu *cpu);
 arch_fault_t svm_model_clgi(struct emu_cpu *cpu);
+/* What SVM adds to the processor's CPUID answer (emu_vext.cpuid). */
 void svm_model_cpuid(struct emu_cpu *cpu, uint32_t leaf, uint32_t subleaf, bool guest,
 		     struct arch_cpuid *out);
 /* The MSRs SVM owns (emu_vext.rdmsr/wrmsr). */

@@ -122,7 +122,7 @@ void arch_cpuid(uint32_t leaf, uint32_t subleaf, struct arch_cpuid *out)
 	struct emu_cpu *cpu = self();
 
 	host_op(cpu);
-	cpu->m->vext->cpuid(cpu, leaf, subleaf, false, out);
+	emu_cpuid(cpu, leaf, subleaf, false, out);
 }
 
 arch_fault_t arch_rdmsr(uint32_t msr, uint64_t *value)

@@ -535,6 +535,10 @@ void emu_timed_events(struct emu_cpu *cpu);
 /* Re-read the devices' deadlines after anything that may have moved one. */
 void emu_timed_sync(struct emu_cpu *cpu);
 
+/* cpuid.c: what CPUID reports, to host code (guest = false) or a guest. */
+void emu_cpuid(struct emu_cpu *cpu, uint32_t leaf, uint32_t subleaf, bool guest,
+	       struct arch_cpuid *out);
+
 /* msr.c: the MSR file (devices', the extension's, the processor's own). */
 const struct emu_device *emu_msr_device(const struct emu_cpu *cpu, uint32_t msr);
 arch_fault_t emu_msr_read(struct emu_cpu *cpu, uint32_t msr, uint64_t *value);

@@ -126,7 +126,7 @@ void emu_emulate_cpuid(struct emu_cpu *cpu, const struct emu_insn *in)
 
 	/* Code started by SIPI sees the processor as it is; a guest sees what
 	 * the extension shows its guests. */
-	cpu->m->vext->cpuid(cpu, (uint32_t)emu_reg_get(cpu, UC_X86_REG_RAX),
+	emu_cpuid(cpu, (uint32_t)emu_reg_get(cpu, UC_X86_REG_RAX),
 			    (uint32_t)emu_reg_get(cpu, UC_X86_REG_RCX), !cpu->bare, &r);
 	emu_reg_set(cpu, UC_X86_REG_RAX, r.eax);
 	emu_reg_set(cpu, UC_X86_REG_RBX, r.ebx);

@@ -410,7 +410,7 @@ void emu_machine_cpuid(struct emu_machine *m, uint32_t leaf, uint32_t subleaf, u
 {
 	struct arch_cpuid r;
 
-	m->vext->cpuid(&m->cpu[0], leaf, subleaf, false, &r);
+	emu_cpuid(&m->cpu[0], leaf, subleaf, false, &r);
 	out[0] = r.eax;
 	out[1] = r.ebx;
 	out[2] = r.ecx;

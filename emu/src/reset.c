@@ -122,7 +122,7 @@ static void startup_state(struct emu_cpu *cpu, struct emu_regs *r)
 	r->dr6 = DR6_INIT;
 	r->dr7 = DR7_INIT;
 	/* EDX holds the processor's signature, CPUID Fn0000_0001 EAX. */
-	cpu->m->vext->cpuid(cpu, 1, 0, false, &id);
+	emu_cpuid(cpu, 1, 0, false, &id);
 	r->gpr[X86_RDX] = id.eax;
 }
 

@@ -70,8 +70,9 @@ struct emu_vext {
 	 * MSRs ...): handled = false leaves msr to the MSR file. */
 	arch_fault_t (*rdmsr)(struct emu_cpu *cpu, uint32_t msr, uint64_t *value, bool *handled);
 	arch_fault_t (*wrmsr)(struct emu_cpu *cpu, uint32_t msr, uint64_t value, bool *handled);
-	/* The CPUID personality: the whole answer for leaf/subleaf, as host
-	 * code (guest = false) or a guest of this extension sees it. */
+	/* What the extension adds to the processor's CPUID answer for
+	 * leaf/subleaf (emu/src/cpuid.c), as host code (guest = false) or a
+	 * guest of this extension sees it. */
 	void (*cpuid)(struct emu_cpu *cpu, uint32_t leaf, uint32_t subleaf, bool guest,
 		      struct arch_cpuid *out);
 };
