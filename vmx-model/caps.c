@@ -54,7 +54,7 @@
 /* CR0.PE, NE and PG fixed to 1 in VMX operation (appendix A.7); CR0[63:32] to 0. */
 #define CR0_FIXED0 (X86_CR0_PE | X86_CR0_NE | X86_CR0_PG)
 #define CR0_FIXED1 0xffffffffull
-/* CR4 bits the model implements (the same set the SVM model accepts), and VMXE. */
+/* CR4 bits a model processor implements, and VMXE; LA57 and SMXE are not among them. */
 #define CR4_FIXED1 (X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE | X86_CR4_PSE |     \
 		    X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE | X86_CR4_PCE | X86_CR4_OSFXSR | \
 		    X86_CR4_OSXMMEXCPT | X86_CR4_UMIP | X86_CR4_VMXE | X86_CR4_FSGSBASE |    \
