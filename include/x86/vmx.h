@@ -6,9 +6,9 @@
  * interruptibility state, the interruption-information format, the
  * exit-qualification layouts and the segment access-rights format.
  *
- * Sections follow Intel SDM vol. 3C in its 2023 numbering (chapter 25 the
- * VMCS, 27 VM entries, 28 VM exits, 31 the VMX instructions; editions
- * before it number each of these chapters one lower).
+ * Sections follow the Intel SDM vol. 3C editions in which chapter 25 is the
+ * VMCS, 27 VM entries, 28 VM exits and 31 the VMX instruction reference;
+ * older editions number each of these chapters one lower.
  *
  * Who may include it: everyone. Freestanding.
  */

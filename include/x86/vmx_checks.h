@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The checks VMLAUNCH and VMRESUME make before they enter the guest (SDM
- * vol. 3C chapter 27, 2023 numbering), one row each: an identifier, what a
- * broken rule makes of the entry, the section, and the rule as a legal
- * VMCS satisfies it. The rows are in the order the model checks them;
+ * vol. 3C chapter 27 "VM Entries", 26 in older editions), one row each:
+ * an identifier, what a broken rule makes of the entry, the section, and
+ * the rule as a legal VMCS satisfies it. The rows are in the order the model checks them;
  * the model reports the first one broken (vmx-model/checks.c).
  *
  * What a broken rule makes of the entry (its class):
