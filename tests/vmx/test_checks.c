@@ -641,6 +641,44 @@ static void test_true_controls_decide(void **state)
 	assert_int_equal(r.rule, VMX_EC_EXIT_CTLS);
 }
 
+/*
+ * Each row's outcome follows from where the SDM puts its rule: §27.2.1
+ * controls (7), §27.2.2-27.2.4 host state (8), §27.3 guest state (exit
+ * reason 33), §27.4 MSR loading (34).
+ */
+static void test_class_follows_section(void **state)
+{
+	static const struct {
+		const char *id, *section;
+		enum vmx_check_class cls;
+	} table[] = {
+#define ROW(id, cls, section, rule) { #id, section, VMX_CHECK_##cls },
+		VMX_ENTRY_CHECKS(ROW)
+#undef ROW
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+		const char *sec = table[i].section;
+		bool ok;
+
+		switch (table[i].cls) {
+		case VMX_CHECK_CTL: ok = strncmp(sec, "27.2.1.", 7) == 0; break;
+		case VMX_CHECK_HOST:
+			ok = !strcmp(sec, "27.2.2") || !strcmp(sec, "27.2.3") || !strcmp(sec, "27.2.4");
+			break;
+		case VMX_CHECK_MSR: ok = !strcmp(sec, "27.4"); break;
+		default: ok = strncmp(sec, "27.3.1.", 7) == 0; break;
+		}
+		if (!ok)
+			fail_msg("%s: class %d in section %s", table[i].id, table[i].cls, sec);
+		assert_int_equal(vmx_entry_check_class((int)i), table[i].cls);
+	}
+	assert_null(vmx_entry_check_id(-1));
+	assert_null(vmx_entry_check_id(VMX_EC_COUNT));
+	assert_int_equal(vmx_entry_check_class(VMX_EC_COUNT), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -648,6 +686,7 @@ int main(void)
 		cmocka_unit_test(test_each_rule_names_itself),
 		cmocka_unit_test(test_legal_variants_pass),
 		cmocka_unit_test(test_true_controls_decide),
+		cmocka_unit_test(test_class_follows_section),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
