@@ -79,7 +79,7 @@ static int side_setup(struct ipi_side *s)
 /* Waits in the guest for IPI_VECTOR and retires it; false with a->why set. */
 static bool wait_ipi(struct ipi_side *s, struct ipi_run *a)
 {
-	struct vmcb *v = s->vcpu.vmcb;
+	struct vmcb *v = hv_svm_vmcb(&s->vcpu);
 	uint32_t cpu = arch_cpu_index();
 
 	/* Start over each time: the last wait left the guest inside its stub. */

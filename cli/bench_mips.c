@@ -32,8 +32,8 @@ static int run_loop(struct hv_vcpu *vcpu, const struct hv_guest *g, uint64_t n,
 {
 	arch_fault_t f;
 
-	vcpu->vmcb->save.rip = g->entry;
-	vcpu->vmcb->save.rax = 0;
+	hv_svm_vmcb(vcpu)->save.rip = g->entry;
+	hv_svm_vmcb(vcpu)->save.rax = 0;
 	vcpu->gprs.rcx = n;
 	/* Data on the guest's stack: its own pages, never the loop's. */
 	vcpu->gprs.rbx = g->stack_top - 64;
@@ -42,10 +42,10 @@ static int run_loop(struct hv_vcpu *vcpu, const struct hv_guest *g, uint64_t n,
 		snprintf(a->why, sizeof(a->why), "VMRUN faulted (vector %u)", ARCH_FAULT_VECTOR(f));
 		return -1;
 	}
-	if (vcpu->vmcb->control.exit_code != SVM_EXIT_VMMCALL || vcpu->gprs.rcx != 0) {
+	if (hv_svm_vmcb(vcpu)->control.exit_code != SVM_EXIT_VMMCALL || vcpu->gprs.rcx != 0) {
 		snprintf(a->why, sizeof(a->why),
 			 "%s ended with #VMEXIT %s and %llu of %llu iterations to go",
-			 a->loop->what, svm_exit_name(vcpu->vmcb->control.exit_code),
+			 a->loop->what, svm_exit_name(hv_svm_vmcb(vcpu)->control.exit_code),
 			 (unsigned long long)vcpu->gprs.rcx, (unsigned long long)n);
 		return -1;
 	}

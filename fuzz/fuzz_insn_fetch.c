@@ -24,7 +24,8 @@
 #include "fuzz.h"
 #include "vx/arch.h"
 #include "hv/lib.h"
-#include "hv/npt.h"
+#include "hv/backend.h"
+#include "hv/svm_npt.h"
 #include "hv/vm.h"
 #include "inputs.h"
 #include "insn.h"
@@ -41,7 +42,8 @@ static int guest_byte(uint64_t gpa)
 	uint64_t spa = gpa;
 	const uint8_t *first, *last;
 
-	if (vm.config.use_npt && !hv_npt_translate(&vm.npt, gpa & ~(PAGE - 1), &spa))
+	if (vm.config.use_npt &&
+	    !hv_npt_translate(&vm.backend.svm.npt, gpa & ~(PAGE - 1), &spa))
 		return -1;
 	spa = (spa & ~(PAGE - 1)) | (gpa & (PAGE - 1));
 	first = arch_phys_to_virt(spa & ~(PAGE - 1));
@@ -128,7 +130,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fz_bytes(&in, fake_ram() + at, at + len > FAKE_RAM_SIZE ? FAKE_RAM_SIZE - at : len);
 	}
 	vcpu.vm = &vm;
-	vm.config.use_npt = (flags & FZ_FETCH_NPT) && nested_tables(hole, &vm.npt);
+	/* The SVM backend's nested tables are the VM's second-level tables. */
+	vm.ops = &svm_vcpu_ops;
+	vm.config.use_npt = (flags & FZ_FETCH_NPT) && nested_tables(hole, &vm.backend.svm.npt);
 
 	check_translate(&st, la);
 	buf = malloc(want ? want : 1u);

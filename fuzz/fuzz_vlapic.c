@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The virtual local APIC (hv/src/core/vlapic.c, vlapic_mmio.c) of a VM of
- * one to four vCPUs, driven by a hostile guest: register accesses at any
- * offset with any value, RDMSR/WRMSR of any MSR, #NPF exits at any address
- * with any instruction bytes, access kind and guest state (the xAPIC page,
- * including the fetch through the guest's page tables when the exit
- * carries no bytes), entries and exits. The vCPUs' backend is this file;
+ * The virtual local APIC (hv/src/core/vlapic.c, vlapic_mmio.c), on the MP
+ * code's bus (mp.c) and reached through the core's xAPIC-page emulation
+ * (mmio.c), of a VM of one to four vCPUs, driven by a hostile guest:
+ * register accesses at any offset with any value, RDMSR/WRMSR of any MSR,
+ * #NPF exits at any address with any instruction bytes, access kind and
+ * guest state (the xAPIC page, including the fetch through the guest's
+ * page tables when the exit carries no bytes), entries and exits. The vCPUs' backend is this file;
  * the platform is fake_arch.c.
  *
  * Input: a configuration byte (vCPUs, nested paging), then operations
@@ -26,12 +27,14 @@
 #include "fake_arch.h"
 #include "fuzz.h"
 #include "hv/lib.h"
-#include "hv/npt.h"
+#include "hv/svm_npt.h"
 #include "hv/vcpu.h"
 #include "hv/vlapic.h"
 #include "hv/vm.h"
 #include "inputs.h"
 #include "insn.h"
+#include "mmio.h"
+#include "mp.h"
 #include "vlapic_reg.h"
 #include "x86/apic.h"
 
@@ -92,6 +95,12 @@ static void set_irq_request(struct hv_vcpu *v, int vector)
 	FZ_CHECK(vector == -1 || (vector >= 16 && vector <= 255));
 }
 
+/* The VM's second-level tables: SVM's nested tables, in its backend state. */
+static bool vm_memory_translate(const struct hv_vm *m, uint64_t gpa, uint64_t *spa)
+{
+	return hv_npt_translate(&m->backend.svm.npt, gpa, spa);
+}
+
 static const struct hv_vcpu_ops ops = {
 	.name = "fuzz",
 	.get_gpr = get_gpr,
@@ -101,6 +110,7 @@ static const struct hv_vcpu_ops ops = {
 	.skip_instruction = skip_instruction,
 	.irq_request_pending = irq_request_pending,
 	.set_irq_request = set_irq_request,
+	.vm_memory_translate = vm_memory_translate,
 };
 
 /* Everything a register access may change, on every vCPU. */
@@ -134,7 +144,7 @@ static void check_invariants(void)
 {
 	for (uint32_t i = 0; i < vm.nr_vcpus; i++) {
 		struct hv_vcpu *v = &vcpus[i];
-		int d = hv_vlapic_deliverable(v);
+		int d = hv_vlapic_deliverable(&v->apic);
 
 		FZ_CHECK((v->apic.irr[0] & 0xffffu) == 0 && (v->apic.isr[0] & 0xffffu) == 0);
 		FZ_CHECK(d == -1 || (d >= 16 && d <= 255));
@@ -158,10 +168,10 @@ static void npf(struct fz_in *in, struct hv_vcpu *v)
 	b->skips = 0;
 	memset(&exit, 0, sizeof(exit));
 	take(&before);
-	/* The core asks only about its own page (hv/src/svm/exit.c). */
-	if (!hv_vlapic_mmio_page(v, gpa))
+	/* The core asks only about its own page (hv/src/core/exit.c). */
+	if (!hv_mmio_apic_page(v, gpa))
 		return;
-	r = hv_vlapic_npf(v, gpa, access, &exit);
+	r = hv_mmio_emulate(v, gpa, access, &exit);
 	if (r == 1) {
 		FZ_CHECK(b->skips == 1 && b->skip_len >= 1 && b->skip_len <= HV_INSN_MAX);
 		FZ_CHECK(b->insn_len == 0 || b->skip_len <= b->insn_len);
@@ -186,27 +196,27 @@ static void one_op(struct fz_in *in)
 	case FZ_OP_REG_READ:
 		x = fz_u32(in);
 		take(&before);
-		(void)hv_vlapic_reg_read(v, x, &value);
+		(void)hv_vlapic_reg_read(&v->apic, x, &value);
 		FZ_CHECK(unchanged(&before));
 		break;
 	case FZ_OP_REG_WRITE:
 		x = fz_u32(in);
 		value = fz_u64(in);
 		take(&before);
-		if (hv_vlapic_reg_write(v, x, value) != VLAPIC_OK)
+		if (hv_vlapic_reg_write(&v->apic, x, value) != VLAPIC_OK)
 			FZ_CHECK(unchanged(&before));
 		break;
 	case FZ_OP_RDMSR:
 		x = fz_u32(in);
 		take(&before);
-		(void)hv_vlapic_rdmsr(v, x, &value);
+		(void)hv_vlapic_rdmsr(&v->apic, x, &value);
 		FZ_CHECK(unchanged(&before));
 		break;
 	case FZ_OP_WRMSR:
 		x = fz_u32(in);
 		value = fz_u64(in);
 		take(&before);
-		if (!hv_vlapic_wrmsr(v, x, value))
+		if (!hv_vlapic_wrmsr(&v->apic, x, value))
 			FZ_CHECK(unchanged(&before));
 		break;
 	case FZ_OP_NPF:
@@ -222,14 +232,17 @@ static void one_op(struct fz_in *in)
 		break;
 	}
 	case FZ_OP_ENTRY:
-		/* An entry, and an exit after which V_IRQ is still pending or was taken. */
+		/*
+		 * An entry, and an exit after which V_IRQ is still pending or was
+		 * taken, as the run loop does them (hv/src/core/run.c).
+		 */
 		be[v->id].v_irq_pending = fz_u8(in) & 1;
-		hv_vlapic_prepare_entry(v);
-		hv_vlapic_sync_after_exit(v);
+		set_irq_request(v, hv_vlapic_prepare_entry(&v->apic));
+		hv_vlapic_sync_after_exit(&v->apic, irq_request_pending(v));
 		FZ_CHECK(v->apic.virq_vector == -1);
 		break;
 	case FZ_OP_RESET:
-		hv_vlapic_reset(v, fz_u8(in) & 1);
+		hv_vlapic_reset(&v->apic, fz_u8(in) & 1);
 		break;
 	case FZ_OP_GPR:
 		x = fz_u8(in) % 16;
@@ -262,13 +275,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vm.nr_vcpus = 1u + (cfg & FZ_VLAPIC_CPUS);
 	vm.config.nr_vcpus = vm.nr_vcpus;
 	vm.config.use_npt = (cfg & FZ_VLAPIC_NPT) != 0;
-	vm.npt = npt;
+	vm.ops = &ops;
+	vm.backend.svm.npt = npt;
+	vm.apic_page = APIC_DEFAULT_BASE;
 	for (uint32_t i = 0; i < vm.nr_vcpus; i++) {
 		vcpus[i].id = i;
 		vcpus[i].ops = &ops;
 		vcpus[i].vm = &vm;
 		vm.vcpus[i] = &vcpus[i];
-		hv_vlapic_reset(&vcpus[i], true);
+		/* On the VM's bus, reset as at power-on (as hv_vm_create does). */
+		hv_mp_attach(&vcpus[i]);
 	}
 	while (in.n)
 		one_op(&in);

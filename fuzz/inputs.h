@@ -34,7 +34,7 @@ enum {
 	FZ_OP_REG_WRITE, /* offset u32, value u64 */
 	FZ_OP_RDMSR,     /* MSR u32 */
 	FZ_OP_WRMSR,     /* MSR u32, value u64 */
-	FZ_OP_NPF,       /* gpa u64, access u8 (HV_NPF_*), fz_insn_state, n u8 (mod 16), n bytes */
+	FZ_OP_NPF,       /* gpa u64, access u8 (HV_GPA_*), fz_insn_state, n u8 (mod 16), n bytes */
 	FZ_OP_POKE,      /* RAM offset u16, n u8, n bytes */
 	FZ_OP_ENTRY,     /* bit 0: the guest has not taken V_IRQ by the exit */
 	FZ_OP_RESET,     /* bit 0: power-on rather than INIT */

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hv/vcpu.h"
 #include "hv/vlapic.h"
 #include "inputs.h"
 #include "make_seeds.h"
@@ -159,9 +160,9 @@ static void xapic_page(void)
 	begin("xapic-mmio", 2, true);
 	gpr(0, GPR_RBX, APIC_PAGE);
 	gpr(0, GPR_RAX, APIC_SVR_ENABLE | 0xff);
-	npf(0, APIC_PAGE + APIC_SVR, HV_NPF_WRITE, &st, store_svr, sizeof(store_svr));
+	npf(0, APIC_PAGE + APIC_SVR, HV_GPA_WRITE, &st, store_svr, sizeof(store_svr));
 	npf(0, APIC_PAGE + APIC_ID, 0, &st, load_id, sizeof(load_id));
-	npf(0, APIC_PAGE + APIC_TPR, HV_NPF_WRITE, &st, store_tpr, sizeof(store_tpr));
+	npf(0, APIC_PAGE + APIC_TPR, HV_GPA_WRITE, &st, store_tpr, sizeof(store_tpr));
 	npf(0, APIC_PAGE + APIC_VERSION, 0, &st, moffs, sizeof(moffs));
 	npf(0, APIC_PAGE + APIC_ID, 0, &st, load16, sizeof(load16));
 	seed_close(f);

@@ -5,7 +5,7 @@
 #include <sanitizer/lsan_interface.h>
 
 #include "hv/lib.h"
-#include "hv/npt.h"
+#include "hv/svm_npt.h"
 
 struct emu_machine *fz_machine_create(const struct emu_config *cfg, char *err, size_t errlen)
 {

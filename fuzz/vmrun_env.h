@@ -4,7 +4,7 @@
  * built on (seeds_vmrun.c): host code on a fresh model machine with SVM
  * on, a long-mode guest as tests/emu/guest_util.c builds it (identity
  * page tables for 4 GiB, GDT, IDT, stack, the code), an IDT gate for
- * vector 20h at the code, and the core's nested tables (hv/npt.h, the
+ * vector 20h at the code, and the core's nested tables (hv/svm_npt.h, the
  * xAPIC page left out). Whatever the VMCB names, the same allocations
  * put it at the same address every time.
  */

@@ -209,7 +209,7 @@ const char *conf_apic_guest_init(struct conf_apic_guest *g)
 			hv_guest_set_gate(&g->guest, (uint8_t)v,
 					  hv_guest_addr(&g->guest,
 							(size_t)(irq_guest_handler - irq_guest_start)));
-	vmcb = g->vcpu.vmcb;
+	vmcb = hv_svm_vmcb(&g->vcpu);
 	/* Physical interrupts follow the guest's IF, which is set (APM §15.21.1). */
 	hv_vmcb_intercept(vmcb, VMCB_INTERCEPT_MISC1, INTERCEPT_INTR, false);
 	vmcb->control.int_ctl &= ~V_INTR_MASKING_MASK;
@@ -219,7 +219,7 @@ const char *conf_apic_guest_init(struct conf_apic_guest *g)
 /* One VMRUN to the guest's next VMMCALL; its mark in *mark. */
 static const char *enter(struct conf_apic_guest *g, uint64_t *mark)
 {
-	struct vmcb *vmcb = g->vcpu.vmcb;
+	struct vmcb *vmcb = hv_svm_vmcb(&g->vcpu);
 
 	vmcb->control.event_inj = 0;
 	if (hv_vcpu_enter(&g->vcpu) != ARCH_OK)
@@ -233,7 +233,7 @@ static const char *enter(struct conf_apic_guest *g, uint64_t *mark)
 
 const char *conf_apic_take_begin(struct conf_apic_guest *g, int *vector)
 {
-	struct vmcb *vmcb = g->vcpu.vmcb;
+	struct vmcb *vmcb = hv_svm_vmcb(&g->vcpu);
 	uint64_t mark = 0;
 	const char *why;
 

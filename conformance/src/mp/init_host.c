@@ -96,7 +96,7 @@ static void victim_guest(struct victim *v)
 		v->err = "could not build the guest";
 		return;
 	}
-	vmcb = v->g.vcpu.vmcb;
+	vmcb = hv_svm_vmcb(&v->g.vcpu);
 	hv_vmcb_intercept(vmcb, VMCB_INTERCEPT_MISC1, INTERCEPT_INIT, v->intercept_init);
 	/* Processor 0 sends the INIT once the guest says it runs. */
 	v->entered = hv_guest_ptr(&v->g.guest,

@@ -165,9 +165,9 @@ bool conf_mp_setup_guest(struct conf_ctx *ctx, struct conf_mp *m, uint32_t nr_vc
 	m->payload = p;
 	m->done_wait = HV_MP_STATE_HALTED;
 	vc.arg = m;
-	rc = hv_svm_enable();
+	rc = hv_cpu_enable();
 	if (rc) {
-		conf_error(ctx, "hv_svm_enable: %s", hv_strerror(rc));
+		conf_error(ctx, "hv_cpu_enable: %s", hv_strerror(rc));
 		return false;
 	}
 	if (g->use_npt) {
@@ -224,9 +224,11 @@ bool conf_mp_run(struct conf_mp *m)
 			conf_fail(m->ctx, "vCPU %u: a guest wait for the other vCPUs timed out",
 				  m->bad_vcpu);
 		else
-			conf_fail(m->ctx, "vCPU %u: unexpected exit %s (exit_code %#llx, RAX/nr %#llx)",
+			conf_fail(m->ctx,
+				  "vCPU %u: unexpected exit %s (%s, raw reason %#llx, RAX/nr %#llx)",
 				  m->bad_vcpu, hv_exit_reason_name(m->bad.reason),
-				  (unsigned long long)m->bad.exit_code,
+				  hv_exit_kind_name(m->bad.kind),
+				  (unsigned long long)m->bad.raw.reason,
 				  (unsigned long long)m->bad.hypercall.nr);
 		return false;
 	}
@@ -283,8 +285,8 @@ bool conf_mp_start_vcpu(struct conf_ctx *ctx, struct hv_vm *vm, struct hv_ram *r
 		conf_error(ctx, "vCPU %u: no vCPU or no RAM for its stack", id);
 		return false;
 	}
-	v->vmcb->save.rip = rip;
-	v->vmcb->save.rsp = stack + 4096;
+	hv_vcpu_set_rip(v, rip);
+	hv_vcpu_set_gpr(v, HV_GPR_RSP, stack + 4096);
 	return conf_check_u64(ctx, "hv_vcpu_set_mp_state(RUNNABLE)",
 			      (uint64_t)(int64_t)hv_vcpu_set_mp_state(v, HV_MP_STATE_RUNNABLE),
 			      HV_OK);

@@ -116,8 +116,7 @@ static bool scan_exit(struct hv_vm *vm, struct hv_vcpu *vcpu, struct hv_exit *ex
 {
 	struct scan *s = arg;
 	struct scan_vcpu *me = &s->vcpu[vcpu->id];
-	struct vmcb *vmcb = vcpu->vmcb;
-	uint64_t mark = exit->hypercall.nr & 0xffffffffull, want;
+	uint64_t mark = exit->hypercall.nr & 0xffffffffull, want, rip = hv_vcpu_get_rip(vcpu);
 	char msg[sizeof(s->bad)];
 
 	if (exit->reason == HV_EXIT_HYPERCALL && mark == MARK_DONE) {
@@ -137,24 +136,25 @@ static bool scan_exit(struct hv_vm *vm, struct hv_vcpu *vcpu, struct hv_exit *ex
 	}
 	if (exit->reason != HV_EXIT_INTERNAL_ERROR ||
 	    exit->internal.suberror != HV_INTERNAL_UNEXPECTED_EXIT ||
-	    exit->exit_code != SVM_EXIT_NPF) {
+	    exit->kind != HV_EXIT_KIND_GPA_FAULT) {
 		hv_snprintf(msg, sizeof(msg),
 			    "vCPU %u: unexpected exit %s (exit_code %#llx) at RIP %#llx", vcpu->id,
-			    hv_exit_reason_name(exit->reason), (unsigned long long)exit->exit_code,
-			    (unsigned long long)vmcb->save.rip);
+			    hv_exit_reason_name(exit->reason), (unsigned long long)exit->raw.reason,
+			    (unsigned long long)rip);
 		return scan_bad(s, vm, msg);
 	}
 	want = me->next < me->end ? me->next
 				  : vcpu->id == 0 && me->sample < s->nsamples ? s->samples[me->sample]
 									      : ~0ull;
-	if (vmcb->save.rip != s->xchg || exit->exit_info_2 != want ||
-	    (exit->exit_info_1 & NPF_BITS) != NPF_USER_FINAL) {
+	/* The #NPF's own words (exit.raw) for the bits only SVM has. */
+	if (rip != s->xchg || exit->info.gpa_fault.gpa != want ||
+	    (exit->raw.info1 & NPF_BITS) != NPF_USER_FINAL) {
 		hv_snprintf(msg, sizeof(msg),
 			    "vCPU %u: #NPF at RIP %#llx with exit_info_1 %#llx, exit_info_2 %#llx; "
 			    "want the XCHG at %#llx, P clear, US and final address, GPA %#llx",
-			    vcpu->id, (unsigned long long)vmcb->save.rip,
-			    (unsigned long long)exit->exit_info_1,
-			    (unsigned long long)exit->exit_info_2, (unsigned long long)s->xchg,
+			    vcpu->id, (unsigned long long)rip,
+			    (unsigned long long)exit->raw.info1,
+			    (unsigned long long)exit->raw.info2, (unsigned long long)s->xchg,
 			    (unsigned long long)want);
 		return scan_bad(s, vm, msg);
 	}
@@ -164,8 +164,8 @@ static bool scan_exit(struct hv_vm *vm, struct hv_vcpu *vcpu, struct hv_exit *ex
 		me->sample++;
 	me->faults++;
 	/* The guest's sign that the access faulted; resume after the XCHG. */
-	vcpu->gprs.rcx = 1;
-	vmcb->save.rip += XCHG_LEN;
+	hv_vcpu_set_gpr(vcpu, HV_GPR_RCX, 1);
+	hv_vcpu_set_rip(vcpu, rip + XCHG_LEN);
 	return true;
 }
 
@@ -203,10 +203,10 @@ static bool share_out(struct scan *s)
 
 		me->end = pages * (i + 1) / s->nr_vcpus * PAGE_SIZE;
 		me->next = skip_owned(s, from, me->end);
-		c->gprs.rdi = scanned(s, from);
-		c->gprs.rdx = me->end;
-		c->gprs.rsi = i == 0;
-		c->gprs.rbx = i;
+		hv_vcpu_set_gpr(c, HV_GPR_RDI, scanned(s, from));
+		hv_vcpu_set_gpr(c, HV_GPR_RDX, me->end);
+		hv_vcpu_set_gpr(c, HV_GPR_RSI, i == 0);
+		hv_vcpu_set_gpr(c, HV_GPR_RBX, i);
 		if (i && !conf_vmmem_start(&s->v, i, vmmem_guest_scan))
 			return false;
 	}

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Addresses beyond the platform's memory, where the core follows what a
- * guest or a table says (hv/ram.h, hv/npt.h): the core's own read of a
+ * guest or a table says (hv/ram.h, hv/svm_npt.h): the core's own read of a
  * guest instruction (for the xAPIC page, hv/vlapic.h) through guest tables
  * that lead there, and its walk of nested tables whose entries point
  * there. Each is refused without being read: on the hardware image such
@@ -69,17 +69,18 @@ static bool edge_exit(struct hv_vm *vm, struct hv_vcpu *vcpu, struct hv_exit *ex
 	(void)vm;
 	if (e->stage == EDGE_LOADED && is_mark(exit, MARK_MAIN1)) {
 		/* Now let the guest fetch the page the core refused to read. */
-		e->rsi = vcpu->gprs.rsi;
-		vcpu->vmcb->save.rip = EDGE_GVA;
+		e->rsi = hv_vcpu_get_gpr(vcpu, HV_GPR_RSI);
+		hv_vcpu_set_rip(vcpu, EDGE_GVA);
 		e->stage = EDGE_FETCHED;
 		return true;
 	}
 	if (e->stage == EDGE_FETCHED && exit->reason == HV_EXIT_INTERNAL_ERROR &&
 	    exit->internal.suberror == HV_INTERNAL_UNEXPECTED_EXIT &&
-	    exit->exit_code == SVM_EXIT_NPF) {
-		e->npf_rip = vcpu->vmcb->save.rip;
-		e->npf_info1 = exit->exit_info_1;
-		e->npf_gpa = exit->exit_info_2;
+	    exit->kind == HV_EXIT_KIND_GPA_FAULT) {
+		/* SVM's words for the #NPF (exit.raw): the checks name them. */
+		e->npf_rip = hv_vcpu_get_rip(vcpu);
+		e->npf_info1 = exit->raw.info1;
+		e->npf_gpa = exit->raw.info2;
 		/* The page made ordinary RAM: the guest's code after the load. */
 		pdpte = conf_vmmem_guest_entry(&e->v, EDGE_GVA, 3);
 		if (!pdpte)
@@ -88,7 +89,7 @@ static bool edge_exit(struct hv_vm *vm, struct hv_vcpu *vcpu, struct hv_exit *ex
 		if (!conf_vmmem_map(&e->v, EDGE_GVA, e->next_gpa))
 			return false;
 		/* The guest's tables changed under it: no translation of them may stay. */
-		vcpu->vmcb->control.tlb_ctl = TLB_CONTROL_FLUSH_ALL_ASID;
+		hv_svm_vmcb(vcpu)->control.tlb_ctl = TLB_CONTROL_FLUSH_ALL_ASID;
 		e->stage = EDGE_DONE;
 		return true;
 	}
@@ -97,7 +98,7 @@ static bool edge_exit(struct hv_vm *vm, struct hv_vcpu *vcpu, struct hv_exit *ex
 		return false;
 	}
 	e->other = *exit;
-	e->other_rip = vcpu->vmcb->save.rip;
+	e->other_rip = hv_vcpu_get_rip(vcpu);
 	return false;
 }
 
@@ -130,9 +131,9 @@ static void edge_run(struct conf_ctx *ctx, enum edge_case kase, uint64_t beyond,
 	}
 	if (kase == EDGE_TABLE)
 		*pdpte = beyond | GUEST_TABLE;
-	e.v.vcpu->svm.decode_assists = false;
-	e.v.vcpu->vmcb->save.rip = load_gva;
-	e.v.vcpu->gprs.rbx = APIC_DEFAULT_BASE;
+	hv_svm_vcpu(e.v.vcpu)->decode_assists = false;
+	hv_vcpu_set_rip(e.v.vcpu, load_gva);
+	hv_vcpu_set_gpr(e.v.vcpu, HV_GPR_RBX, APIC_DEFAULT_BASE);
 
 	rc = hv_vm_run(&e.v.vm);
 	hv_snprintf(name, sizeof(name), "%s: hv_vm_run", what);
@@ -141,8 +142,8 @@ static void edge_run(struct conf_ctx *ctx, enum edge_case kase, uint64_t beyond,
 	if (e.stage != EDGE_OVER) {
 		conf_fail(ctx, "%s: at %s, exit %s (exit_code %#llx, exit_info_2 %#llx) at RIP %#llx",
 			  what, stage_names[e.stage], hv_exit_reason_name(e.other.reason),
-			  (unsigned long long)e.other.exit_code,
-			  (unsigned long long)e.other.exit_info_2, (unsigned long long)e.other_rip);
+			  (unsigned long long)e.other.raw.reason,
+			  (unsigned long long)e.other.raw.info2, (unsigned long long)e.other_rip);
 		return;
 	}
 	hv_snprintf(name, sizeof(name), "%s: ESI, the version the core emulated the load with", what);
@@ -177,7 +178,7 @@ CONF_SCENARIO(svm_vmmem_nested_tables_beyond_memory, "svm core npt vmmem",
 	      "below 2^MAXPHYADDR, and hv_npt_translate, walking nested tables whose PML4 entry "
 	      "or page-directory entry points at a table there, finds no translation, while the "
 	      "RAM they map still translates to itself",
-	      "hv/npt.h, hv/arch.h; APM vol. 2 §15.25.1", conf_npt_unsupported)
+	      "hv/svm_npt.h, vx/arch.h; APM vol. 2 §15.25.1", conf_npt_unsupported)
 {
 	const uint64_t beyond[3] = { 4ull << 30, 512ull << 30, last_page() };
 	struct hv_npt npt;

@@ -158,9 +158,10 @@ static uint64_t npt_digest(uint64_t h, uint64_t table, int level)
 
 void conf_vmmem_host_state(const struct conf_vmmem *v, struct conf_vmmem_host *h)
 {
-	const struct vmcb_control_area *c = &v->vcpu->vmcb->control;
+	/* The SVM backend's: the VMCB of vCPU 0 and the VM's nested tables. */
+	const struct vmcb_control_area *c = &hv_svm_vmcb(v->vcpu)->control;
 
-	h->npt = npt_digest(FNV_OFFSET, v->vm.npt.root, 4);
+	h->npt = npt_digest(FNV_OFFSET, hv_svm_npt(&v->vm)->root, 4);
 	h->controls = fnv(FNV_OFFSET, c->intercepts, sizeof(c->intercepts));
 	h->controls = fnv(h->controls, &c->iopm_base_pa, sizeof(c->iopm_base_pa));
 	h->controls = fnv(h->controls, &c->msrpm_base_pa, sizeof(c->msrpm_base_pa));
@@ -205,7 +206,7 @@ void conf_vmmem_check_npt(const struct conf_vmmem *v)
 {
 	struct npt_audit a = { .ram = &v->ram, .first_stray = ~0ull };
 
-	npt_audit(&a, v->vm.npt.root, 4, 0);
+	npt_audit(&a, hv_svm_npt(&v->vm)->root, 4, 0);
 	conf_check_u64(v->ctx, "first guest-physical address the nested tables map other than "
 			       "a RAM slot onto itself (none: all ones)", a.first_stray, ~0ull);
 	conf_check_u64(v->ctx, "bytes the nested tables map", a.mapped, hv_ram_size(&v->ram));

@@ -30,8 +30,8 @@ static bool run_bsp_and_ap(struct conf_ctx *ctx, struct conf_mp *m, const uint8_
 	hv_guest_set_gate(&m->guest, WAKE_VECTOR, hv_guest_addr(&m->guest, (size_t)(
 				  mp_guest_irq_handler - mp_guest_start)));
 	ap = m->vm.vcpus[1];
-	ap->vmcb->save.rip = hv_guest_addr(&m->guest, (size_t)(ap_code - mp_guest_start));
-	ap->vmcb->save.rsp = stack + 4096;
+	hv_vcpu_set_rip(ap, hv_guest_addr(&m->guest, (size_t)(ap_code - mp_guest_start)));
+	hv_vcpu_set_gpr(ap, HV_GPR_RSP, stack + 4096);
 	if (!conf_check_u64(ctx, "hv_vcpu_set_mp_state(RUNNABLE)",
 			    (uint64_t)(int64_t)hv_vcpu_set_mp_state(ap, HV_MP_STATE_RUNNABLE), HV_OK))
 		return false;
@@ -162,11 +162,11 @@ CONF_SCENARIO(svm_mp_sw_disabled_drops_fixed, "svm mp apic",
 		return;
 	bsp = m.vm.vcpus[0];
 	ap = m.vm.vcpus[1];
-	conf_check_true(ctx, "BSP WRMSR ICR", hv_vlapic_wrmsr(bsp, msr_icr, icr));
+	conf_check_true(ctx, "BSP WRMSR ICR", hv_vlapic_wrmsr(&bsp->apic, msr_icr, icr));
 	conf_check_u64(ctx, "AP IRR word 2 while software-disabled", ap->apic.irr[WAKE_VECTOR / 32],
 		       0);
-	conf_check_true(ctx, "AP WRMSR SVR = 1FFh", hv_vlapic_wrmsr(ap, msr_svr, 0x1ff));
-	conf_check_true(ctx, "BSP WRMSR ICR again", hv_vlapic_wrmsr(bsp, msr_icr, icr));
+	conf_check_true(ctx, "AP WRMSR SVR = 1FFh", hv_vlapic_wrmsr(&ap->apic, msr_svr, 0x1ff));
+	conf_check_true(ctx, "BSP WRMSR ICR again", hv_vlapic_wrmsr(&bsp->apic, msr_icr, icr));
 	conf_check_u64(ctx, "AP IRR word 2 once enabled", ap->apic.irr[WAKE_VECTOR / 32],
 		       1u << (WAKE_VECTOR % 32));
 }

@@ -163,19 +163,27 @@ CONF_SCENARIO(svm_xapic_segment_override, "svm mp apic npt",
 	if (!conf_xapic_setup(ctx, &m, 1, xapic_guest_seg32))
 		return;
 	v = hv_vm_vcpu(&m.vm, 0);
-	save = &v->vmcb->save;
-	/* The guest never reloads a segment: the VMCB's hidden state is all it has. */
+	/*
+	 * The guest never reloads a segment: the VMCB's hidden state is all it
+	 * has. The core has no segment-register API of its own: SVM's (hv/svm.h).
+	 */
+	save = &hv_svm_vmcb(v)->save;
 	save->cs.selector = HV_GUEST_SEL_CODE32;
 	save->cs.attrib = X86_SEG_TYPE_CODE_RX_A | X86_SEG_S | X86_SEG_P | X86_SEG_DB | X86_SEG_G;
 	save->ds.base = 0x10;
 	save->ss.base = 0;
 	if (!conf_mp_run(&m))
 		return;
-	conf_check_u64(ctx, "EDX: DS:[EBP+20h]", v->gprs.rdx & 0xffffffffu, 0x00050014u);
-	conf_check_u64(ctx, "ESI: DS:[EBP+20h] (SIB)", v->gprs.rsi & 0xffffffffu, 0x00050014u);
-	conf_check_u64(ctx, "EDI: [EBP+30h] (SS)", v->gprs.rdi & 0xffffffffu, 0x00050014u);
-	conf_check_u64(ctx, "ECX: SS:[EBX+30h]", v->gprs.rcx & 0xffffffffu, 0x00050014u);
-	conf_check_u64(ctx, "EBX: [EBX+20h] (DS)", v->gprs.rbx & 0xffffffffu, 0x00050014u);
+	conf_check_u64(ctx, "EDX: DS:[EBP+20h]", hv_vcpu_get_gpr(v, HV_GPR_RDX) & 0xffffffffu,
+		       0x00050014u);
+	conf_check_u64(ctx, "ESI: DS:[EBP+20h] (SIB)", hv_vcpu_get_gpr(v, HV_GPR_RSI) & 0xffffffffu,
+		       0x00050014u);
+	conf_check_u64(ctx, "EDI: [EBP+30h] (SS)", hv_vcpu_get_gpr(v, HV_GPR_RDI) & 0xffffffffu,
+		       0x00050014u);
+	conf_check_u64(ctx, "ECX: SS:[EBX+30h]", hv_vcpu_get_gpr(v, HV_GPR_RCX) & 0xffffffffu,
+		       0x00050014u);
+	conf_check_u64(ctx, "EBX: [EBX+20h] (DS)", hv_vcpu_get_gpr(v, HV_GPR_RBX) & 0xffffffffu,
+		       0x00050014u);
 }
 
 /* A load at 3F0h, where xAPIC mode has no register — Expect: 0, and ESR bit 7 after the next ESR write */
@@ -223,6 +231,7 @@ CONF_SCENARIO(svm_xapic_unsupported_insn, "svm mp apic npt",
 			     15))
 		conf_check_true(ctx, "bytes 83 83 80 00 00 00 01",
 				hv_memcmp(m.bad.internal.insn, add, sizeof(add)) == 0);
-	conf_check_u64(ctx, "RIP", v->vmcb->save.rip, conf_xapic_addr(&m, xapic_guest_add_tpr_insn));
+	conf_check_u64(ctx, "RIP", hv_vcpu_get_rip(v),
+		       conf_xapic_addr(&m, xapic_guest_add_tpr_insn));
 	conf_check_u64(ctx, "TPR", v->apic.tpr, 0);
 }

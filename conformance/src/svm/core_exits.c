@@ -27,8 +27,8 @@ static bool run(struct conf_ctx *ctx, struct conf_svm *s, struct hv_exit *exit, 
 	}
 	if (exit->reason != reason) {
 		conf_fail(ctx, "exit: got %s (exit_code 0x%llx %s), want %s",
-			  hv_exit_reason_name(exit->reason), (unsigned long long)exit->exit_code,
-			  svm_exit_name(exit->exit_code), hv_exit_reason_name(reason));
+			  hv_exit_reason_name(exit->reason), (unsigned long long)exit->raw.reason,
+			  svm_exit_name(exit->raw.reason), hv_exit_reason_name(reason));
 		return false;
 	}
 	conf_count_check(ctx, "exit reason", true);
@@ -46,7 +46,7 @@ CONF_SCENARIO(svm_core_hypercall_exit, "svm core",
 	if (!setup(ctx, &s) || !run(ctx, &s, &exit, HV_EXIT_HYPERCALL))
 		return;
 	conf_check_u64(ctx, "hypercall nr", exit.hypercall.nr, MARK_DONE);
-	conf_check_exit(ctx, "exit_code", exit.exit_code, SVM_EXIT_VMMCALL);
+	conf_check_exit(ctx, "exit_code", exit.raw.reason, SVM_EXIT_VMMCALL);
 	conf_check_u64(ctx, "RIP after the exit", s.vmcb->save.rip, s.guest.entry + 5 + 3);
 }
 

@@ -27,7 +27,7 @@ CONF_SCENARIO(svm_nmi_inject_eventinj, "svm nmi",
 	hv_vcpu_queue_nmi(&s.vcpu);
 	if (!conf_svm_core_run_to(ctx, &s, MARK_NMI, "first stop"))
 		return;
-	conf_check_event(ctx, "EVENTINJ written", s.vcpu.last_event_inj,
+	conf_check_event(ctx, "EVENTINJ written", hv_svm_vcpu(&s.vcpu)->last_event_inj,
 			 SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_NMI);
 	conf_check_u64(ctx, "NMI handler runs", nmi_count(&s), 1);
 	conf_check_u64(ctx, "interrupted RIP", nmi_frame_rip(&s), s.guest.entry);
@@ -88,14 +88,15 @@ CONF_SCENARIO(svm_nmi_mask_held_until_iret_retires, "svm nmi",
 		return;
 	}
 	if (!conf_check_u64(ctx, "exit reason (EXCEPTION)", exit.reason, HV_EXIT_EXCEPTION) ||
-	    !conf_check_exit(ctx, "exit_code", exit.exit_code, SVM_EXIT_EXCP_BASE + X86_VEC_GP))
+	    !conf_check_exit(ctx, "exit_code", exit.raw.reason, SVM_EXIT_EXCP_BASE + X86_VEC_GP))
 		return;
 	conf_check_u64(ctx, "#GP error code", exit.exception.error_code, NMI_GUEST_BAD_SELECTOR);
 	conf_check_u64(ctx, "RIP (the faulting IRET)", exit.exception.rip,
 		       conf_svm_addr(&s, nmi_guest_bad_iret));
 	conf_check_u64(ctx, "IRET exits", s.vcpu.stats.iret_exits, 1);
 	conf_check_true(ctx, "NMI mask still set", hv_vcpu_get_nmi_mask(&s.vcpu));
-	conf_check_true(ctx, "awaiting IRET completion", s.vcpu.svm.awaiting_iret_completion);
+	conf_check_true(ctx, "awaiting IRET completion",
+			hv_svm_vcpu(&s.vcpu)->awaiting_iret_completion);
 }
 
 /* Two NMIs queued — Expect: the second is injected right after the first handler's IRET */

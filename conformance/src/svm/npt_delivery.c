@@ -304,10 +304,10 @@ CONF_SCENARIO(svm_npt_core_reinjects_nmi, "svm npt nmi core",
 		conf_error(ctx, "hv_vcpu_run refused the vCPU");
 		return;
 	}
-	if (!conf_check_u64(ctx, "exit code", exit.exit_code, SVM_EXIT_NPF))
+	if (!conf_check_u64(ctx, "exit code", exit.raw.reason, SVM_EXIT_NPF))
 		return;
-	conf_check_u64(ctx, "exit_info_2 (the gate)", exit.exit_info_2, GATE(&d, X86_VEC_NMI));
-	conf_check_u64(ctx, "EXITINTINFO type", exit.exit_int_info & SVM_EXITINTINFO_TYPE_MASK,
+	conf_check_u64(ctx, "exit_info_2 (the gate)", exit.raw.info2, GATE(&d, X86_VEC_NMI));
+	conf_check_u64(ctx, "EXITINTINFO type", exit.raw.int_info & SVM_EXITINTINFO_TYPE_MASK,
 		       SVM_EXITINTINFO_TYPE_NMI);
 	conf_npt_map_4k(&d.n, d.page);
 	if (hv_vcpu_run(&d.s.vcpu, &exit) != HV_OK) {

@@ -3,7 +3,7 @@
  * Decode assists: the guest instruction bytes the processor stores in the
  * VMCB at 0D0h on #NPF and an intercepted #PF, and clears on every other
  * #VMEXIT (APM vol. 2 §15.8.4). The #NPF comes from the hv's nested tables
- * (hv/npt.h), which leave the page at FEE00000h out.
+ * (hv/svm_npt.h), which leave the page at FEE00000h out.
  */
 #include "svm_util.h"
 #include "x86/apic.h"

@@ -34,7 +34,7 @@ bool conf_svm_setup(struct conf_ctx *ctx, struct conf_svm *s, struct conf_payloa
 		conf_error(ctx, "hv_vcpu_create: %s", hv_strerror(rc));
 		return false;
 	}
-	s->vmcb = s->vcpu.vmcb;
+	s->vmcb = hv_svm_vmcb(&s->vcpu);
 	return true;
 }
 
@@ -95,8 +95,8 @@ bool conf_svm_core_run_to(struct conf_ctx *ctx, struct conf_svm *s, uint32_t mar
 	}
 	if (exit.reason != HV_EXIT_HYPERCALL) {
 		conf_fail(ctx, "%s: got exit %s (exit_code 0x%llx %s), want HYPERCALL", what,
-			  hv_exit_reason_name(exit.reason), (unsigned long long)exit.exit_code,
-			  svm_exit_name(exit.exit_code));
+			  hv_exit_reason_name(exit.reason), (unsigned long long)exit.raw.reason,
+			  svm_exit_name(exit.raw.reason));
 		return false;
 	}
 	return conf_check_u64(ctx, what, exit.hypercall.nr, mark);

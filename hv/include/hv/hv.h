@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The hypervisor core, in one include: the freestanding library (hv/lib.h),
- * SVM bring-up and VMCB helpers (hv/svm.h), the guest builder (hv/guest.h),
- * the backend operations (hv/ops.h) and vCPUs with their run loop
- * (hv/vcpu.h), VMs of several vCPUs with a virtual local APIC each (hv/vm.h,
- * hv/vlapic.h) and, optionally, nested paging over the RAM they own
- * (hv/npt.h, hv/ram.h). Compiled unmodified for the model platform and for
- * the hardware image; reaches the processor only through hv/arch.h.
+ * the guest builder (hv/guest.h), the backend operations and the list of
+ * backends (hv/ops.h, hv/backend.h), vCPUs with their run loop (hv/vcpu.h),
+ * VMs of several vCPUs with a virtual local APIC each (hv/vm.h,
+ * hv/vlapic.h) and, optionally, second-level translation over the RAM they
+ * own (hv/ram.h); and the SVM backend's own API: bring-up, VMCB helpers,
+ * nested tables (hv/svm.h, hv/svm_npt.h). Compiled unmodified for the
+ * model platform and for the hardware image; reaches the processor only
+ * through vx/arch.h.
  *
  * Who may include it: hv/, conformance/, cli/, hw/, tests/.
  */
@@ -17,21 +19,23 @@
 
 #include "vx/arch.h"
 #include "vx/event.h"
+#include "hv/backend.h"
 #include "hv/guest.h"
 #include "hv/lib.h"
-#include "hv/npt.h"
 #include "hv/ops.h"
 #include "hv/ram.h"
 #include "hv/svm.h"
+#include "hv/svm_npt.h"
 #include "hv/vcpu.h"
 #include "hv/vlapic.h"
 #include "hv/vm.h"
 
 /*
- * World-switch benchmark: enables SVM, builds a guest whose whole program is
- * "VMMCALL; JMP back", and performs n VMRUN -> VMMCALL -> #VMEXIT round
- * trips on the calling processor. Returns the number completed (n unless
- * SVM is missing or an entry fails).
+ * World-switch benchmark of the SVM backend (hv/src/svm/bench.c): enables
+ * SVM, builds a guest whose whole program is "VMMCALL; JMP back", and
+ * performs n VMRUN -> VMMCALL -> #VMEXIT round trips on the calling
+ * processor. Returns the number completed (n unless SVM is missing or an
+ * entry fails).
  */
 uint64_t hv_bench_roundtrips(uint64_t n);
 

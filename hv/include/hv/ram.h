@@ -2,11 +2,12 @@
 /*
  * Guest RAM: the memory a VM owns, as KVM's memslots or Xen's p2m describe
  * it. A VM with nested paging (hv/vm.h, use_npt) reaches this memory and
- * nothing else of the machine: its nested tables (hv/npt.h) map exactly
- * these slots, every other guest-physical address is not present, and a
- * guest access there ends in #VMEXIT(NPF), which the core hands to its
- * caller (hv/vcpu.h, HV_INTERNAL_UNEXPECTED_EXIT) — but for the xAPIC page,
- * which the core emulates.
+ * nothing else of the machine: its second-level tables (the backend's; for
+ * SVM hv/svm_npt.h) map exactly these slots, every other guest-physical
+ * address is not present, and a guest access there ends in a second-level
+ * fault (SVM #VMEXIT(NPF)), which the core hands to its caller (hv/vcpu.h,
+ * HV_INTERNAL_UNEXPECTED_EXIT) — but for the xAPIC page, which the core
+ * emulates.
  *
  * Each slot is a range of guest-physical addresses backed by the same
  * system-physical addresses (GPA = SPA), so a guest built for a VM sees
@@ -20,9 +21,9 @@
  *           below 1 MiB that an application processor starts in after
  *           SIPI (the real-mode vector page).
  *
- * The core's own pages — VMCBs, permission maps, the vCPU structures,
- * nested tables — come from arch_page_alloc outside every slot, and so do
- * the platform's (its code, data and stacks).
+ * The core's and the backend's own pages — VMCBs, permission maps, the
+ * vCPU structures, nested tables — come from arch_page_alloc outside every
+ * slot, and so do the platform's (its code, data and stacks).
  *
  * Who may include it: hv/, conformance/.
  */

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The SVM side of the hypervisor core that callers may use directly:
- * capability discovery, per-processor enablement, VMCB set-up and the names
- * of #VMEXIT codes. Scenarios that act as a "tiny hypervisor" use these with
- * arch_vmrun; everything else goes through the vCPU API in hv/vcpu.h.
+ * The SVM backend, for callers that work with SVM itself: capability
+ * discovery, per-processor enablement, VMCB set-up, the names of #VMEXIT
+ * codes, and a vCPU's VMCB and backend state or a VM's nested tables
+ * (hv/svm_npt.h) when SVM runs them. Scenarios that act as a "tiny
+ * hypervisor" use these with hv_vcpu_enter; everything else goes through
+ * the vendor-neutral vCPU API in hv/vcpu.h and hv/vm.h.
  *
- * Who may include it: hv/, conformance/, cli/, hw/.
+ * Who may include it: hv/, SVM scenarios (conformance/src/svm/, and the
+ * svm_* scenarios elsewhere that check SVM state), cli/, hw/.
  */
 #ifndef HV_SVM_H
 #define HV_SVM_H
@@ -13,10 +16,32 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hv/svm_npt.h"
+#include "hv/vcpu.h"
+#include "hv/vm.h"
 #include "x86/svm.h"
 #include "x86/vmcb.h"
 
 struct hv_guest;
+
+/*
+ * The SVM backend's state of a vCPU (hv/svm_state.h), its VMCB, and a VM's
+ * nested tables. Only for a vCPU or VM that runs on svm_vcpu_ops.
+ */
+static inline struct hv_svm_vcpu *hv_svm_vcpu(struct hv_vcpu *vcpu)
+{
+	return &vcpu->backend.svm;
+}
+
+static inline struct vmcb *hv_svm_vmcb(const struct hv_vcpu *vcpu)
+{
+	return vcpu->backend.svm.vmcb;
+}
+
+static inline const struct hv_npt *hv_svm_npt(const struct hv_vm *vm)
+{
+	return &vm->backend.svm.npt;
+}
 
 /* What CPUID says about SVM (APM vol. 2 §15.4, vol. 3 appendix E). */
 struct hv_svm_caps {

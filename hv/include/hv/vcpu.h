@@ -3,11 +3,17 @@
  * Virtual CPUs and the run loop.
  *
  * hv_vcpu_run enters the guest repeatedly, handling inside the core what KVM
- * handles in the kernel (NMI tracking through the IRET intercept, the NMI
- * window, re-injection of events a #VMEXIT interrupted, physical NMI/INTR
- * exits, CPUID), and returns to the caller with a KVM-like exit: a hypercall,
- * port I/O, HLT, shutdown, a failed entry, an exception, or an internal
- * error carrying the raw exit code.
+ * handles in the kernel (NMI tracking, the NMI window, re-injection of
+ * events an exit interrupted, physical NMI/INTR exits, CPUID), and returns
+ * to the caller with a KVM-like exit: a hypercall, port I/O, HLT, shutdown,
+ * a failed entry, an exception, or an internal error.
+ *
+ * Everything here is vendor-neutral. The backend (hv/ops.h, hv/backend.h)
+ * decodes each exit into a struct hv_exit: the kind the core dispatches on,
+ * what it decoded for that kind, and the vendor's own words in exit.raw;
+ * the core describes events to inject as struct hv_vcpu_event, which the
+ * backend turns into its own format. A vCPU's backend state (for SVM its
+ * VMCB) is the backend's: SVM callers reach it through hv/svm.h.
  *
  * Who may include it: hv/, conformance/, cli/, hw/.
  */
@@ -18,9 +24,9 @@
 #include <stdint.h>
 
 #include "vx/arch.h"
+#include "hv/backend.h"
 #include "hv/ops.h"
 #include "hv/vlapic.h"
-#include "x86/vmcb.h"
 
 struct hv_guest;
 struct hv_vm;
@@ -51,8 +57,8 @@ enum hv_exit_reason {
 
 /* HV_EXIT_INTERNAL_ERROR sub-reasons. */
 enum hv_internal_error {
-	HV_INTERNAL_UNEXPECTED_EXIT = 1, /* an exit code the core does not handle */
-	HV_INTERNAL_ENTRY_FAULT = 2,     /* VMRUN itself faulted (fault in .fault) */
+	HV_INTERNAL_UNEXPECTED_EXIT = 1, /* an exit the core does not handle (exit.raw says which) */
+	HV_INTERNAL_ENTRY_FAULT = 2,     /* the world switch itself faulted (fault in .fault) */
 	HV_INTERNAL_LOOP = 3,            /* too many consecutive internal exits */
 	HV_INTERNAL_EMULATION = 4,       /* a guest access the core cannot emulate (hv/vlapic.h) */
 };
@@ -63,11 +69,85 @@ enum hv_exception_source {
 	HV_EXC_INTERCEPT = 1,  /* an intercepted exception (exception bitmap) */
 };
 
+/*
+ * What the processor exited for, in the core's words: the backend decodes
+ * its own exit into one of these (ops->decode_exit) and the core
+ * dispatches on it, never on a vendor's exit code.
+ */
+enum hv_exit_kind {
+	HV_EXIT_KIND_OTHER = 0,        /* none of the below: only exit.raw says what */
+	HV_EXIT_KIND_ENTRY_FAILED,     /* the entry's checks refused the guest (SVM VMEXIT_INVALID,
+					  VMX VM-entry failure) */
+	HV_EXIT_KIND_EXCEPTION,        /* an intercepted exception: info.exception */
+	HV_EXIT_KIND_NMI,              /* a physical NMI */
+	HV_EXIT_KIND_INTR,             /* a physical interrupt */
+	HV_EXIT_KIND_INIT,             /* an INIT signal (SVM: the INIT intercept) */
+	HV_EXIT_KIND_SIPI,             /* a SIPI in wait-for-SIPI (VMX) */
+	HV_EXIT_KIND_HYPERCALL,        /* VMMCALL, VMCALL */
+	HV_EXIT_KIND_HLT,
+	HV_EXIT_KIND_PAUSE,
+	HV_EXIT_KIND_CPUID,
+	HV_EXIT_KIND_MSR,              /* RDMSR/WRMSR of the MSR in ECX: info.msr */
+	HV_EXIT_KIND_IO,               /* IN/OUT/INS/OUTS: info.io */
+	HV_EXIT_KIND_GPA_FAULT,        /* a second-level fault (SVM #NPF, VMX EPT violation):
+					  info.gpa_fault */
+	HV_EXIT_KIND_SHUTDOWN,         /* a triple fault */
+};
+
+/* Bits of hv_exit.info.gpa_fault.access. */
+#define HV_GPA_WRITE 1u  /* a store */
+#define HV_GPA_FETCH 2u  /* an instruction fetch */
+#define HV_GPA_TABLE 4u  /* the guest's own page-table walk, not the final address */
+#define HV_GPA_EVENT 8u  /* while an event was being delivered */
+
+/*
+ * The exit word for word, as the backend's processor reported it. The core
+ * never reads it; it is there for callers and messages that know the
+ * vendor, whatever the reason the caller is given:
+ *
+ *   SVM  reason = EXITCODE, info1 = EXITINFO1, info2 = EXITINFO2,
+ *        int_info = EXITINTINFO, int_info_err = its error code
+ *        (APM vol. 2 §15.6, §15.7.2, appendix C)
+ *   VMX  reason = the exit reason, info1 = the exit qualification,
+ *        info2 = the guest-physical address, int_info = the IDT-vectoring
+ *        information, int_info_err = its error code (SDM vol. 3 §27.2)
+ */
+struct hv_exit_raw {
+	uint64_t reason;
+	uint64_t info1, info2;
+	uint32_t int_info, int_info_err;
+};
+
+/* What the backend decoded for the core, by kind (hv_exit.kind). */
+struct hv_exit_info {
+	/* HYPERCALL, HLT, PAUSE, CPUID, MSR, IO: the instruction's length. */
+	uint32_t insn_len;
+	union {
+		struct {
+			uint8_t vector;
+			/* as the processor reported it (SVM: EXITINFO1, whatever the vector) */
+			uint32_t error_code;
+		} exception;
+		struct {
+			bool write;          /* WRMSR */
+		} msr;
+		struct {
+			uint16_t port;
+			uint8_t size;        /* 1, 2 or 4 */
+			bool in, string, rep;
+		} io;
+		struct {
+			uint64_t gpa;
+			uint32_t access;     /* HV_GPA_* */
+		} gpa_fault;
+	};
+};
+
 struct hv_exit {
-	uint32_t reason; /* enum hv_exit_reason */
-	/* The raw #VMEXIT, whatever the reason. */
-	uint64_t exit_code, exit_info_1, exit_info_2;
-	uint32_t exit_int_info, exit_int_info_err;
+	uint32_t reason; /* enum hv_exit_reason: what the caller is told */
+	uint32_t kind;   /* enum hv_exit_kind: what the processor exited for */
+	struct hv_exit_raw raw;
+	struct hv_exit_info info;
 	union {
 		struct {
 			uint64_t nr; /* RAX */
@@ -87,7 +167,8 @@ struct hv_exit {
 			uint64_t rip; /* where the exception was raised */
 		} exception;
 		struct {
-			uint64_t hardware_entry_failure_reason; /* exit_code (VMEXIT_INVALID) */
+			/* raw.reason (SVM: VMEXIT_INVALID) */
+			uint64_t hardware_entry_failure_reason;
 		} fail_entry;
 		struct {
 			uint32_t suberror; /* enum hv_internal_error */
@@ -98,6 +179,37 @@ struct hv_exit {
 			uint8_t insn[15];
 		} internal;
 	};
+};
+
+/* Types of an event to inject, numbered as the SDM's interruption types. */
+enum hv_vcpu_event_type {
+	HV_INJ_EXT_INTR = 0,            /* an external (maskable) interrupt */
+	HV_INJ_NMI = 2,
+	HV_INJ_EXCEPTION = 3,           /* a hardware exception */
+	HV_INJ_SOFT_INTR = 4,           /* INTn */
+	HV_INJ_PRIV_SOFT_EXCEPTION = 5, /* INT1 (VMX only) */
+	HV_INJ_SOFT_EXCEPTION = 6,      /* INT3, INTO (VMX only) */
+	HV_INJ_OTHER = 7,               /* other events (VMX only) */
+};
+
+/*
+ * An event for the next entry, as the core describes it; the backend turns
+ * it into its own format (SVM: EVENTINJ, APM vol. 2 §15.20). error_code is
+ * pushed only with has_error_code, and handed to the backend as it is
+ * either way.
+ */
+struct hv_vcpu_event {
+	uint8_t type;   /* enum hv_vcpu_event_type */
+	uint8_t vector; /* ignored for NMI */
+	bool has_error_code;
+	uint32_t error_code;
+};
+
+/* General-purpose registers, in instruction-encoding order (hv_vcpu_get_gpr). */
+enum hv_gpr {
+	HV_GPR_RAX, HV_GPR_RCX, HV_GPR_RDX, HV_GPR_RBX, HV_GPR_RSP, HV_GPR_RBP, HV_GPR_RSI,
+	HV_GPR_RDI, HV_GPR_R8, HV_GPR_R9, HV_GPR_R10, HV_GPR_R11, HV_GPR_R12, HV_GPR_R13,
+	HV_GPR_R14, HV_GPR_R15,
 };
 
 struct hv_vcpu_config {
@@ -111,20 +223,6 @@ struct hv_vcpu_config {
 	uint32_t asid; /* 0: ASID 1 */
 	/* NULL: hv_backend_probe() */
 	const struct hv_vcpu_ops *ops;
-};
-
-/* SVM backend state (hv/src/svm). */
-struct hv_svm_vcpu {
-	bool nrips;                     /* CPUID Fn8000_000A EDX[3] */
-	bool decode_assists;            /* CPUID Fn8000_000A EDX[7] */
-	bool vnmi;                      /* V_NMI_ENABLE in use */
-	bool nmi_masked;                /* software NMI blocking without vNMI */
-	bool awaiting_iret_completion;  /* IRET intercepted, not yet retired */
-	uint64_t nmi_iret_rip;          /* RIP of that IRET */
-	bool nmi_singlestep;            /* TF set by the core to find the window */
-	uint64_t nmi_singlestep_guest_rflags;
-	uint64_t nmi_singlestep_guest_dr6;
-	bool own_db_intercept;          /* #DB intercept set only for single-step */
 };
 
 struct hv_vcpu_stats {
@@ -142,9 +240,6 @@ struct hv_vcpu {
 	const struct hv_vcpu_ops *ops;
 	const struct hv_guest *guest;
 	struct hv_vcpu_config config;
-	/* SVM: the VMCB, as a pointer for the core and a physical address for VMRUN. */
-	struct vmcb *vmcb;
-	uint64_t vmcb_pa;
 	struct arch_gprs gprs;
 	/* NMIs, as KVM counts them (vendor-neutral). */
 	struct {
@@ -152,19 +247,17 @@ struct hv_vcpu {
 		uint32_t pending;  /* accepted, waiting in software */
 		bool injected;     /* being injected or re-injected */
 	} nmi;
-	/* An interrupted event to re-inject (EXITINTINFO), other than an NMI. */
+	/* An interrupted event to re-inject, other than an NMI (the backend fills it). */
 	struct {
 		bool valid;
-		uint32_t info, error_code;
+		struct hv_vcpu_event event;
 	} reinject;
-	uint32_t last_event_inj;   /* the last EVENTINJ value the core wrote */
 	uint32_t internal_exits;   /* consecutive, for the loop guard */
-	struct hv_svm_vcpu svm;
 	struct hv_vcpu_stats stats;
 	/* An exception the core raises in the guest (#GP from the virtual APIC). */
 	struct {
 		bool valid;
-		uint32_t info, error_code;
+		struct hv_vcpu_event event;
 	} exception;
 	/* The VM this vCPU belongs to (hv/vm.h), or NULL for a standalone vCPU. */
 	struct hv_vm *vm;
@@ -188,6 +281,11 @@ struct hv_vcpu {
 	 */
 	uint32_t in_guest;
 	uint32_t host_apic_id;
+	/*
+	 * The backend's own state (hv/backend.h): the VMCB and its bookkeeping
+	 * for SVM. Only the backend in ops reads or writes it.
+	 */
+	union hv_vcpu_backend backend;
 };
 
 /* Bits of hv_vcpu.mailbox.events. */
@@ -198,9 +296,18 @@ struct hv_vcpu {
 #define HV_VCPU_MAX_INTERNAL_EXITS 100000u
 
 /*
- * Creates a vCPU for a guest built by hv_guest_build: allocates its VMCB and
- * lets the backend initialise it. SVM must be enabled on this processor
- * (hv_svm_enable). Returns HV_OK, HV_ENOSVM, HV_ENOMEM.
+ * Enables virtualisation on the calling processor with the first backend
+ * it supports (hv_backend_probe, then the backend's cpu_enable). Returns
+ * HV_OK, HV_ENOSVM when no backend fits, or the backend's error (SVM: as
+ * hv_svm_enable).
+ */
+int hv_cpu_enable(void);
+
+/*
+ * Creates a vCPU for a guest built by hv_guest_build: its backend
+ * (cfg->ops, or the probe's) allocates its VMCB/VMCS and initialises it.
+ * The backend must be enabled on this processor (hv_cpu_enable). Returns
+ * HV_OK, HV_ENOSVM, HV_ENOMEM.
  */
 int hv_vcpu_create(struct hv_vcpu *vcpu, const struct hv_vcpu_config *cfg,
 		   const struct hv_guest *guest);
@@ -210,6 +317,12 @@ int hv_vcpu_run(struct hv_vcpu *vcpu, struct hv_exit *exit);
 
 /* One bare world switch, with no event processing: for "tiny hypervisor" scenarios. */
 arch_fault_t hv_vcpu_enter(struct hv_vcpu *vcpu);
+
+/* The guest's RIP and general-purpose registers (enum hv_gpr), whichever backend. */
+uint64_t hv_vcpu_get_rip(struct hv_vcpu *vcpu);
+void hv_vcpu_set_rip(struct hv_vcpu *vcpu, uint64_t rip);
+uint64_t hv_vcpu_get_gpr(struct hv_vcpu *vcpu, unsigned n);
+void hv_vcpu_set_gpr(struct hv_vcpu *vcpu, unsigned n, uint64_t value);
 
 /* Queues an NMI, as KVM_NMI does. */
 void hv_vcpu_queue_nmi(struct hv_vcpu *vcpu);
@@ -232,5 +345,7 @@ int hv_vcpu_set_mp_state(struct hv_vcpu *vcpu, uint32_t mp_state);
 
 /* Name of an hv_exit_reason: "HYPERCALL", "HLT"... */
 const char *hv_exit_reason_name(uint32_t reason);
+/* Name of an hv_exit_kind: "HYPERCALL", "GPA_FAULT"... */
+const char *hv_exit_kind_name(uint32_t kind);
 
 #endif

@@ -6,10 +6,11 @@
  *   - x2APIC mode (§10.12): RDMSR/WRMSR of 0x800-0x8FF, intercepted
  *     through the MSRPM.
  *   - xAPIC mode: loads and stores to the page at 0xFEE00000, in a VM with
- *     nested paging (hv/vm.h). The nested tables leave the page not
- *     present, every access exits with #NPF, and the core decodes the
- *     instruction and performs it (hv_vlapic_npf). The xAPIC offset of a
- *     register is its MSR index << 4.
+ *     nested paging (hv/vm.h). The second-level tables leave the page not
+ *     present, every access exits with a second-level fault, and the core
+ *     decodes the instruction (hv/src/core/mmio.c) and performs it on the
+ *     page (hv_vlapic_mmio). The xAPIC offset of a register is its MSR
+ *     index << 4.
  *
  * IA32_APIC_BASE (0x1B) is intercepted as well.
  *
@@ -62,6 +63,14 @@
  * The IRR is written by other processors (IPIs); everything else only by
  * the processor that runs the vCPU.
  *
+ * The virtual APIC is a leaf: it knows its registers and nothing of vCPUs,
+ * VMs or backends. What it sends goes out on a bus (struct hv_vlapic_bus),
+ * which the MP code provides for the vCPUs of a VM (hv/src/core/mp.c):
+ * the bus names the APICs on it and hands an interrupt, NMI, INIT or SIPI
+ * to one of them. The run loop moves its fixed interrupts to and from the
+ * backend's virtual-interrupt request (hv_vlapic_prepare_entry,
+ * hv_vlapic_sync_after_exit).
+ *
  * Who may include it: hv/, conformance/.
  */
 #ifndef HV_VLAPIC_H
@@ -70,8 +79,22 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct hv_vcpu;
-struct hv_exit;
+struct hv_vlapic;
+
+/*
+ * What a virtual APIC sends on: the other APICs of its VM. ctx is the
+ * bus's own (hv_vlapic.bus_ctx).
+ */
+struct hv_vlapic_bus {
+	/* APIC n on the bus (0, 1, ...; the sender among them), NULL past the last. */
+	struct hv_vlapic *(*apic)(void *ctx, uint32_t n);
+	/*
+	 * Hands APIC n an interrupt of ICR delivery mode dm (APIC_DM_*) and
+	 * vector: fixed and lowest-priority ones to its IRR, NMI, INIT and
+	 * start-up to its processor.
+	 */
+	void (*deliver)(void *ctx, uint32_t n, uint32_t dm, uint8_t vector);
+};
 
 struct hv_vlapic {
 	uint64_t apic_base;  /* IA32_APIC_BASE */
@@ -85,48 +108,61 @@ struct hv_vlapic {
 	uint64_t icr;        /* xAPIC: ICR high (310h) in 63:32 */
 	uint32_t isr[8];
 	uint32_t irr[8];     /* atomically OR-ed by senders */
-	/* The vector put in V_IRQ for the next entry, or -1. */
+	/* The vector requested for the next entry (hv_vlapic_prepare_entry), or -1. */
 	int32_t virq_vector;
+	/* What it is attached to (hv_vlapic_init). */
+	uint32_t index;      /* its vCPU's: the ID after reset; 0 is the BSP */
+	bool xapic_page;     /* the xAPIC page reaches it (a VM with nested paging) */
+	const struct hv_vlapic_bus *bus; /* NULL: an APIC alone, whose IPIs go nowhere */
+	void *bus_ctx;
 };
+
+/*
+ * Attaches the APIC of vCPU index (with or without the xAPIC page, on bus
+ * or on none) and resets it as power-on does.
+ */
+void hv_vlapic_init(struct hv_vlapic *a, uint32_t index, bool xapic_page,
+		    const struct hv_vlapic_bus *bus, void *bus_ctx);
 
 /*
  * Resets the registers as INIT does (SDM §10.4.7.3): all but ID and
  * APIC_BASE; power_on also sets those (the reset mode depends on whether
- * the vCPU's VM uses nested paging, see above).
+ * the xAPIC page reaches the APIC, see above).
  */
-void hv_vlapic_reset(struct hv_vcpu *vcpu, bool power_on);
+void hv_vlapic_reset(struct hv_vlapic *a, bool power_on);
 
 /*
  * RDMSR/WRMSR of IA32_APIC_BASE or an x2APIC register. Returns true when
  * the access is architecturally fine, false when the guest must get #GP(0).
  */
-bool hv_vlapic_rdmsr(struct hv_vcpu *vcpu, uint32_t msr, uint64_t *value);
-bool hv_vlapic_wrmsr(struct hv_vcpu *vcpu, uint32_t msr, uint64_t value);
-/* Is msr one the virtual APIC owns (and the MSRPM intercepts)? */
+bool hv_vlapic_rdmsr(struct hv_vlapic *a, uint32_t msr, uint64_t *value);
+bool hv_vlapic_wrmsr(struct hv_vlapic *a, uint32_t msr, uint64_t value);
+/* Is msr one the virtual APIC owns (and the backend intercepts)? */
 bool hv_vlapic_owns_msr(uint32_t msr);
 
-/* Access kinds of a #NPF (hv_vlapic_npf). */
-#define HV_NPF_WRITE 1u  /* a store */
-#define HV_NPF_FETCH 2u  /* an instruction fetch */
-#define HV_NPF_TABLE 4u  /* the guest's own page-table walk, not the final address */
-#define HV_NPF_EVENT 8u  /* while an event was being delivered (EXITINTINFO valid) */
-
-/* Is gpa in the xAPIC page of a vCPU whose VM uses nested paging? */
-bool hv_vlapic_mmio_page(const struct hv_vcpu *vcpu, uint64_t gpa);
 /*
- * A #NPF at gpa in that page (access: HV_NPF_*): performs the guest's
- * instruction and resumes after it (1), or fills *exit with
- * HV_INTERNAL_EMULATION for the caller (0).
+ * A load (write false) or a store of size bytes at offset in the xAPIC
+ * page, decoded by the core. False when the access is one the core must
+ * not answer (HV_INTERNAL_EMULATION, see above); else done, a load's value
+ * in *value (all ones when nothing answers).
  */
-int hv_vlapic_npf(struct hv_vcpu *vcpu, uint64_t gpa, uint32_t access, struct hv_exit *exit);
+bool hv_vlapic_mmio(struct hv_vlapic *a, uint32_t offset, unsigned size, bool write,
+		    uint64_t *value);
 
-/* Marks vector pending in the IRR of vcpu (any processor may call it). */
-void hv_vlapic_set_irr(struct hv_vcpu *vcpu, uint8_t vector);
+/* Marks vector pending in the IRR (any processor may call it). */
+void hv_vlapic_set_irr(struct hv_vlapic *a, uint8_t vector);
 /* The highest IRR vector that may be delivered now (TPR/ISR, §10.8.3.1), or -1. */
-int hv_vlapic_deliverable(struct hv_vcpu *vcpu);
-/* After a #VMEXIT: a V_IRQ the guest took moves from IRR to ISR. */
-void hv_vlapic_sync_after_exit(struct hv_vcpu *vcpu);
-/* Before an entry: the best deliverable vector goes to V_IRQ. */
-void hv_vlapic_prepare_entry(struct hv_vcpu *vcpu);
+int hv_vlapic_deliverable(struct hv_vlapic *a);
+/*
+ * Before an entry: the best deliverable vector, for the backend's
+ * virtual-interrupt request (-1: none), remembered until the exit.
+ */
+int hv_vlapic_prepare_entry(struct hv_vlapic *a);
+/*
+ * After the exit: still_requested is whether the backend's request is
+ * still pending; if not, the guest took the vector, which moves from IRR
+ * to ISR.
+ */
+void hv_vlapic_sync_after_exit(struct hv_vlapic *a, bool still_requested);
 
 #endif

@@ -26,21 +26,27 @@
  * too. Each processor that runs a vCPU has its APIC software-enabled for
  * the kicks (and leaves it so).
  *
- * With use_npt the VM runs under nested paging (hv/npt.h) and owns its
- * memory: the guest is built in the VM's RAM (hv/ram.h, hv_guest_config.ram)
- * and one set of nested tables, shared by every vCPU, maps exactly that
- * RAM onto the same system-physical addresses. Nothing else is present:
- * not the core's VMCBs, vCPU structures and nested tables, not the
- * platform's code, data and stacks. A guest access anywhere else is a
- * #VMEXIT(NPF) that hv_vcpu_run hands to the caller (on_exit) as
- * HV_EXIT_INTERNAL_ERROR, HV_INTERNAL_UNEXPECTED_EXIT, with the faulting
- * guest-physical address in exit_info_2 — but for the xAPIC page at
- * 0xFEE00000, which is not present either: each vCPU's virtual APIC comes
- * out of reset in xAPIC mode, and every guest access to that page is a
- * #VMEXIT(NPF) the core emulates. Without use_npt the guest reaches all of
- * physical memory, as it did before VMs owned memory, and the virtual APIC
- * is x2APIC only (a guest access to 0xFEE00000 would reach the processor's
- * own APIC).
+ * With use_npt the VM runs under second-level address translation (SVM
+ * nested paging, hv/svm_npt.h) and owns its memory: the guest is built in
+ * the VM's RAM (hv/ram.h, hv_guest_config.ram) and one set of second-level
+ * tables, shared by every vCPU, maps exactly that RAM onto the same
+ * system-physical addresses. The tables are the backend's (its
+ * vm_memory_* operations, hv/ops.h, in the VM's backend state). Nothing
+ * else is present: not the core's VMCBs, vCPU structures and tables, not
+ * the platform's code, data and stacks. A guest access anywhere else is a
+ * second-level fault (SVM #VMEXIT(NPF)) that hv_vcpu_run hands to the
+ * caller (on_exit) as HV_EXIT_INTERNAL_ERROR, HV_INTERNAL_UNEXPECTED_EXIT,
+ * of kind HV_EXIT_KIND_GPA_FAULT with the faulting guest-physical address
+ * in info.gpa_fault.gpa (and, for SVM, EXITINFO2 in raw.info2) — but for
+ * the xAPIC page at 0xFEE00000, which is not present either: each vCPU's
+ * virtual APIC comes out of reset in xAPIC mode, and every guest access to
+ * that page is a fault the core emulates. Without use_npt the guest
+ * reaches all of physical memory, as it did before VMs owned memory, and
+ * the virtual APIC is x2APIC only (a guest access to 0xFEE00000 would
+ * reach the processor's own APIC).
+ *
+ * The VM's backend is the one its vCPUs run on (each vCPU probes for it as
+ * it is created); hv_vm_run enables it on every processor it uses.
  *
  * Who may include it: hv/, conformance/.
  */
@@ -50,7 +56,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "hv/npt.h"
+#include "hv/backend.h"
 #include "hv/ram.h"
 #include "hv/vcpu.h"
 
@@ -86,18 +92,22 @@ struct hv_vm {
 	uint32_t nr_vcpus;
 	/* Each in pages from arch_pages_alloc, shared by all processors. */
 	struct hv_vcpu *vcpus[HV_VM_MAX_VCPUS];
-	struct hv_npt npt;  /* with use_npt */
+	const struct hv_vcpu_ops *ops; /* the backend the vCPUs run on */
 	const struct hv_ram *ram; /* with use_npt: the guest's, all the VM reaches */
+	uint64_t apic_page; /* with use_npt: the page the second-level tables leave out */
 	uint32_t stop;      /* set by hv_vm_stop; every vCPU loop polls it */
-	int cpu_error;      /* the first hv_svm_enable failure on a processor */
+	int cpu_error;      /* the first failure enabling the backend on a processor */
+	/* The backend's own state (hv/backend.h): for SVM, the nested tables. */
+	union hv_vm_backend backend;
 };
 
 /*
  * Creates the vCPUs for a guest built by hv_guest_build (on any processor;
- * nothing is entered yet), and with use_npt the nested tables over the
- * RAM the guest was built in. Returns HV_OK, HV_EINVAL (vCPU count, or
- * use_npt for a guest built without RAM), HV_ENOMEM, HV_ENOSVM, or
- * HV_ENONPT when use_npt is asked of a processor without nested paging.
+ * nothing is entered yet), and with use_npt the second-level tables over
+ * the RAM the guest was built in. Returns HV_OK, HV_EINVAL (vCPU count, or
+ * use_npt for a guest built without RAM), HV_ENOMEM, HV_ENOSVM (no
+ * backend), or HV_ENONPT when use_npt is asked of a processor without
+ * second-level translation.
  */
 int hv_vm_create(struct hv_vm *vm, const struct hv_vm_config *cfg, const struct hv_guest *guest);
 
@@ -105,7 +115,7 @@ int hv_vm_create(struct hv_vm *vm, const struct hv_vm_config *cfg, const struct 
  * Runs every vCPU on its processor until all their loops end, then returns.
  * HV_EINVAL when the platform has fewer processors than vCPUs, the caller
  * is not processor 0, or a processor could not be started; otherwise
- * HV_OK or the first error a processor met enabling SVM.
+ * HV_OK or the first error a processor met enabling the backend.
  */
 int hv_vm_run(struct hv_vm *vm);
 

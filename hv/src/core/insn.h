@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Private to the core: what it needs to emulate one guest memory access
- * (the xAPIC page, vlapic_mmio.c): the guest's page walk and fetching the
+ * (the xAPIC page, mmio.c): the guest's page walk and fetching the
  * instruction at CS:RIP through it (insn_fetch.c), decoding the MOV forms
  * software uses for memory-mapped registers and the address of their
  * memory operand (insn_decode.c).
@@ -74,9 +74,10 @@ int hv_insn_decode(const uint8_t *bytes, size_t n, unsigned mode, struct hv_insn
 
 /*
  * Reads up to size bytes from the guest's CS:RIP, through its page tables
- * (from st) and, for a VM with nested paging, the VM's nested tables. Stops
- * early at a page that is not present at either level, at memory the
- * platform does not have, at the CS limit or at a non-canonical address.
+ * (from st) and, for a VM with nested paging, the VM's second-level
+ * tables. Stops early at a page that is not present at either level, at
+ * memory the platform does not have, at the CS limit or at a non-canonical
+ * address.
  * Returns the number of bytes read.
  */
 unsigned hv_insn_fetch(struct hv_vcpu *vcpu, const struct hv_insn_state *st, uint8_t *buf,

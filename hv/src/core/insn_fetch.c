@@ -4,13 +4,13 @@
  * page tables from CR0/CR3/CR4/EFER (APM vol. 2 §5.2 legacy, §5.3 PAE and
  * long mode, 4 KiB to 1 GiB pages), and reading the instruction at CS:RIP
  * when the processor did not store its bytes (no decode assists) through
- * that walk and the VM's nested tables (§15.25). The linear address of
+ * that walk and the VM's second-level tables (the backend's
+ * vm_memory_translate; SVM nested paging, §15.25). The linear address of
  * CS:RIP: §4.5, §4.12 (no base or limit in 64-bit mode). Only presence is
  * checked: the guest executed these bytes and made the access, so its
  * permissions allowed them; the walk sets no accessed bits.
  */
 #include "vx/arch.h"
-#include "hv/npt.h"
 #include "hv/ram.h"
 #include "hv/vm.h"
 #include "insn.h"
@@ -22,9 +22,9 @@
 /*
  * Host pointer to the guest-physical page of gpa, or NULL. The address is
  * the guest's to choose (its page tables, its CR3), so it is refused
- * unless the guest owns it: for a VM with nested paging, a page its nested
- * tables map into its RAM (hv/ram.h); in any case memory the platform has
- * (arch_phys_to_virt gives no pointer elsewhere).
+ * unless the guest owns it: for a VM with nested paging, a page its
+ * second-level tables map into its RAM (hv/ram.h); in any case memory the
+ * platform has (arch_phys_to_virt gives no pointer elsewhere).
  */
 static const uint8_t *gpa_page(struct hv_vcpu *vcpu, uint64_t gpa)
 {
@@ -33,9 +33,9 @@ static const uint8_t *gpa_page(struct hv_vcpu *vcpu, uint64_t gpa)
 	const uint8_t *p;
 
 	if (vm && vm->config.use_npt) {
-		if (!hv_npt_translate(&vm->npt, spa, &spa))
+		if (!vm->ops->vm_memory_translate(vm, spa, &spa))
 			return NULL;
-		/* Whatever the nested tables say, only the VM's RAM is read for it. */
+		/* Whatever the tables say, only the VM's RAM is read for it. */
 		if (vm->ram && !hv_ram_contains(vm->ram, spa, PAGE_SIZE))
 			return NULL;
 	}

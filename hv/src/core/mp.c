@@ -9,8 +9,10 @@
  *   a SIPI in any other state is dropped
  *   HALTED --fixed interrupt (guest IF = 1), NMI--> RUNNABLE
  *
- * The sender only writes the target's mailbox or IRR; the target's own
- * processor does everything else, so a VMCB is only ever touched by the
+ * The MP code is the virtual APICs' bus (hv/vlapic.h): an IPI a vCPU's
+ * APIC sends comes here for each APIC it targets. The sender only writes
+ * the target's mailbox or IRR; the target's own processor does everything
+ * else, so a vCPU's backend state (its VMCB) is only ever touched by the
  * processor that runs it. An INIT replaces a SIPI still in the mailbox, and
  * the target handles INIT before SIPI, as KVM's kvm_apic_accept_events
  * does: INIT-SIPI sent back to back still boots the vCPU.
@@ -41,7 +43,7 @@ void hv_mp_deliver(struct hv_vcpu *target, uint32_t dm, uint8_t vector)
 		/* A software-disabled APIC does not accept them (SDM §10.4.7.2). */
 		if (!(__atomic_load_n(&target->apic.svr, __ATOMIC_ACQUIRE) & APIC_SVR_ENABLE))
 			return;
-		hv_vlapic_set_irr(target, vector);
+		hv_vlapic_set_irr(&target->apic, vector);
 		break;
 	case APIC_DM_NMI:
 		__atomic_fetch_add(&target->mailbox.nmis, 1, __ATOMIC_RELEASE);
@@ -64,6 +66,30 @@ void hv_mp_deliver(struct hv_vcpu *target, uint32_t dm, uint8_t vector)
 	}
 	__atomic_fetch_add(&target->mailbox.posts, 1, __ATOMIC_SEQ_CST);
 	hv_mp_kick(target);
+}
+
+/* The bus of a VM's APICs: APIC n is vCPU n's. */
+static struct hv_vlapic *bus_apic(void *ctx, uint32_t n)
+{
+	struct hv_vm *vm = ctx;
+
+	return n < vm->nr_vcpus ? &vm->vcpus[n]->apic : NULL;
+}
+
+static void bus_deliver(void *ctx, uint32_t n, uint32_t dm, uint8_t vector)
+{
+	struct hv_vm *vm = ctx;
+
+	hv_mp_deliver(vm->vcpus[n], dm, vector);
+}
+
+static const struct hv_vlapic_bus mp_bus = { .apic = bus_apic, .deliver = bus_deliver };
+
+void hv_mp_attach(struct hv_vcpu *vcpu)
+{
+	struct hv_vm *vm = vcpu->vm;
+
+	hv_vlapic_init(&vcpu->apic, vcpu->id, vm->config.use_npt, &mp_bus, vm);
 }
 
 void hv_mp_kick(struct hv_vcpu *target)
@@ -111,7 +137,7 @@ void hv_mp_enter_end(struct hv_vcpu *vcpu)
 static void do_init(struct hv_vcpu *vcpu)
 {
 	vcpu->ops->reset_init(vcpu);
-	hv_vlapic_reset(vcpu, false);
+	hv_vlapic_reset(&vcpu->apic, false);
 	vcpu->nmi.queued = 0;
 	vcpu->nmi.pending = 0;
 	vcpu->nmi.injected = false;
@@ -146,7 +172,7 @@ static bool halt_ends(struct hv_vcpu *vcpu)
 {
 	if (vcpu->nmi.queued || vcpu->nmi.pending)
 		return true;
-	return vcpu->ops->interrupts_enabled(vcpu) && hv_vlapic_deliverable(vcpu) >= 0;
+	return vcpu->ops->interrupts_enabled(vcpu) && hv_vlapic_deliverable(&vcpu->apic) >= 0;
 }
 
 bool hv_mp_wait_runnable(struct hv_vcpu *vcpu)

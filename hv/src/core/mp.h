@@ -12,6 +12,12 @@
 
 #include "hv/vcpu.h"
 
+/*
+ * Puts the APIC of vcpu (whose vm is set) on its VM's bus, with the xAPIC
+ * page when the VM uses nested paging, and resets it as power-on does.
+ */
+void hv_mp_attach(struct hv_vcpu *vcpu);
+
 /* Delivers one interrupt of ICR delivery mode dm (APIC_DM_*) to target. */
 void hv_mp_deliver(struct hv_vcpu *target, uint32_t dm, uint8_t vector);
 

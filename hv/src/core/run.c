@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The run loop and event injection, vendor-neutral. NMIs are counted as KVM
- * counts them: at most one NMI in service (blocking) and one pending,
- * whether the pending one waits in hardware (V_NMI) or in software; more are
- * dropped and counted (facts §(f), "at most one can be pending while blocked").
+ * The run loop and event injection, vendor-neutral: the backend is reached
+ * only through vcpu->ops, its exits are handled by kind (exit.c). NMIs are
+ * counted as KVM counts them: at most one NMI in service (blocking) and one
+ * pending, whether the pending one waits in hardware (V_NMI) or in
+ * software; more are dropped and counted (facts §(f), "at most one can be
+ * pending while blocked").
  */
 #include "vx/arch.h"
 #include "hv/lib.h"
 #include "hv/vcpu.h"
 #include "hv/vlapic.h"
+#include "exit.h"
 #include "mp.h"
 
 /* Move queued NMIs to pending, honouring the limit, and hand one to vNMI. */
@@ -43,19 +46,22 @@ static void inject_events(struct hv_vcpu *vcpu)
 		ops->inject_nmi(vcpu);
 		can_inject = false;
 	} else if (vcpu->reinject.valid) {
-		ops->inject_event(vcpu, vcpu->reinject.info, vcpu->reinject.error_code);
+		ops->inject_event(vcpu, &vcpu->reinject.event);
 		vcpu->reinject.valid = false;
 		can_inject = false;
 	}
 	/* Then a fault the core raised on the last exit (#GP from the virtual APIC). */
 	if (can_inject && vcpu->exception.valid) {
-		ops->inject_event(vcpu, vcpu->exception.info, vcpu->exception.error_code);
+		ops->inject_event(vcpu, &vcpu->exception.event);
 		vcpu->exception.valid = false;
 		can_inject = false;
 	}
-	/* Fixed interrupts of the virtual APIC wait in V_IRQ, beside EVENTINJ. */
+	/*
+	 * Fixed interrupts of the virtual APIC wait in the backend's
+	 * virtual-interrupt request (SVM: V_IRQ), beside the injected event.
+	 */
 	if (vcpu->vm)
-		hv_vlapic_prepare_entry(vcpu);
+		ops->set_irq_request(vcpu, hv_vlapic_prepare_entry(&vcpu->apic));
 	process_nmi(vcpu);
 	if (!vcpu->nmi.pending)
 		return;
@@ -109,8 +115,8 @@ int hv_vcpu_run(struct hv_vcpu *vcpu, struct hv_exit *exit)
 			return HV_OK;
 		}
 		if (vcpu->vm)
-			hv_vlapic_sync_after_exit(vcpu);
-		r = vcpu->ops->handle_exit(vcpu, exit);
+			hv_vlapic_sync_after_exit(&vcpu->apic, vcpu->ops->irq_request_pending(vcpu));
+		r = hv_handle_exit(vcpu, exit);
 		if (r == 0)
 			return HV_OK;
 		if (++vcpu->internal_exits >= HV_VCPU_MAX_INTERNAL_EXITS) {

@@ -5,23 +5,38 @@
  */
 #include "vx/arch.h"
 #include "vx/event.h"
+#include "hv/backend.h"
 #include "hv/lib.h"
-#include "hv/svm.h"
 #include "hv/vcpu.h"
 #include "hv/vm.h"
 
-const struct hv_vcpu_ops *hv_backend_probe(void)
-{
-	struct hv_svm_caps caps;
+#define HV_BACKEND_ENTRY(name) &name##_vcpu_ops,
+static const struct hv_vcpu_ops *const backends[] = { HV_BACKENDS(HV_BACKEND_ENTRY) };
+#undef HV_BACKEND_ENTRY
 
-	hv_svm_caps(&caps);
-	return caps.svm ? &svm_vcpu_ops : NULL;
+const struct hv_vcpu_ops *hv_backend_probe(struct hv_backend_caps *caps)
+{
+	struct hv_backend_caps none;
+
+	for (size_t i = 0; i < sizeof(backends) / sizeof(backends[0]); i++) {
+		hv_memset(caps ? caps : &none, 0, sizeof(none));
+		if (backends[i]->probe(caps ? caps : &none))
+			return backends[i];
+	}
+	return NULL;
+}
+
+int hv_cpu_enable(void)
+{
+	const struct hv_vcpu_ops *ops = hv_backend_probe(NULL);
+
+	return ops ? ops->cpu_enable() : HV_ENOSVM;
 }
 
 int hv_vcpu_create(struct hv_vcpu *vcpu, const struct hv_vcpu_config *cfg,
 		   const struct hv_guest *guest)
 {
-	const struct hv_vcpu_ops *ops = cfg->ops ? cfg->ops : hv_backend_probe();
+	const struct hv_vcpu_ops *ops = cfg->ops ? cfg->ops : hv_backend_probe(NULL);
 
 	hv_memset(vcpu, 0, sizeof(*vcpu));
 	if (!ops)
@@ -31,12 +46,29 @@ int hv_vcpu_create(struct hv_vcpu *vcpu, const struct hv_vcpu_config *cfg,
 	vcpu->ops = ops;
 	vcpu->guest = guest;
 	vcpu->mp_state = HV_MP_STATE_RUNNABLE;
-	vcpu->vmcb_pa = arch_page_alloc();
-	if (!vcpu->vmcb_pa)
-		return HV_ENOMEM;
-	vcpu->vmcb = arch_phys_to_virt(vcpu->vmcb_pa);
-	hv_vlapic_reset(vcpu, true);
+	/* Alone, without the xAPIC page; hv_vm_create attaches it to its VM's bus. */
+	hv_vlapic_init(&vcpu->apic, vcpu->id, false, NULL, NULL);
 	return ops->vcpu_setup(vcpu);
+}
+
+uint64_t hv_vcpu_get_rip(struct hv_vcpu *vcpu)
+{
+	return vcpu->ops->get_rip(vcpu);
+}
+
+void hv_vcpu_set_rip(struct hv_vcpu *vcpu, uint64_t rip)
+{
+	vcpu->ops->set_rip(vcpu, rip);
+}
+
+uint64_t hv_vcpu_get_gpr(struct hv_vcpu *vcpu, unsigned n)
+{
+	return vcpu->ops->get_gpr(vcpu, n);
+}
+
+void hv_vcpu_set_gpr(struct hv_vcpu *vcpu, unsigned n, uint64_t value)
+{
+	vcpu->ops->set_gpr(vcpu, n, value);
 }
 
 uint32_t hv_vcpu_get_mp_state(const struct hv_vcpu *vcpu)
@@ -86,16 +118,18 @@ void hv_vcpu_set_nmi_mask(struct hv_vcpu *vcpu, bool masked)
 
 void hv_vcpu_complete_io_in(struct hv_vcpu *vcpu, const struct hv_exit *exit, uint32_t data)
 {
-	uint64_t mask;
+	uint64_t mask, rax;
 
 	if (exit->reason != HV_EXIT_IO || !exit->io.in)
 		return;
 	mask = exit->io.size == 4 ? 0xffffffffull : (1ull << (8 * exit->io.size)) - 1;
+	rax = vcpu->ops->get_gpr(vcpu, HV_GPR_RAX);
 	/* A 32-bit IN zero-extends into RAX; 8/16-bit ones merge (APM vol. 3 "IN"). */
 	if (exit->io.size == 4)
-		vcpu->vmcb->save.rax = data;
+		rax = data;
 	else
-		vcpu->vmcb->save.rax = (vcpu->vmcb->save.rax & ~mask) | (data & mask);
+		rax = (rax & ~mask) | (data & mask);
+	vcpu->ops->set_gpr(vcpu, HV_GPR_RAX, rax);
 }
 
 int hv_vcpu_deliver_sipi(struct hv_vcpu *vcpu, uint8_t vector)
@@ -128,4 +162,27 @@ const char *hv_exit_reason_name(uint32_t reason)
 		return "INTERNAL_ERROR";
 	}
 	return "unknown";
+}
+
+const char *hv_exit_kind_name(uint32_t kind)
+{
+	static const char *const names[] = {
+		[HV_EXIT_KIND_OTHER] = "OTHER",
+		[HV_EXIT_KIND_ENTRY_FAILED] = "ENTRY_FAILED",
+		[HV_EXIT_KIND_EXCEPTION] = "EXCEPTION",
+		[HV_EXIT_KIND_NMI] = "NMI",
+		[HV_EXIT_KIND_INTR] = "INTR",
+		[HV_EXIT_KIND_INIT] = "INIT",
+		[HV_EXIT_KIND_SIPI] = "SIPI",
+		[HV_EXIT_KIND_HYPERCALL] = "HYPERCALL",
+		[HV_EXIT_KIND_HLT] = "HLT",
+		[HV_EXIT_KIND_PAUSE] = "PAUSE",
+		[HV_EXIT_KIND_CPUID] = "CPUID",
+		[HV_EXIT_KIND_MSR] = "MSR",
+		[HV_EXIT_KIND_IO] = "IO",
+		[HV_EXIT_KIND_GPA_FAULT] = "GPA_FAULT",
+		[HV_EXIT_KIND_SHUTDOWN] = "SHUTDOWN",
+	};
+
+	return kind < sizeof(names) / sizeof(names[0]) && names[kind] ? names[kind] : "unknown";
 }

@@ -4,15 +4,12 @@
  * §10.4-§10.8, the x2APIC differences of §10.12), its modes and
  * IA32_APIC_BASE (§10.12.5), the MSR interface (§10.12.1.2, table 10-6),
  * interrupt priority (§10.8.3.1) and the ICR (§10.6.1, §10.12.9), whose
- * IPIs reach the other vCPUs of the VM through mp.c. The xAPIC page is
- * vlapic_mmio.c.
+ * IPIs go out on the APIC's bus (for a VM's vCPUs, mp.c). The xAPIC page
+ * is vlapic_mmio.c. A leaf: nothing here reaches a vCPU, a VM or a backend.
  */
 #include "vx/arch.h"
 #include "vx/event.h"
-#include "hv/vcpu.h"
 #include "hv/vlapic.h"
-#include "hv/vm.h"
-#include "mp.h"
 #include "vlapic_reg.h"
 #include "x86/apic.h"
 #include "x86/msr.h"
@@ -32,12 +29,6 @@
 #define XAPIC_ICR2_DEST 0xff000000u
 #define TPR_MASK 0xffu
 #define SVR_MASK 0x3ffu
-
-/* Whether the VM gives this vCPU an xAPIC page (nested paging, hv/vm.h). */
-static bool has_page(const struct hv_vcpu *vcpu)
-{
-	return vcpu->vm && vcpu->vm->config.use_npt;
-}
 
 enum vlapic_mode hv_vlapic_mode(uint64_t apic_base)
 {
@@ -64,15 +55,23 @@ static uint32_t ldr_of(uint32_t id)
 	return ((id >> 4) << 16) | (1u << (id & 0xf));
 }
 
-void hv_vlapic_reset(struct hv_vcpu *vcpu, bool power_on)
+void hv_vlapic_init(struct hv_vlapic *a, uint32_t index, bool xapic_page,
+		    const struct hv_vlapic_bus *bus, void *bus_ctx)
 {
-	struct hv_vlapic *a = &vcpu->apic;
+	a->index = index;
+	a->xapic_page = xapic_page;
+	a->bus = bus;
+	a->bus_ctx = bus_ctx;
+	hv_vlapic_reset(a, true);
+}
 
+void hv_vlapic_reset(struct hv_vlapic *a, bool power_on)
+{
 	if (power_on) {
-		a->id = vcpu->id;
+		a->id = a->index;
 		a->apic_base = APIC_DEFAULT_BASE | MSR_APIC_BASE_EN |
-			       (has_page(vcpu) ? 0 : MSR_APIC_BASE_EXTD) |
-			       (vcpu->id == 0 ? MSR_APIC_BASE_BSP : 0);
+			       (a->xapic_page ? 0 : MSR_APIC_BASE_EXTD) |
+			       (a->index == 0 ? MSR_APIC_BASE_BSP : 0);
 	}
 	/* The power-up state of §10.4.7.1. */
 	a->tpr = 0;
@@ -110,14 +109,13 @@ static uint32_t ppr(const struct hv_vlapic *a)
 	return (a->tpr & 0xf0u) >= isrv ? a->tpr & 0xffu : isrv;
 }
 
-void hv_vlapic_set_irr(struct hv_vcpu *vcpu, uint8_t vector)
+void hv_vlapic_set_irr(struct hv_vlapic *a, uint8_t vector)
 {
-	__atomic_fetch_or(&vcpu->apic.irr[vector / 32], 1u << (vector % 32), __ATOMIC_RELEASE);
+	__atomic_fetch_or(&a->irr[vector / 32], 1u << (vector % 32), __ATOMIC_RELEASE);
 }
 
-int hv_vlapic_deliverable(struct hv_vcpu *vcpu)
+int hv_vlapic_deliverable(struct hv_vlapic *a)
 {
-	struct hv_vlapic *a = &vcpu->apic;
 	int v = highest_bit(a->irr);
 
 	/* A software-disabled APIC delivers no fixed interrupt (§10.4.7.2). */
@@ -126,27 +124,26 @@ int hv_vlapic_deliverable(struct hv_vcpu *vcpu)
 	return ((uint32_t)v & 0xf0u) > (ppr(a) & 0xf0u) ? v : -1;
 }
 
-void hv_vlapic_sync_after_exit(struct hv_vcpu *vcpu)
+void hv_vlapic_sync_after_exit(struct hv_vlapic *a, bool still_requested)
 {
-	struct hv_vlapic *a = &vcpu->apic;
 	int v = a->virq_vector;
 
 	if (v < 0)
 		return;
 	a->virq_vector = -1;
-	/* V_IRQ cleared by the processor: the guest took it (APM §15.21.4). */
-	if (vcpu->ops->irq_request_pending(vcpu))
+	/* The request cleared by the processor (SVM: V_IRQ, §15.21.4): the guest took it. */
+	if (still_requested)
 		return;
 	__atomic_fetch_and(&a->irr[v / 32], ~(1u << (v % 32)), __ATOMIC_ACQ_REL);
 	a->isr[v / 32] |= 1u << (v % 32);
 }
 
-void hv_vlapic_prepare_entry(struct hv_vcpu *vcpu)
+int hv_vlapic_prepare_entry(struct hv_vlapic *a)
 {
-	int v = hv_vlapic_deliverable(vcpu);
+	int v = hv_vlapic_deliverable(a);
 
-	vcpu->apic.virq_vector = v;
-	vcpu->ops->set_irq_request(vcpu, v);
+	a->virq_vector = v;
+	return v;
 }
 
 bool hv_vlapic_owns_msr(uint32_t msr)
@@ -155,9 +152,9 @@ bool hv_vlapic_owns_msr(uint32_t msr)
 	       (msr >= APIC_X2APIC_MSR_FIRST && msr <= APIC_X2APIC_MSR_LAST);
 }
 
-void hv_vlapic_error(struct hv_vcpu *vcpu, uint32_t esr_bits)
+void hv_vlapic_error(struct hv_vlapic *a, uint32_t esr_bits)
 {
-	vcpu->apic.esr_pending |= esr_bits;
+	a->esr_pending |= esr_bits;
 }
 
 /* xAPIC logical destination: flat or cluster model by DFR (§10.6.2.2). */
@@ -176,10 +173,10 @@ static bool xapic_logical_match(uint32_t dest, const struct hv_vlapic *t)
  * sender's mode (x2: 32-bit, else ICR2[31:24]); a logical destination
  * reaches only APICs in that same mode, whose LDR has the same format.
  */
-static bool targets(const struct hv_vcpu *self, const struct hv_vcpu *t, uint32_t dest,
+static bool targets(const struct hv_vlapic *self, const struct hv_vlapic *t, uint32_t dest,
 		    uint32_t low, bool x2)
 {
-	enum vlapic_mode tm = hv_vlapic_mode(t->apic.apic_base);
+	enum vlapic_mode tm = hv_vlapic_mode(t->apic_base);
 
 	/* A globally disabled APIC receives nothing (§10.4.3). */
 	if (tm == VLAPIC_DISABLED)
@@ -196,22 +193,23 @@ static bool targets(const struct hv_vcpu *self, const struct hv_vcpu *t, uint32_
 		if (dest == APIC_X2APIC_BROADCAST)
 			return true;
 		if (low & APIC_DEST_LOGICAL) {
-			uint32_t ldr = ldr_of(t->apic.id);
+			uint32_t ldr = ldr_of(t->id);
 
 			return tm == VLAPIC_X2APIC && (dest >> 16) == (ldr >> 16) &&
 			       (dest & ldr & 0xffffu) != 0;
 		}
-		return dest == t->apic.id;
+		return dest == t->id;
 	}
 	dest &= 0xffu;
 	if (low & APIC_DEST_LOGICAL)
-		return tm == VLAPIC_XAPIC && xapic_logical_match(dest, &t->apic);
-	return dest == APIC_XAPIC_BROADCAST || dest == t->apic.id;
+		return tm == VLAPIC_XAPIC && xapic_logical_match(dest, t);
+	return dest == APIC_XAPIC_BROADCAST || dest == t->id;
 }
 
-static void send_ipi(struct hv_vcpu *vcpu, uint32_t dest, uint32_t low, bool x2)
+/* Every APIC on the bus that the IPI targets gets it, in bus order. */
+static void send_ipi(struct hv_vlapic *a, uint32_t dest, uint32_t low, bool x2)
 {
-	struct hv_vm *vm = vcpu->vm;
+	const struct hv_vlapic_bus *bus = a->bus;
 	uint32_t dm = low & APIC_DM_MASK;
 	uint8_t vector = (uint8_t)low;
 	struct hv_event ev = { .type = HV_EV_IPI, .source = HV_SRC_CORE, .v = { dest, low },
@@ -223,15 +221,17 @@ static void send_ipi(struct hv_vcpu *vcpu, uint32_t dest, uint32_t low, bool x2)
 		return;
 	/* Vectors 0-15 are illegal for fixed interrupts (§10.5.3). */
 	if ((dm == APIC_DM_FIXED || dm == APIC_DM_LOWEST) && vector < 16) {
-		hv_vlapic_error(vcpu, APIC_ESR_SEND_ILLEGAL_VECTOR);
+		hv_vlapic_error(a, APIC_ESR_SEND_ILLEGAL_VECTOR);
 		return;
 	}
-	for (uint32_t i = 0; vm && i < vm->nr_vcpus; i++) {
-		struct hv_vcpu *t = vm->vcpus[i];
+	for (uint32_t i = 0; bus; i++) {
+		struct hv_vlapic *t = bus->apic(a->bus_ctx, i);
 
-		if (!targets(vcpu, t, dest, low, x2))
+		if (!t)
+			break;
+		if (!targets(a, t, dest, low, x2))
 			continue;
-		hv_mp_deliver(t, dm, vector);
+		bus->deliver(a->bus_ctx, i, dm, vector);
 		/* Lowest priority: every vCPU has the same priority; the first wins. */
 		if (dm == APIC_DM_LOWEST)
 			break;
@@ -252,9 +252,8 @@ static int vector_reg(uint32_t offset, uint32_t base)
 	return offset >= base && offset < base + 0x80u ? (int)((offset - base) >> 4) : -1;
 }
 
-enum vlapic_result hv_vlapic_reg_read(struct hv_vcpu *vcpu, uint32_t offset, uint64_t *value)
+enum vlapic_result hv_vlapic_reg_read(struct hv_vlapic *a, uint32_t offset, uint64_t *value)
 {
-	struct hv_vlapic *a = &vcpu->apic;
 	bool x2 = hv_vlapic_mode(a->apic_base) == VLAPIC_X2APIC;
 	int lvt = lvt_index(offset), i;
 
@@ -331,9 +330,8 @@ enum vlapic_result hv_vlapic_reg_read(struct hv_vcpu *vcpu, uint32_t offset, uin
 	return VLAPIC_ABSENT;
 }
 
-enum vlapic_result hv_vlapic_reg_write(struct hv_vcpu *vcpu, uint32_t offset, uint64_t value)
+enum vlapic_result hv_vlapic_reg_write(struct hv_vlapic *a, uint32_t offset, uint64_t value)
 {
-	struct hv_vlapic *a = &vcpu->apic;
 	bool x2 = hv_vlapic_mode(a->apic_base) == VLAPIC_X2APIC;
 	int lvt = lvt_index(offset);
 
@@ -401,11 +399,11 @@ enum vlapic_result hv_vlapic_reg_write(struct hv_vcpu *vcpu, uint32_t offset, ui
 			if (value & ICR_RESERVED)
 				return VLAPIC_REFUSED;
 			a->icr = value;
-			send_ipi(vcpu, (uint32_t)(value >> 32), (uint32_t)value, true);
+			send_ipi(a, (uint32_t)(value >> 32), (uint32_t)value, true);
 			return VLAPIC_OK;
 		}
 		a->icr = (a->icr & ~0xffffffffull) | ((uint32_t)value & ~(uint32_t)ICR_RESERVED);
-		send_ipi(vcpu, (uint32_t)(a->icr >> 32) >> XAPIC_ID_SHIFT, (uint32_t)a->icr, false);
+		send_ipi(a, (uint32_t)(a->icr >> 32) >> XAPIC_ID_SHIFT, (uint32_t)a->icr, false);
 		return VLAPIC_OK;
 	case APIC_ICR_HIGH:
 		if (x2)
@@ -421,7 +419,7 @@ enum vlapic_result hv_vlapic_reg_write(struct hv_vcpu *vcpu, uint32_t offset, ui
 			return VLAPIC_ABSENT;
 		if (value & ~0xffull)
 			return VLAPIC_REFUSED;
-		send_ipi(vcpu, 0, APIC_DEST_SELF | APIC_DM_FIXED | (uint32_t)value, true);
+		send_ipi(a, 0, APIC_DEST_SELF | APIC_DM_FIXED | (uint32_t)value, true);
 		return VLAPIC_OK;
 	}
 	return VLAPIC_ABSENT;
@@ -432,12 +430,11 @@ enum vlapic_result hv_vlapic_reg_write(struct hv_vcpu *vcpu, uint32_t offset, ui
  * returns the registers to their power-up state (§10.4.3: "the APIC may
  * return to the state described in §10.4.7.1"; here it always does).
  */
-static bool write_apic_base(struct hv_vcpu *vcpu, uint64_t value)
+static bool write_apic_base(struct hv_vlapic *a, uint64_t value)
 {
-	struct hv_vlapic *a = &vcpu->apic;
 	enum vlapic_mode old = hv_vlapic_mode(a->apic_base), new = hv_vlapic_mode(value);
 
-	if (!has_page(vcpu)) {
+	if (!a->xapic_page) {
 		/* Only the base address may move; leaving x2APIC mode is refused. */
 		if ((value & ~APIC_BASE_ADDR_MASK) != (a->apic_base & ~APIC_BASE_ADDR_MASK))
 			return false;
@@ -452,20 +449,18 @@ static bool write_apic_base(struct hv_vcpu *vcpu, uint64_t value)
 		return false;
 	a->apic_base = value;
 	if (new == VLAPIC_DISABLED && old != VLAPIC_DISABLED) {
-		hv_vlapic_reset(vcpu, false);
-		a->id = vcpu->id;
+		hv_vlapic_reset(a, false);
+		a->id = a->index;
 	} else if (old == VLAPIC_XAPIC && new == VLAPIC_X2APIC) {
 		/* What xAPIC software wrote and x2APIC mode does not keep (§10.12.5.1). */
-		a->id = vcpu->id;
+		a->id = a->index;
 		a->icr &= 0xffffffffull;
 	}
 	return true;
 }
 
-bool hv_vlapic_rdmsr(struct hv_vcpu *vcpu, uint32_t msr, uint64_t *value)
+bool hv_vlapic_rdmsr(struct hv_vlapic *a, uint32_t msr, uint64_t *value)
 {
-	struct hv_vlapic *a = &vcpu->apic;
-
 	if (msr == MSR_IA32_APIC_BASE) {
 		*value = a->apic_base;
 		return true;
@@ -474,17 +469,15 @@ bool hv_vlapic_rdmsr(struct hv_vcpu *vcpu, uint32_t msr, uint64_t *value)
 	if (hv_vlapic_mode(a->apic_base) != VLAPIC_X2APIC || msr < APIC_X2APIC_MSR_FIRST ||
 	    msr > APIC_X2APIC_MSR_LAST)
 		return false;
-	return hv_vlapic_reg_read(vcpu, (msr - APIC_X2APIC_MSR_FIRST) << 4, value) == VLAPIC_OK;
+	return hv_vlapic_reg_read(a, (msr - APIC_X2APIC_MSR_FIRST) << 4, value) == VLAPIC_OK;
 }
 
-bool hv_vlapic_wrmsr(struct hv_vcpu *vcpu, uint32_t msr, uint64_t value)
+bool hv_vlapic_wrmsr(struct hv_vlapic *a, uint32_t msr, uint64_t value)
 {
-	struct hv_vlapic *a = &vcpu->apic;
-
 	if (msr == MSR_IA32_APIC_BASE)
-		return write_apic_base(vcpu, value);
+		return write_apic_base(a, value);
 	if (hv_vlapic_mode(a->apic_base) != VLAPIC_X2APIC || msr < APIC_X2APIC_MSR_FIRST ||
 	    msr > APIC_X2APIC_MSR_LAST)
 		return false;
-	return hv_vlapic_reg_write(vcpu, (msr - APIC_X2APIC_MSR_FIRST) << 4, value) == VLAPIC_OK;
+	return hv_vlapic_reg_write(a, (msr - APIC_X2APIC_MSR_FIRST) << 4, value) == VLAPIC_OK;
 }

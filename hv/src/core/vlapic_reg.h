@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#include "hv/vcpu.h"
+#include "hv/vlapic.h"
 
 /* IA32_APIC_BASE EN and EXTD (SDM vol. 3 §10.12.1, table 10-5). */
 enum vlapic_mode {
@@ -34,10 +34,10 @@ enum vlapic_mode hv_vlapic_mode(uint64_t apic_base);
  * in the APIC's current mode: 64 bits for the x2APIC ICR, 32 otherwise.
  * A result other than VLAPIC_OK leaves every register as it was.
  */
-enum vlapic_result hv_vlapic_reg_read(struct hv_vcpu *vcpu, uint32_t offset, uint64_t *value);
-enum vlapic_result hv_vlapic_reg_write(struct hv_vcpu *vcpu, uint32_t offset, uint64_t value);
+enum vlapic_result hv_vlapic_reg_read(struct hv_vlapic *a, uint32_t offset, uint64_t *value);
+enum vlapic_result hv_vlapic_reg_write(struct hv_vlapic *a, uint32_t offset, uint64_t value);
 
 /* An error the APIC detected, for the next ESR write to latch (§10.5.3). */
-void hv_vlapic_error(struct hv_vcpu *vcpu, uint32_t esr_bits);
+void hv_vlapic_error(struct hv_vlapic *a, uint32_t esr_bits);
 
 #endif

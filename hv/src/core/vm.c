@@ -3,9 +3,9 @@
  * VMs: creating the vCPUs, and running one per processor (see hv/vm.h).
  */
 #include "vx/arch.h"
+#include "hv/backend.h"
 #include "hv/guest.h"
 #include "hv/lib.h"
-#include "hv/svm.h"
 #include "hv/vcpu.h"
 #include "hv/vm.h"
 #include "mp.h"
@@ -14,25 +14,28 @@
 #define PAGE_SIZE 4096u
 
 /*
- * Nested tables that map the VM's RAM and nothing else, the xAPIC page
- * left out even where RAM would cover it, where the processor has NP.
+ * Second-level tables (the backend's) that map the VM's RAM and nothing
+ * else, the xAPIC page left out even where RAM would cover it, where the
+ * processor has second-level translation.
  */
-static int build_npt(struct hv_vm *vm, const struct hv_ram *ram)
+static int build_memory(struct hv_vm *vm, const struct hv_ram *ram)
 {
-	struct hv_svm_caps caps;
+	struct hv_backend_caps caps;
+	const struct hv_vcpu_ops *ops = hv_backend_probe(&caps);
 	int rc;
 
-	hv_svm_caps(&caps);
-	if (!caps.svm)
+	if (!ops)
 		return HV_ENOSVM;
-	if (!caps.np)
+	if (!caps.slat)
 		return HV_ENONPT;
 	if (!ram || ram->nr_slots == 0)
 		return HV_EINVAL;
-	rc = hv_npt_init(&vm->npt, APIC_DEFAULT_BASE);
+	vm->ops = ops;
+	vm->apic_page = APIC_DEFAULT_BASE;
+	rc = ops->vm_memory_init(vm, vm->apic_page);
 	for (uint32_t i = 0; rc == HV_OK && i < ram->nr_slots; i++)
-		rc = hv_npt_map(&vm->npt, ram->slots[i].base, ram->slots[i].base,
-				ram->slots[i].size);
+		rc = ops->vm_memory_map(vm, ram->slots[i].base, ram->slots[i].base,
+					ram->slots[i].size);
 	vm->ram = ram;
 	return rc;
 }
@@ -47,12 +50,13 @@ int hv_vm_create(struct hv_vm *vm, const struct hv_vm_config *cfg, const struct 
 	vm->config = *cfg;
 	vm->guest = guest;
 	if (cfg->use_npt) {
-		int rc = build_npt(vm, guest->ram);
+		int rc = build_memory(vm, guest->ram);
 
 		if (rc)
 			return rc;
 	}
 	for (uint32_t i = 0; i < cfg->nr_vcpus; i++) {
+		/* Each vCPU probes for its backend as a standalone one does. */
 		struct hv_vcpu_config vc = { .id = i, .use_vnmi = cfg->use_vnmi };
 		uint64_t pa = arch_pages_alloc(pages);
 		struct hv_vcpu *vcpu;
@@ -64,9 +68,11 @@ int hv_vm_create(struct hv_vm *vm, const struct hv_vm_config *cfg, const struct 
 		rc = hv_vcpu_create(vcpu, &vc, guest);
 		if (rc)
 			return rc;
+		if (!vm->ops)
+			vm->ops = vcpu->ops;
 		vcpu->vm = vm;
-		/* Again, now that the APIC can see the VM: its reset mode depends on NPT. */
-		hv_vlapic_reset(vcpu, true);
+		/* On the VM's bus; its reset mode depends on the xAPIC page (NPT). */
+		hv_mp_attach(vcpu);
 		vcpu->ops->setup_mp(vcpu);
 		/* As KVM creates them: the BSP runnable, the APs waiting for INIT. */
 		vcpu->mp_state = i == 0 ? HV_MP_STATE_RUNNABLE : HV_MP_STATE_UNINITIALIZED;
@@ -110,11 +116,20 @@ static void vcpu_loop(struct hv_vcpu *vcpu)
 	}
 }
 
-/* Processor i > 0: SVM on this processor, then vCPU i. */
+/*
+ * The VM's backend on the calling processor: does the processor have it
+ * (the probe), then enable it.
+ */
+static int cpu_enable(const struct hv_vm *vm)
+{
+	return vm->ops->probe(NULL) ? vm->ops->cpu_enable() : HV_ENOSVM;
+}
+
+/* Processor i > 0: the backend on this processor, then vCPU i. */
 static void ap_main(void *arg)
 {
 	struct hv_vcpu *vcpu = arg;
-	int rc = hv_svm_enable();
+	int rc = cpu_enable(vcpu->vm);
 
 	if (rc) {
 		int none = HV_OK;
@@ -134,7 +149,7 @@ int hv_vm_run(struct hv_vm *vm)
 
 	if (vm->nr_vcpus == 0 || vm->nr_vcpus > arch_cpu_count() || arch_cpu_index() != 0)
 		return HV_EINVAL;
-	rc = hv_svm_enable();
+	rc = cpu_enable(vm);
 	if (rc)
 		return rc;
 	__atomic_store_n(&vm->stop, 0, __ATOMIC_RELEASE);

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * SVM discovery and per-processor enablement (APM vol. 2 §15.4 "Enabling
- * SVM", §15.30.1 VM_CR, §15.30.4 VM_HSAVE_PA).
+ * SVM"); the MSRs enablement writes (§15.30.1 VM_CR, §15.30.4 VM_HSAVE_PA)
+ * are svm_cpu_enable's (ops.c).
  */
 #include "vx/arch.h"
 #include "hv/lib.h"
 #include "hv/svm.h"
+#include "svm_backend.h"
 #include "x86/cpu.h"
-#include "x86/msr.h"
 
 void hv_svm_caps(struct hv_svm_caps *caps)
 {
@@ -43,34 +44,5 @@ void hv_svm_caps(struct hv_svm_caps *caps)
 
 int hv_svm_enable(void)
 {
-	struct hv_svm_caps caps;
-	uint64_t vm_cr = 0, efer, hsave = 0;
-
-	hv_svm_caps(&caps);
-	if (!caps.svm)
-		return HV_ENOSVM;
-	/* Firmware may have disabled SVM; EFER.SVME would then #GP (APM §15.4). */
-	if (arch_rdmsr(MSR_VM_CR, &vm_cr) != ARCH_OK)
-		return HV_EFAULT;
-	if (vm_cr & MSR_VM_CR_SVMDIS)
-		return HV_ESVMDIS;
-	if (arch_rdmsr(MSR_EFER, &efer) != ARCH_OK)
-		return HV_EFAULT;
-	if (!(efer & X86_EFER_SVME) && arch_wrmsr(MSR_EFER, efer | X86_EFER_SVME) != ARCH_OK)
-		return HV_EFAULT;
-	/*
-	 * VMRUN saves host state at VM_HSAVE_PA. Keep a page the processor
-	 * already has, so that enabling twice costs nothing and state lives in
-	 * the processor, not in this library.
-	 */
-	if (arch_rdmsr(MSR_VM_HSAVE_PA, &hsave) != ARCH_OK)
-		return HV_EFAULT;
-	if (hsave == 0) {
-		hsave = arch_page_alloc();
-		if (hsave == 0)
-			return HV_ENOMEM;
-		if (arch_wrmsr(MSR_VM_HSAVE_PA, hsave) != ARCH_OK)
-			return HV_EFAULT;
-	}
-	return HV_OK;
+	return svm_probe(NULL) ? svm_cpu_enable() : HV_ENOSVM;
 }

@@ -14,7 +14,7 @@
 static uint64_t *gpr_slot(struct hv_vcpu *vcpu, unsigned n)
 {
 	struct arch_gprs *g = &vcpu->gprs;
-	struct vmcb_save_area *s = &vcpu->vmcb->save;
+	struct vmcb_save_area *s = &svm_vmcb(vcpu)->save;
 
 	switch (n & 15u) {
 	case 0:
@@ -64,7 +64,7 @@ void svm_set_gpr(struct hv_vcpu *vcpu, unsigned n, uint64_t value)
 
 void svm_get_insn_state(struct hv_vcpu *vcpu, struct hv_insn_state *st)
 {
-	const struct vmcb_save_area *s = &vcpu->vmcb->save;
+	const struct vmcb_save_area *s = &svm_vmcb(vcpu)->save;
 
 	st->rip = s->rip;
 	st->cs_limit = s->cs.limit;
@@ -85,10 +85,10 @@ void svm_get_insn_state(struct hv_vcpu *vcpu, struct hv_insn_state *st)
  */
 unsigned svm_get_insn_bytes(struct hv_vcpu *vcpu, uint8_t *buf, unsigned size)
 {
-	const struct vmcb_control_area *c = &vcpu->vmcb->control;
+	const struct vmcb_control_area *c = &svm_vmcb(vcpu)->control;
 	unsigned n = c->insn_len & SVM_INSN_LEN_MASK;
 
-	if (!vcpu->svm.decode_assists ||
+	if (!to_svm(vcpu)->decode_assists ||
 	    (c->exit_code != SVM_EXIT_NPF && c->exit_code != SVM_EXIT_EXCP_BASE + X86_VEC_PF))
 		return 0;
 	if (n > SVM_INSN_BYTES_MAX)

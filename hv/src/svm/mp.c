@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The SVM side of multiprocessor guests: the intercepts a vCPU of a VM
- * needs and its nested paging (APM vol. 2 §15.25), the state INIT leaves
- * (SDM vol. 3 §9.1.1 table 9-1; APM vol. 2 §14.1.3), and V_IRQ as the
- * delivery path of the virtual APIC's fixed interrupts (APM vol. 2
+ * The SVM side of multiprocessor guests: a VM's nested tables
+ * (hv/svm_npt.h, APM vol. 2 §15.25) as the core's second-level tables, the
+ * intercepts a vCPU of a VM needs and its nested paging, the state INIT
+ * leaves (SDM vol. 3 §9.1.1 table 9-1; APM vol. 2 §14.1.3), and V_IRQ as
+ * the delivery path of the virtual APIC's fixed interrupts (APM vol. 2
  * §15.21.4).
  */
 #include "vx/arch.h"
@@ -24,9 +25,24 @@
 #define DR6_INIT 0xffff0ff0ull
 #define DR7_INIT 0x400ull
 
+int svm_vm_memory_init(struct hv_vm *vm, uint64_t hole)
+{
+	return hv_npt_init(&vm->backend.svm.npt, hole);
+}
+
+int svm_vm_memory_map(struct hv_vm *vm, uint64_t gpa, uint64_t spa, uint64_t size)
+{
+	return hv_npt_map(&vm->backend.svm.npt, gpa, spa, size);
+}
+
+bool svm_vm_memory_translate(const struct hv_vm *vm, uint64_t gpa, uint64_t *spa)
+{
+	return hv_npt_translate(&vm->backend.svm.npt, gpa, spa);
+}
+
 void svm_setup_mp(struct hv_vcpu *vcpu)
 {
-	struct vmcb *vmcb = vcpu->vmcb;
+	struct vmcb *vmcb = svm_vmcb(vcpu);
 
 	/*
 	 * The virtual APIC: every x2APIC register and IA32_APIC_BASE is
@@ -39,7 +55,7 @@ void svm_setup_mp(struct hv_vcpu *vcpu)
 	if (vcpu->vm && vcpu->vm->config.use_npt) {
 		/* g_pat keeps hv_vmcb_init's PAT reset value, which VMRUN checks (§15.25.8). */
 		vmcb->control.nested_ctl |= SVM_NESTED_CTL_NP_ENABLE;
-		vmcb->control.nested_cr3 = vcpu->vm->npt.root;
+		vmcb->control.nested_cr3 = vcpu->vm->backend.svm.npt.root;
 	}
 	hv_msrpm_set(vmcb, MSR_IA32_APIC_BASE, true, true);
 	/* EFER too, as KVM does: SVME must stay set whatever the guest writes. */
@@ -64,8 +80,8 @@ static void set_seg(struct vmcb_seg *seg, uint16_t attrib)
 
 void svm_reset_init(struct hv_vcpu *vcpu)
 {
-	struct vmcb_control_area *c = &vcpu->vmcb->control;
-	struct vmcb_save_area *s = &vcpu->vmcb->save;
+	struct vmcb_control_area *c = &svm_vmcb(vcpu)->control;
+	struct vmcb_save_area *s = &svm_vmcb(vcpu)->save;
 	struct arch_cpuid id;
 
 	set_seg(&s->cs, ATTR_RM_CODE);
@@ -109,14 +125,14 @@ void svm_reset_init(struct hv_vcpu *vcpu)
 	 * No NMI is in service any more: drop the core's own tracking. (The
 	 * NMI-window single-step never outlives the #VMEXIT that ends it.)
 	 */
-	vcpu->svm.nmi_masked = false;
-	vcpu->svm.awaiting_iret_completion = false;
+	to_svm(vcpu)->nmi_masked = false;
+	to_svm(vcpu)->awaiting_iret_completion = false;
 	svm_clr_iret_intercept(vcpu);
 }
 
 void svm_set_irq_request(struct hv_vcpu *vcpu, int vector)
 {
-	struct vmcb_control_area *c = &vcpu->vmcb->control;
+	struct vmcb_control_area *c = &svm_vmcb(vcpu)->control;
 
 	c->int_ctl &= ~(V_IRQ_MASK | V_INTR_PRIO_MASK);
 	if (vector < 0)
@@ -129,10 +145,10 @@ void svm_set_irq_request(struct hv_vcpu *vcpu, int vector)
 
 bool svm_irq_request_pending(struct hv_vcpu *vcpu)
 {
-	return (vcpu->vmcb->control.int_ctl & V_IRQ_MASK) != 0;
+	return (svm_vmcb(vcpu)->control.int_ctl & V_IRQ_MASK) != 0;
 }
 
 bool svm_interrupts_enabled(struct hv_vcpu *vcpu)
 {
-	return (vcpu->vmcb->save.rflags & X86_RFLAGS_IF) != 0;
+	return (svm_vmcb(vcpu)->save.rflags & X86_RFLAGS_IF) != 0;
 }

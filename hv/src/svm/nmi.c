@@ -20,43 +20,43 @@
 
 void svm_set_iret_intercept(struct hv_vcpu *vcpu)
 {
-	hv_vmcb_intercept(vcpu->vmcb, VMCB_INTERCEPT_MISC1, INTERCEPT_IRET, true);
+	hv_vmcb_intercept(svm_vmcb(vcpu), VMCB_INTERCEPT_MISC1, INTERCEPT_IRET, true);
 }
 
 void svm_clr_iret_intercept(struct hv_vcpu *vcpu)
 {
-	hv_vmcb_intercept(vcpu->vmcb, VMCB_INTERCEPT_MISC1, INTERCEPT_IRET, false);
+	hv_vmcb_intercept(svm_vmcb(vcpu), VMCB_INTERCEPT_MISC1, INTERCEPT_IRET, false);
 }
 
 void svm_inject_nmi(struct hv_vcpu *vcpu)
 {
 	/* TYPE = NMI; the vector field is ignored and IDT entry 2 is used. */
-	svm_inject_event(vcpu, SVM_EVTINJ_TYPE_NMI, 0);
+	svm_write_eventinj(vcpu, SVM_EVTINJ_TYPE_NMI, 0);
 	vcpu->stats.nmi_injections++;
 	/* With vNMI, VMRUN sets V_NMI_MASK for an injected NMI itself. */
-	if (vcpu->svm.vnmi)
+	if (to_svm(vcpu)->vnmi)
 		return;
-	vcpu->svm.nmi_masked = true;
+	to_svm(vcpu)->nmi_masked = true;
 	svm_set_iret_intercept(vcpu);
 }
 
 bool svm_get_nmi_mask(struct hv_vcpu *vcpu)
 {
-	if (vcpu->svm.vnmi)
-		return (vcpu->vmcb->control.int_ctl & V_NMI_MASK) != 0;
-	return vcpu->svm.nmi_masked;
+	if (to_svm(vcpu)->vnmi)
+		return (svm_vmcb(vcpu)->control.int_ctl & V_NMI_MASK) != 0;
+	return to_svm(vcpu)->nmi_masked;
 }
 
 void svm_set_nmi_mask(struct hv_vcpu *vcpu, bool masked)
 {
-	if (vcpu->svm.vnmi) {
+	if (to_svm(vcpu)->vnmi) {
 		if (masked)
-			vcpu->vmcb->control.int_ctl |= V_NMI_MASK;
+			svm_vmcb(vcpu)->control.int_ctl |= V_NMI_MASK;
 		else
-			vcpu->vmcb->control.int_ctl &= ~V_NMI_MASK;
+			svm_vmcb(vcpu)->control.int_ctl &= ~V_NMI_MASK;
 		return;
 	}
-	vcpu->svm.nmi_masked = masked;
+	to_svm(vcpu)->nmi_masked = masked;
 	if (masked)
 		svm_set_iret_intercept(vcpu);
 	else
@@ -66,7 +66,7 @@ void svm_set_nmi_mask(struct hv_vcpu *vcpu, bool masked)
 /* GIF as the guest sees it: V_GIF when virtual GIF is on, else set (VMRUN set it). */
 static bool svm_gif_set(const struct hv_vcpu *vcpu)
 {
-	uint32_t int_ctl = vcpu->vmcb->control.int_ctl;
+	uint32_t int_ctl = svm_vmcb(vcpu)->control.int_ctl;
 
 	if (int_ctl & V_GIF_ENABLE_MASK)
 		return (int_ctl & V_GIF_MASK) != 0;
@@ -79,7 +79,7 @@ bool svm_nmi_blocked(struct hv_vcpu *vcpu)
 		return true;
 	if (svm_get_nmi_mask(vcpu))
 		return true;
-	return (vcpu->vmcb->control.int_state & SVM_INTERRUPT_SHADOW_MASK) != 0;
+	return (svm_vmcb(vcpu)->control.int_state & SVM_INTERRUPT_SHADOW_MASK) != 0;
 }
 
 bool svm_nmi_allowed(struct hv_vcpu *vcpu)
@@ -89,14 +89,14 @@ bool svm_nmi_allowed(struct hv_vcpu *vcpu)
 
 bool svm_is_vnmi_pending(struct hv_vcpu *vcpu)
 {
-	return vcpu->svm.vnmi && (vcpu->vmcb->control.int_ctl & V_NMI) != 0;
+	return to_svm(vcpu)->vnmi && (svm_vmcb(vcpu)->control.int_ctl & V_NMI) != 0;
 }
 
 bool svm_set_vnmi_pending(struct hv_vcpu *vcpu)
 {
-	struct vmcb_control_area *c = &vcpu->vmcb->control;
+	struct vmcb_control_area *c = &svm_vmcb(vcpu)->control;
 
-	if (!vcpu->svm.vnmi || (c->int_ctl & V_NMI))
+	if (!to_svm(vcpu)->vnmi || (c->int_ctl & V_NMI))
 		return false;
 	c->int_ctl |= V_NMI;
 	vcpu->stats.nmi_injections++;
@@ -112,8 +112,8 @@ bool svm_set_vnmi_pending(struct hv_vcpu *vcpu)
  */
 void svm_enable_nmi_window(struct hv_vcpu *vcpu)
 {
-	struct hv_svm_vcpu *svm = &vcpu->svm;
-	struct vmcb *vmcb = vcpu->vmcb;
+	struct hv_svm_vcpu *svm = to_svm(vcpu);
+	struct vmcb *vmcb = svm_vmcb(vcpu);
 
 	/* vNMI: the processor delivers V_NMI as soon as the guest unblocks. */
 	if (svm->vnmi)
@@ -139,8 +139,8 @@ void svm_enable_nmi_window(struct hv_vcpu *vcpu)
 /* Undo the single-step at the next #VMEXIT, whatever it is. */
 bool svm_nmi_singlestep_done(struct hv_vcpu *vcpu)
 {
-	struct hv_svm_vcpu *svm = &vcpu->svm;
-	struct vmcb *vmcb = vcpu->vmcb;
+	struct hv_svm_vcpu *svm = to_svm(vcpu);
+	struct vmcb *vmcb = svm_vmcb(vcpu);
 
 	if (!svm->nmi_singlestep)
 		return false;
@@ -161,13 +161,13 @@ bool svm_nmi_singlestep_done(struct hv_vcpu *vcpu)
 
 void svm_complete_interrupts(struct hv_vcpu *vcpu)
 {
-	struct hv_svm_vcpu *svm = &vcpu->svm;
-	struct vmcb_control_area *c = &vcpu->vmcb->control;
+	struct hv_svm_vcpu *svm = to_svm(vcpu);
+	struct vmcb_control_area *c = &svm_vmcb(vcpu)->control;
 	uint32_t info = c->exit_int_info;
 
 	/* The intercepted IRET has retired once RIP has moved past it. */
 	if (!svm->vnmi && svm->awaiting_iret_completion &&
-	    vcpu->vmcb->save.rip != svm->nmi_iret_rip) {
+	    svm_vmcb(vcpu)->save.rip != svm->nmi_iret_rip) {
 		svm->nmi_masked = false;
 		svm->awaiting_iret_completion = false;
 	}
@@ -184,6 +184,5 @@ void svm_complete_interrupts(struct hv_vcpu *vcpu)
 		return;
 	}
 	vcpu->reinject.valid = true;
-	vcpu->reinject.info = info & (SVM_EVTINJ_VEC_MASK | SVM_EVTINJ_TYPE_MASK | SVM_EVTINJ_VALID_ERR);
-	vcpu->reinject.error_code = c->exit_int_info_err;
+	vcpu->reinject.event = svm_exitintinfo_event(info, c->exit_int_info_err);
 }

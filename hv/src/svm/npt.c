@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Nested page tables (see hv/npt.h): a PML4 and the tables below it,
+ * Nested page tables (see hv/svm_npt.h): a PML4 and the tables below it,
  * allocated as a range needs them, with 2 MiB leaves where the range and
  * the hole allow and 4 KiB leaves elsewhere (APM vol. 2 §15.25.1, §5.3).
  */
 #include "vx/arch.h"
 #include "hv/lib.h"
-#include "hv/npt.h"
+#include "hv/svm_npt.h"
 #include "x86/cpu.h"
 
 #define PAGE_SIZE 4096ull

@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Nested page tables (APM vol. 2 §15.25), in the host's long-mode format
- * (§15.25.1): four levels, 2 MiB leaves wherever a range allows them and
- * 4 KiB leaves elsewhere. One 4 KiB page, the hole, is never mapped, so
- * that every guest access to it ends in #VMEXIT(NPF) (the xAPIC page of
- * hv/vlapic.h).
+ * The SVM backend's nested page tables (APM vol. 2 §15.25), in the host's
+ * long-mode format (§15.25.1): four levels, 2 MiB leaves wherever a range
+ * allows them and 4 KiB leaves elsewhere. One 4 KiB page, the hole, is
+ * never mapped, so that every guest access to it ends in #VMEXIT(NPF) (the
+ * xAPIC page of hv/vlapic.h).
  *
- * A VM's tables (hv/vm.h) start empty (hv_npt_init) and map exactly the
- * VM's RAM (hv/ram.h) onto the same system-physical addresses
- * (hv_npt_map): everything else is not present. The tables live in pages
+ * A VM's tables (hv/vm.h, the SVM part of its backend state, hv_svm_npt
+ * in hv/svm.h) start empty (hv_npt_init) and map exactly the VM's RAM
+ * (hv/ram.h) onto the same system-physical addresses (hv_npt_map):
+ * everything else is not present. The core reaches them only through the
+ * backend's vm_memory_* operations (hv/ops.h). The tables live in pages
  * from arch_page_alloc, outside the RAM they map, so no guest can reach
  * them.
  *
@@ -19,10 +21,12 @@
  * Every leaf allows reads, writes and fetches. At the nested level every
  * guest access counts as a user access (§15.25.5), so every entry has U/S.
  *
- * Who may include it: hv/, conformance/.
+ * Who may include it: hv/ (hv/svm_state.h keeps a VM's tables), and code
+ * that works with SVM's nested tables itself: the SVM backend, SVM
+ * scenarios (through hv/svm.h), the fuzz targets.
  */
-#ifndef HV_NPT_H
-#define HV_NPT_H
+#ifndef HV_SVM_NPT_H
+#define HV_SVM_NPT_H
 
 #include <stdbool.h>
 #include <stdint.h>

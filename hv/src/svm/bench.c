@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * World-switch benchmark: VMRUN -> VMMCALL -> #VMEXIT, n times, with the
- * smallest guest there is. Used by the CLI's bench command and the hardware
- * image's bench mode, so both measure the same thing.
+ * World-switch benchmark of the SVM backend: VMRUN -> VMMCALL -> #VMEXIT,
+ * n times, with the smallest guest there is. Used by the CLI's bench
+ * command and the hardware image's bench mode, so both measure the same
+ * thing.
  */
 #include "hv/hv.h"
 
@@ -27,10 +28,10 @@ uint64_t hv_bench_roundtrips(uint64_t n)
 		return 0;
 	for (done = 0; done < n; done++) {
 		if (hv_vcpu_enter(&vcpu) != ARCH_OK ||
-		    vcpu.vmcb->control.exit_code != SVM_EXIT_VMMCALL)
+		    hv_svm_vmcb(&vcpu)->control.exit_code != SVM_EXIT_VMMCALL)
 			break;
 		/* Past the VMMCALL onto the JMP, which leads back to it. */
-		vcpu.vmcb->save.rip = guest.entry + 3;
+		hv_svm_vmcb(&vcpu)->save.rip = guest.entry + 3;
 	}
 	return done;
 }
