@@ -10,6 +10,7 @@
 #include "apic-model/apic_model.h"
 #include "emu_internal.h"
 #include "svm-model/svm_model.h"
+#include "vmx-model/vmx_model.h"
 #include "x86/cpu.h"
 
 static struct emu_cpu *self(void)
@@ -149,77 +150,110 @@ uint64_t arch_rdtsc(void)
 	return cpu->cycle;
 }
 
+/* The other vendor's instructions are #UD, as on silicon. */
+static struct emu_cpu *amd(void)
+{
+	struct emu_cpu *cpu = self();
+
+	return cpu->m->cfg.vendor == EMU_VENDOR_AMD ? cpu : NULL;
+}
+
+static struct emu_cpu *intel(void)
+{
+	struct emu_cpu *cpu = self();
+
+	return cpu->m->cfg.vendor == EMU_VENDOR_INTEL ? cpu : NULL;
+}
+
 arch_fault_t arch_vmrun(uint64_t vmcb_pa, struct arch_gprs *gprs)
 {
-	return svm_model_vmrun(self(), vmcb_pa, gprs);
+	struct emu_cpu *cpu = amd();
+
+	return cpu ? svm_model_vmrun(cpu, vmcb_pa, gprs) : ARCH_FAULT(X86_VEC_UD);
 }
 
 arch_fault_t arch_vmload(uint64_t vmcb_pa)
 {
-	return svm_model_vmload(self(), vmcb_pa);
+	struct emu_cpu *cpu = amd();
+
+	return cpu ? svm_model_vmload(cpu, vmcb_pa) : ARCH_FAULT(X86_VEC_UD);
 }
 
 arch_fault_t arch_vmsave(uint64_t vmcb_pa)
 {
-	return svm_model_vmsave(self(), vmcb_pa);
+	struct emu_cpu *cpu = amd();
+
+	return cpu ? svm_model_vmsave(cpu, vmcb_pa) : ARCH_FAULT(X86_VEC_UD);
 }
 
 arch_fault_t arch_stgi(void)
 {
-	return svm_model_stgi(self());
+	struct emu_cpu *cpu = amd();
+
+	return cpu ? svm_model_stgi(cpu) : ARCH_FAULT(X86_VEC_UD);
 }
 
 arch_fault_t arch_clgi(void)
 {
-	return svm_model_clgi(self());
+	struct emu_cpu *cpu = amd();
+
+	return cpu ? svm_model_clgi(cpu) : ARCH_FAULT(X86_VEC_UD);
 }
 
-/* A model processor is an AMD processor: VMX instructions are #UD. */
 arch_fault_t arch_vmxon(uint64_t region_pa)
 {
-	(void)region_pa;
-	return ARCH_FAULT(X86_VEC_UD);
+	struct emu_cpu *cpu = intel();
+
+	return cpu ? vmx_model_vmxon(cpu, region_pa) : ARCH_FAULT(X86_VEC_UD);
 }
 
 arch_fault_t arch_vmxoff(void)
 {
-	return ARCH_FAULT(X86_VEC_UD);
+	struct emu_cpu *cpu = intel();
+
+	return cpu ? vmx_model_vmxoff(cpu) : ARCH_FAULT(X86_VEC_UD);
 }
 
 arch_fault_t arch_vmclear(uint64_t vmcs_pa)
 {
-	(void)vmcs_pa;
-	return ARCH_FAULT(X86_VEC_UD);
+	struct emu_cpu *cpu = intel();
+
+	return cpu ? vmx_model_vmclear(cpu, vmcs_pa) : ARCH_FAULT(X86_VEC_UD);
 }
 
 arch_fault_t arch_vmptrld(uint64_t vmcs_pa)
 {
-	(void)vmcs_pa;
-	return ARCH_FAULT(X86_VEC_UD);
+	struct emu_cpu *cpu = intel();
+
+	return cpu ? vmx_model_vmptrld(cpu, vmcs_pa) : ARCH_FAULT(X86_VEC_UD);
 }
 
 arch_fault_t arch_vmread(uint64_t field, uint64_t *value)
 {
-	(void)field, (void)value;
-	return ARCH_FAULT(X86_VEC_UD);
+	struct emu_cpu *cpu = intel();
+
+	return cpu ? vmx_model_vmread(cpu, field, value) : ARCH_FAULT(X86_VEC_UD);
 }
 
 arch_fault_t arch_vmwrite(uint64_t field, uint64_t value)
 {
-	(void)field, (void)value;
-	return ARCH_FAULT(X86_VEC_UD);
+	struct emu_cpu *cpu = intel();
+
+	return cpu ? vmx_model_vmwrite(cpu, field, value) : ARCH_FAULT(X86_VEC_UD);
 }
 
 arch_fault_t arch_vmlaunch(struct arch_gprs *gprs)
 {
-	(void)gprs;
-	return ARCH_FAULT(X86_VEC_UD);
+	struct emu_cpu *cpu = intel();
+
+	return cpu ? vmx_model_vmentry(cpu, gprs, false) : ARCH_FAULT(X86_VEC_UD);
 }
 
 arch_fault_t arch_vmresume(struct arch_gprs *gprs)
 {
-	(void)gprs;
-	return ARCH_FAULT(X86_VEC_UD);
+	struct emu_cpu *cpu = intel();
+
+	return cpu ? vmx_model_vmentry(cpu, gprs, true) : ARCH_FAULT(X86_VEC_UD);
 }
 
 uint32_t arch_host_nmis(void)

@@ -7,12 +7,18 @@
 #include "apic-model/apic_model.h"
 #include "emu_internal.h"
 #include "svm-model/svm_model.h"
+#include "vmx-model/vmx_model.h"
 
-/* An AMD64 processor with SVM, and a local APIC as its interrupt
- * controller and its one device. */
+/* An AMD64 processor with SVM, or an Intel 64 one with VMX and its
+ * preemption timer, and a local APIC as the interrupt controller. */
 void emu_compose(struct emu_machine *m)
 {
-	m->vext = &svm_vext;
 	m->devices[m->ndevices++] = &apic_device;
 	m->intc = apic_device.intc;
+	if (m->cfg.vendor == EMU_VENDOR_INTEL) {
+		m->vext = &vmx_vext;
+		m->devices[m->ndevices++] = &vmx_timer_device;
+	} else {
+		m->vext = &svm_vext;
+	}
 }

@@ -30,6 +30,9 @@ void emu_config_default(struct emu_config *cfg)
 	cfg->nrips = true;
 	cfg->decode_assists = true;
 	cfg->npt = true;
+	cfg->vmx_activity_hlt = true;
+	cfg->vmx_activity_shutdown = true;
+	cfg->vmx_activity_wait_sipi = true;
 	cfg->quantum = 100000;
 	cfg->max_cycles = 4000000000ull;
 	cfg->max_host_ms = 60000;
@@ -269,6 +272,10 @@ struct emu_machine *emu_machine_create(const struct emu_config *cfg, char *err, 
 	    (cfg->ram_size & 4095)) {
 		snprintf(err, errlen, "memory: %llu bytes is not a 4 KiB multiple in 2 MiB..3 GiB",
 			 (unsigned long long)cfg->ram_size);
+		return NULL;
+	}
+	if (cfg->vendor != EMU_VENDOR_AMD && cfg->vendor != EMU_VENDOR_INTEL) {
+		snprintf(err, errlen, "vendor: %d is neither AMD nor Intel", (int)cfg->vendor);
 		return NULL;
 	}
 	if (cfg->quantum == 0) {

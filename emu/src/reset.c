@@ -177,6 +177,12 @@ void emu_signal(struct emu_cpu *cpu)
 		}
 		emu_init(cpu);
 	}
+	/* A start-up IPI the extension takes itself waits for the processor's
+	 * next boundary. */
+	if (cpu->m->vext->sipi_held && cpu->m->vext->sipi_held(cpu)) {
+		emu_cpu_kick(cpu);
+		return;
+	}
 	if (!emu_intc_take_sipi(cpu, &vector))
 		return;
 	if (!cpu->wait_for_sipi) {

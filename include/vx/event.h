@@ -38,7 +38,7 @@ enum hv_event_type {
 	HV_EV_CHECK = 9,
 	HV_EV_SHUTDOWN = 10,   /* v0 cause */
 	HV_EV_INIT = 11,       /* v0 what it did (enum hv_init_outcome) */
-	HV_EV_SIPI = 12,       /* v0 vector, v1 1 started / 0 ignored */
+	HV_EV_SIPI = 12,       /* v0 vector, v1 1 started / 0 ignored / 2 VM exit */
 	/* The intercepts a VMRUN starts the guest with, right after HV_EV_VMRUN:
 	 * v0 cr_read, v1 cr_write, v2 dr_read, v3 dr_write, v4 exceptions,
 	 * v5 intercept word 3, v6 intercept word 4, v7 intercept word 5 */
@@ -56,9 +56,20 @@ enum hv_event_type {
 	 * latched: v0 apic id, v1 delivery mode, v2 trigger mode, v3 vector */
 	HV_EV_APIC_ACCEPT = 18,
 	HV_EV_INJECT_VNMI = 19, /* the core sets int_ctl V_NMI (APM vol. 2 §15.21.10) */
-	/* A consistency check VMRUN failed (VMEXIT_INVALID follows): v0 the rule
-	 * (enum svm_vmrun_check); text = its identifier */
+	/* A consistency check failed — VMRUN's (VMEXIT_INVALID follows; v0
+	 * enum svm_vmrun_check) or VM entry's (v0 enum vmx_entry_check, v1 1);
+	 * text = the rule's identifier */
 	HV_EV_CONSISTENCY = 20,
+	/* VMLAUNCH or VMRESUME of the current VMCS: v0 guest rip, v1 VMCS pa,
+	 * v2 pin-based, v3 primary, v4 secondary processor-based controls,
+	 * v5 VM-entry interruption information, v6 its error code, v7 1 for
+	 * VMRESUME */
+	HV_EV_VMENTRY = 21,
+	/* A VM exit: v0 exit reason, v1 guest rip, v2 exit qualification,
+	 * v3 guest-physical address, v4 VM-exit interruption information,
+	 * v5 its error code, v6 IDT-vectoring information, v7 instruction
+	 * length */
+	HV_EV_VMX_EXIT = 22,
 	HV_EV_TYPE_COUNT
 };
 

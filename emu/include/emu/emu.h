@@ -21,13 +21,20 @@
 struct emu_machine;
 struct emu_costs;
 
+/* Whose processor a model machine has: AMD's with SVM, Intel's with VMX. */
+enum emu_vendor { EMU_VENDOR_AMD, EMU_VENDOR_INTEL };
+
 struct emu_config {
+	enum emu_vendor vendor;
 	uint32_t ncpus;        /* 1..EMU_MAX_CPUS */
 	uint64_t ram_size;     /* bytes of guest-physical memory, 4 KiB multiple */
 	bool vnmi;             /* advertise and model vNMI (Fn8000_000A EDX[25]) */
 	bool nrips;            /* advertise and model NRIP save (EDX[3]) */
 	bool decode_assists;   /* advertise and model decode assists (EDX[7]) */
 	bool npt;              /* advertise and model nested paging (EDX[0]) */
+	/* Intel: the activity states advertised and modelled (IA32_VMX_MISC
+	 * bits 6, 7, 8) */
+	bool vmx_activity_hlt, vmx_activity_shutdown, vmx_activity_wait_sipi;
 	uint64_t quantum;      /* cycles a processor runs before the scheduler looks */
 	uint64_t max_cycles;   /* a run stops with an error past this (0 = no limit) */
 	/* Host time a run may take (0 = no limit): a guard for work the cycles

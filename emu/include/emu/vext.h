@@ -60,6 +60,9 @@ struct emu_vext {
 	 * the run with an error where the model does not follow (an INIT the
 	 * extension would redirect). */
 	void (*init_reset)(struct emu_cpu *cpu);
+	/* Optional: does the extension take a start-up IPI for itself now (a
+	 * guest waiting for one takes it as a VM exit)? */
+	bool (*sipi_held)(struct emu_cpu *cpu);
 	/* Code a start-up IPI started is about to run: as the extension's guest
 	 * of nothing, nothing intercepted. */
 	void (*bare_enter)(struct emu_cpu *cpu);

@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * VMLAUNCH and VMRESUME (SDM vol. 3C chapter 27): the instruction's own
+ * checks (§27.1), the checks on controls, host state and guest state as
+ * the rule table of include/x86/vmx_checks.h (§27.2-27.3), loading the
+ * guest state and the MSR-load list (§27.3.2, §27.4), event injection
+ * (§27.6) and the activity state the guest starts in (§27.7); then the
+ * processor runs the guest until a VM exit.
+ */
+#include <string.h>
+
+#include "vmx-model/checks.h"
+#include "vmx-model/vmx_model.h"
+#include "x86/cpu.h"
+#include "x86/msr.h"
+
+/* The host's EFER: host code runs in long mode (its SCE and NXE are not
+ * modelled). */
+static uint64_t host_efer(const struct emu_cpu *cpu)
+{
+	return cpu->efer | X86_EFER_LME | X86_EFER_LMA;
+}
+
+/* Segment and table registers, control registers and RFLAGS from the
+ * guest-state area (§27.3.2); CPL is SS.DPL. */
+static void load_guest(struct emu_cpu *cpu, const struct vmx_vmcs *vmcs,
+		       const struct arch_gprs *g)
+{
+	struct vmx_cpu *v = vmx_of(cpu);
+	const struct vmx_guest_state *s = &vmcs->guest;
+	const struct vmx_controls *c = &vmcs->ctl;
+	struct emu_regs r;
+
+	memset(&r, 0, sizeof(r));
+	r.gpr[X86_RAX] = g->rax;
+	r.gpr[X86_RBX] = g->rbx;
+	r.gpr[X86_RCX] = g->rcx;
+	r.gpr[X86_RDX] = g->rdx;
+	r.gpr[X86_RSI] = g->rsi;
+	r.gpr[X86_RDI] = g->rdi;
+	r.gpr[X86_RBP] = g->rbp;
+	r.gpr[X86_R8] = g->r8;
+	r.gpr[X86_R9] = g->r9;
+	r.gpr[X86_R10] = g->r10;
+	r.gpr[X86_R11] = g->r11;
+	r.gpr[X86_R12] = g->r12;
+	r.gpr[X86_R13] = g->r13;
+	r.gpr[X86_R14] = g->r14;
+	r.gpr[X86_R15] = g->r15;
+	r.gpr[X86_RSP] = s->rsp;
+	r.rip = s->rip;
+	r.rflags = s->rflags | X86_RFLAGS_FIXED;
+	r.es = vmx_seg_load(&s->seg[VMX_SEG_ES]);
+	r.cs = vmx_seg_load(&s->seg[VMX_SEG_CS]);
+	r.ss = vmx_seg_load(&s->seg[VMX_SEG_SS]);
+	r.ds = vmx_seg_load(&s->seg[VMX_SEG_DS]);
+	r.fs = vmx_seg_load(&s->seg[VMX_SEG_FS]);
+	r.gs = vmx_seg_load(&s->seg[VMX_SEG_GS]);
+	r.ldtr = vmx_seg_load(&s->seg[VMX_SEG_LDTR]);
+	r.tr = vmx_seg_load(&s->seg[VMX_SEG_TR]);
+	r.gdtr = (struct x86_seg){ .base = s->gdtr_base, .limit = s->gdtr_limit };
+	r.idtr = (struct x86_seg){ .base = s->idtr_base, .limit = s->idtr_limit };
+	r.cr0 = s->cr0;
+	r.cr2 = cpu->guest_cr2;
+	r.cr3 = s->cr3;
+	/* CR4.VMXE is fixed to 1 in VMX operation: the model keeps it, the
+	 * engine (which has no VMX) does not. */
+	v->guest_cr4_vmxe = s->cr4 & X86_CR4_VMXE;
+	r.cr4 = s->cr4 & ~X86_CR4_VMXE;
+	/* Without "load IA32_EFER", LMA and LME follow "IA-32e mode guest" and
+	 * the rest stays the host's (§27.3.2.1). */
+	if (c->entry_controls & VM_ENTRY_LOAD_IA32_EFER) {
+		r.efer = s->ia32_efer;
+	} else {
+		r.efer = host_efer(cpu) & ~(X86_EFER_LMA | X86_EFER_LME);
+		if (c->entry_controls & VM_ENTRY_IA32E_MODE_GUEST)
+			r.efer |= X86_EFER_LMA | X86_EFER_LME;
+	}
+	r.efer &= ~X86_EFER_SVME;
+	r.dr6 = 0xffff0ff0ull;
+	r.dr7 = (c->entry_controls & VM_ENTRY_LOAD_DEBUG_CONTROLS) ? s->dr7 : 0x400ull;
+	r.cpl = (uint8_t)((s->seg[VMX_SEG_SS].ar_bytes & VMX_AR_DPL_MASK) >> VMX_AR_DPL_SHIFT);
+	r.shadow = (s->interruptibility_info & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS)) != 0;
+	emu_engine_set_slat(cpu, NULL);
+	/* Without VPIDs, VM entry drops every linear translation (§29.4.3.1). */
+	emu_engine_sync_tlb(cpu, &r,
+			    (c->secondary & SECONDARY_EXEC_ENABLE_VPID) ? c->virtual_processor_id : 0,
+			    0, !(c->secondary & SECONDARY_EXEC_ENABLE_VPID));
+	emu_cpustate_load(cpu, &r);
+}
+
+/* The VM-entry MSR-load list (§27.4): 0, or the 1-based index of the
+ * entry that failed. */
+static uint32_t load_msrs(struct emu_cpu *cpu, const struct vmx_controls *c)
+{
+	for (uint32_t i = 0; i < c->entry_msr_load_count; i++) {
+		const struct vmx_msr_entry *e = emu_ram_ptr(
+			cpu->m, c->entry_msr_load_addr + (uint64_t)i * sizeof(*e), sizeof(*e));
+
+		/* §27.4: FS_BASE, GS_BASE, the x2APIC range and SMM's MSRs may not
+		 * be loaded this way; nor may anything WRMSR would refuse. */
+		if (!e || e->reserved || e->index == MSR_FS_BASE || e->index == MSR_GS_BASE ||
+		    (e->index >> 8) == 0x8 || e->index == MSR_IA32_SMM_MONITOR_CTL ||
+		    emu_msr_write(cpu, e->index, e->value) != ARCH_OK)
+			return i + 1;
+	}
+	return 0;
+}
+
+static uint32_t link_word(struct emu_cpu *cpu, uint64_t pa)
+{
+	const uint32_t *w = pa == ~0ull ? NULL : emu_ram_ptr(cpu->m, pa, 4);
+
+	return w ? *w : ~0u;
+}
+
+/* A VM-entry failure (§27.8): a VM exit whose reason has bit 31 set, with
+ * nothing of the guest loaded. */
+static arch_fault_t entry_failure(struct emu_cpu *cpu, struct vmx_vmcs *vmcs, uint32_t reason,
+				  uint64_t qualification)
+{
+	vmcs->exit.exit_reason = reason;
+	vmcs->exit.exit_qualification = qualification;
+	vmcs->ctl.entry_intr_info &= ~INTR_INFO_VALID;
+	cpu->cycle += emu_costs_world(cpu->m->costs, EMU_COST_VMEXIT);
+	cpu->m->stats.vmexits++;
+	emu_emit(cpu, HV_EV_VMX_EXIT, reason, vmcs->guest.rip, qualification, 0, NULL);
+	return ARCH_OK;
+}
+
+arch_fault_t vmx_model_vmentry(struct emu_cpu *cpu, struct arch_gprs *gprs, bool resume)
+{
+	struct vmx_cpu *v = vmx_of(cpu);
+	struct vmx_entry_result res;
+	struct vmx_entry_env env;
+	struct vmx_vmcs *vmcs;
+	uint32_t failed;
+	int err;
+
+	if (!v->vmxon)
+		return ARCH_FAULT(X86_VEC_UD);
+	cpu->cycle += emu_costs_world(cpu->m->costs, EMU_COST_VMRUN);
+	if (!(vmcs = vmx_current_vmcs(cpu)))
+		return ARCH_VMFAIL_INVALID;
+	if ((err = vmx_launch_state_check(vmcs, resume)))
+		return vmx_fail(cpu, (uint32_t)err);
+	cpu->m->stats.vmruns++;
+	{
+		struct hv_event ev = {
+			.type = HV_EV_VMENTRY, .source = HV_SRC_MODEL,
+			.v = { vmcs->guest.rip, v->current, vmcs->ctl.pin_based, vmcs->ctl.cpu_based,
+			       vmcs->ctl.secondary, vmcs->ctl.entry_intr_info,
+			       vmcs->ctl.entry_exception_error_code, resume },
+		};
+
+		emu_emit_event(cpu, &ev);
+	}
+	memset(&env, 0, sizeof(env));
+	env.lma = true;
+	env.link_vmcs_word = link_word(cpu, vmcs->guest.vmcs_link_pointer);
+	vmx_entry_check(vmcs, &v->caps, &env, &res);
+	if (res.rule >= 0) {
+		/* KVM's CC(): the broken rule names itself on the event stream. */
+		emu_emit(cpu, HV_EV_CONSISTENCY, (uint64_t)res.rule, 1, 0, 0,
+			 vmx_entry_check_id(res.rule));
+	}
+	if (res.outcome == VMX_ENTRY_VMFAIL_VALID)
+		return vmx_fail(cpu, res.vm_instruction_error);
+	if (res.outcome == VMX_ENTRY_FAILURE)
+		return entry_failure(cpu, vmcs, res.exit_reason, res.exit_qualification);
+	if ((failed = load_msrs(cpu, &vmcs->ctl)))
+		return entry_failure(cpu, vmcs,
+				     VMX_EXIT_REASON_FAILED_VMENTRY | VMX_EXIT_MSR_LOADING, failed);
+	if (!resume)
+		vmx_vmcs_set_launched(vmcs);
+	v->vmcs = vmcs;
+	v->gprs = gprs;
+	v->exit_pending = false;
+	v->delivering = false;
+	load_guest(cpu, vmcs, gprs);
+	cpu->watch_iret_rip = 0;
+	cpu->watch_popf = false;
+	cpu->watch_shadow = (vmcs->guest.interruptibility_info &
+			     (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS)) ? 2 : 0;
+	emu_watch_update(cpu);
+	v->nmi_blocked = (vmcs->guest.interruptibility_info & GUEST_INTR_STATE_NMI) != 0;
+	v->activity = vmcs->guest.activity_state;
+	v->guest = true;
+	/* The timer starts counting at VM entry (§26.5.1). */
+	v->timer_armed = false;
+	if (vmcs->ctl.pin_based & PIN_BASED_VMX_PREEMPTION_TIMER)
+		vmx_timer_arm(cpu, vmcs->guest.preemption_timer_value);
+	if (vmcs->ctl.entry_intr_info & INTR_INFO_VALID)
+		vmx_inject(cpu);
+	emu_guest_run(cpu);
+	return ARCH_OK;
+}

@@ -1,0 +1,507 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Instructions in VMX non-root operation (SDM vol. 3C §26.1): those that
+ * exit unconditionally, those the VM-execution controls make exit, each
+ * with its exit qualification (§28.2.1), and the rest performed by the
+ * processor (emu/src/emulate.c) but for what VMX changes: CR0/CR4 reads
+ * through the guest/host masks and read shadows (§26.3), CR8 without a TPR
+ * shadow, and the TSC offset.
+ */
+#include <capstone/x86.h>
+
+#include "vmx-model/vmx_model.h"
+#include "x86/cpu.h"
+#include "x86/msr.h"
+
+static const struct vmx_controls *ctl(struct emu_cpu *cpu)
+{
+	return &vmx_of(cpu)->vmcs->ctl;
+}
+
+static bool cpu_based(struct emu_cpu *cpu, uint32_t bit)
+{
+	return !cpu->bare && (ctl(cpu)->cpu_based & bit);
+}
+
+static bool bitmap_bit(struct emu_cpu *cpu, uint64_t base, uint64_t bit)
+{
+	const uint8_t *p = emu_ram_ptr(cpu->m, base + bit / 8, 1);
+
+	/* A bitmap outside RAM reads as all ones: the access exits. */
+	return !p || (*p >> (bit % 8)) & 1;
+}
+
+/* The MSR bitmaps (§25.6.9): read low, read high, write low, write high,
+ * 1 KiB each; an MSR outside both ranges always exits. */
+static bool msr_exits(struct emu_cpu *cpu, uint32_t msr, bool write)
+{
+	uint64_t off;
+
+	if (cpu->bare)
+		return false;
+	if (!cpu_based(cpu, CPU_BASED_USE_MSR_BITMAPS))
+		return true;
+	if (msr <= 0x1fff)
+		off = 0;
+	else if (msr >= 0xc0000000u && msr <= 0xc0001fffu)
+		off = 0x400;
+	else
+		return true;
+	if (write)
+		off += 0x800;
+	return bitmap_bit(cpu, ctl(cpu)->msr_bitmap, off * 8 + (msr & 0x1fff));
+}
+
+/* Unconditional I/O exiting, or the I/O bitmaps, which take precedence
+ * (§26.1.3); an access that wraps past port FFFFh exits. */
+static bool io_exits(struct emu_cpu *cpu, uint16_t port, unsigned size)
+{
+	if (cpu->bare)
+		return false;
+	if (!cpu_based(cpu, CPU_BASED_USE_IO_BITMAPS))
+		return cpu_based(cpu, CPU_BASED_UNCONDITIONAL_IO_EXITING);
+	for (unsigned i = 0; i < size; i++) {
+		uint32_t p = (uint32_t)port + i;
+
+		if (p > 0xffff)
+			return true;
+		if (bitmap_bit(cpu, p < 0x8000 ? ctl(cpu)->io_bitmap_a : ctl(cpu)->io_bitmap_b,
+			       p & 0x7fff))
+			return true;
+	}
+	return false;
+}
+
+/* MOV to CR0/CR4 exits when a bit the host owns would differ from its
+ * read shadow (§26.1.3). */
+static bool cr_write_exits(struct emu_cpu *cpu, int cr, uint64_t value)
+{
+	const struct vmx_controls *c = ctl(cpu);
+
+	if (cpu->bare)
+		return false;
+	switch (cr) {
+	case 0:
+		return ((value ^ c->cr0_read_shadow) & c->cr0_guest_host_mask) != 0;
+	case 3:
+		if (!cpu_based(cpu, CPU_BASED_CR3_LOAD_EXITING))
+			return false;
+		for (uint32_t i = 0; i < c->cr3_target_count && i < 4; i++)
+			if (c->cr3_target_value[i] == value)
+				return false;
+		return true;
+	case 4:
+		return ((value ^ c->cr4_read_shadow) & c->cr4_guest_host_mask) != 0;
+	case 8:
+		return cpu_based(cpu, CPU_BASED_CR8_LOAD_EXITING);
+	default:
+		return false;
+	}
+}
+
+static bool cr_read_exits(struct emu_cpu *cpu, int cr)
+{
+	return (cr == 3 && cpu_based(cpu, CPU_BASED_CR3_STORE_EXITING)) ||
+	       (cr == 8 && cpu_based(cpu, CPU_BASED_CR8_STORE_EXITING));
+}
+
+/* LMSW exits when it would set CR0.PE the host owns and shadows clear, or
+ * change MP, EM or TS the host owns from their shadow (§26.1.3). */
+static bool lmsw_exits(struct emu_cpu *cpu, uint16_t src)
+{
+	const struct vmx_controls *c = ctl(cpu);
+	uint64_t mask = c->cr0_guest_host_mask, shadow = c->cr0_read_shadow;
+
+	if (cpu->bare)
+		return false;
+	if ((mask & X86_CR0_PE) && !(shadow & X86_CR0_PE) && (src & X86_CR0_PE))
+		return true;
+	return ((src ^ shadow) & mask & (X86_CR0_MP | X86_CR0_EM | X86_CR0_TS)) != 0;
+}
+
+static bool lmsw_source(struct emu_cpu *cpu, const struct emu_insn *in, uint16_t *v)
+{
+	uint64_t la;
+
+	if (in->gpr >= 0) {
+		*v = (uint16_t)emu_reg_get(cpu, emu_uc_gpr[in->gpr]);
+		return true;
+	}
+	return emu_insn_linear(cpu, in, in->addr, &la) && emu_lin_peek(cpu, la, v, 2) == 2;
+}
+
+bool vmx_model_trap_wanted(struct emu_cpu *cpu, const struct emu_insn *in)
+{
+	switch (in->trap) {
+	case EMU_TRAP_RDMSR:
+	case EMU_TRAP_WRMSR:
+		return msr_exits(cpu, (uint32_t)emu_reg_get(cpu, UC_X86_REG_RCX),
+				 in->trap == EMU_TRAP_WRMSR);
+	case EMU_TRAP_MOV_CR:
+		/* CR0 and CR4 reads go through the masks and shadows, and CR4 holds
+		 * VMXE the engine does not: the processor performs every one. */
+		if (!in->cr_write)
+			return in->cr == 0 || in->cr == 4 || cr_read_exits(cpu, in->cr);
+		return in->cr == 4 ||
+		       cr_write_exits(cpu, in->cr, emu_reg_get(cpu, emu_uc_gpr[in->gpr]));
+	case EMU_TRAP_SMSW:
+		return !cpu->bare && (ctl(cpu)->cr0_guest_host_mask & 0xffff);
+	case EMU_TRAP_CLTS:
+		return !cpu->bare && (ctl(cpu)->cr0_guest_host_mask & X86_CR0_TS) &&
+		       (ctl(cpu)->cr0_read_shadow & X86_CR0_TS);
+	case EMU_TRAP_LMSW: {
+		uint16_t src;
+
+		return !cpu->bare && lmsw_source(cpu, in, &src) && lmsw_exits(cpu, src);
+	}
+	case EMU_TRAP_PAUSE:
+		return cpu_based(cpu, CPU_BASED_PAUSE_EXITING);
+	default:
+		return false;
+	}
+}
+
+/* Exit qualification for a control-register access (table 28-3). */
+static uint64_t cr_qual(int cr, unsigned type, int gpr)
+{
+	return (uint64_t)cr | ((uint64_t)type << EXIT_QUAL_CR_ACCESS_TYPE_SHIFT) |
+	       ((uint64_t)(gpr < 0 ? 0 : gpr) << EXIT_QUAL_CR_GPR_SHIFT);
+}
+
+/* The value software reads from CR0 or CR4: the host's bits from the read
+ * shadow (§26.3). */
+static uint64_t cr_read_value(struct emu_cpu *cpu, int cr)
+{
+	struct vmx_cpu *v = vmx_of(cpu);
+	uint64_t val = emu_reg_get(cpu, cr == 0 ? UC_X86_REG_CR0 : UC_X86_REG_CR4);
+	uint64_t mask, shadow;
+
+	if (cr == 4)
+		val |= v->guest_cr4_vmxe;
+	if (cpu->bare)
+		return val;
+	mask = cr == 0 ? ctl(cpu)->cr0_guest_host_mask : ctl(cpu)->cr4_guest_host_mask;
+	shadow = cr == 0 ? ctl(cpu)->cr0_read_shadow : ctl(cpu)->cr4_read_shadow;
+	return (val & ~mask) | (shadow & mask);
+}
+
+static void do_mov_cr(struct emu_cpu *cpu, const struct emu_insn *in)
+{
+	struct vmx_cpu *v = vmx_of(cpu);
+	uint64_t val;
+
+	if (!in->cr_write) {
+		if (cr_read_exits(cpu, in->cr)) {
+			vmx_vmexit(cpu, VMX_EXIT_CR_ACCESS, cr_qual(in->cr, CR_ACCESS_MOV_FROM_CR,
+								   in->gpr), in->len);
+			return;
+		}
+		if (in->cr == 8)
+			val = 0;
+		else
+			val = cr_read_value(cpu, in->cr);
+		emu_reg_set(cpu, emu_uc_gpr[in->gpr], val);
+		emu_advance(cpu, in);
+		return;
+	}
+	val = emu_reg_get(cpu, emu_uc_gpr[in->gpr]);
+	if (cr_write_exits(cpu, in->cr, val)) {
+		vmx_vmexit(cpu, VMX_EXIT_CR_ACCESS, cr_qual(in->cr, CR_ACCESS_MOV_TO_CR, in->gpr),
+			   in->len);
+		return;
+	}
+	if (in->cr == 8) {
+		if (val >> 4) {
+			emu_raise_simple(cpu, X86_VEC_GP, true, 0);
+			return;
+		}
+		emu_advance(cpu, in);
+		return;
+	}
+	if (in->cr == 4) {
+		struct emu_regs r;
+
+		/* In VMX operation CR4.VMXE may not be cleared (§24.8). */
+		if (!cpu->bare && !(val & X86_CR4_VMXE)) {
+			emu_raise_simple(cpu, X86_VEC_GP, true, 0);
+			return;
+		}
+		emu_cpustate_store(cpu, &r);
+		v->guest_cr4_vmxe = val & X86_CR4_VMXE;
+		r.cr4 = val & ~X86_CR4_VMXE;
+		emu_engine_sync_tlb(cpu, &r, 0, 0, true);
+		emu_cpustate_load(cpu, &r);
+		emu_advance(cpu, in);
+		return;
+	}
+	{
+		/* A CR0 or CR3 write no control took: the processor performs it. */
+		struct emu_regs r;
+
+		emu_cpustate_store(cpu, &r);
+		if (in->cr == 0)
+			r.cr0 = val;
+		else
+			r.cr3 = val;
+		emu_engine_sync_tlb(cpu, &r, 0, 0, true);
+		emu_cpustate_load(cpu, &r);
+		emu_advance(cpu, in);
+	}
+}
+
+static void do_lmsw_clts_smsw(struct emu_cpu *cpu, const struct emu_insn *in)
+{
+	uint16_t src = 0;
+
+	switch (in->trap) {
+	case EMU_TRAP_CLTS:
+		vmx_vmexit(cpu, VMX_EXIT_CR_ACCESS, cr_qual(0, CR_ACCESS_CLTS, 0), in->len);
+		return;
+	case EMU_TRAP_LMSW:
+		(void)lmsw_source(cpu, in, &src);
+		vmx_vmexit(cpu, VMX_EXIT_CR_ACCESS,
+			   cr_qual(0, CR_ACCESS_LMSW, 0) |
+				   (in->gpr < 0 ? EXIT_QUAL_CR_LMSW_MEMORY : 0) |
+				   ((uint64_t)src << EXIT_QUAL_CR_LMSW_DATA_SHIFT),
+			   in->len);
+		return;
+	default: {
+		/* SMSW: the low 16 bits of CR0 as the guest reads it. */
+		uint64_t cr0 = cr_read_value(cpu, 0);
+
+		if (in->gpr >= 0) {
+			emu_reg_set(cpu, emu_uc_gpr[in->gpr], cr0 & 0xffff);
+		} else {
+			uint64_t la;
+			uint16_t w = (uint16_t)cr0;
+			struct emu_xlate x;
+
+			if (!emu_insn_linear(cpu, in, in->addr, &la) ||
+			    emu_lin_write(cpu, la, &w, 2, emu_xlate_flags(cpu), &x) != 0) {
+				emu_raise_simple(cpu, X86_VEC_GP, true, 0);
+				return;
+			}
+		}
+		emu_advance(cpu, in);
+		return;
+	}
+	}
+}
+
+/* Exit qualification for I/O (table 28-5). */
+static uint64_t io_qual(const struct emu_insn *in, uint16_t port)
+{
+	return (uint64_t)(in->io_size - 1) | (in->io_in ? EXIT_QUAL_IO_IN : 0) |
+	       (in->io_string ? EXIT_QUAL_IO_STRING : 0) |
+	       (in->prefix_rep && in->io_string ? EXIT_QUAL_IO_REP : 0) |
+	       (in->port_dx ? 0 : EXIT_QUAL_IO_IMMEDIATE) |
+	       ((uint64_t)port << EXIT_QUAL_IO_PORT_SHIFT);
+}
+
+static uint64_t tsc_offset(struct emu_cpu *cpu)
+{
+	return cpu_based(cpu, CPU_BASED_USE_TSC_OFFSETTING) ? ctl(cpu)->tsc_offset : 0;
+}
+
+/* Guest EFER (an MSR the bitmaps let through): the architectural rules of
+ * SDM vol. 4 / APM vol. 2 §3.1.7; LMA is read-only. */
+static void do_efer(struct emu_cpu *cpu, const struct emu_insn *in)
+{
+	struct emu_regs r;
+	uint64_t v;
+
+	emu_cpustate_store(cpu, &r);
+	if (in->trap == EMU_TRAP_RDMSR) {
+		emu_reg_set(cpu, UC_X86_REG_RAX, r.efer & 0xffffffffull);
+		emu_reg_set(cpu, UC_X86_REG_RDX, r.efer >> 32);
+		emu_advance(cpu, in);
+		return;
+	}
+	v = (emu_reg_get(cpu, UC_X86_REG_RDX) << 32) |
+	    (emu_reg_get(cpu, UC_X86_REG_RAX) & 0xffffffffull);
+	if ((v & ~(X86_EFER_SCE | X86_EFER_LME | X86_EFER_LMA | X86_EFER_NXE)) ||
+	    ((r.cr0 & X86_CR0_PG) && ((v ^ r.efer) & X86_EFER_LME))) {
+		emu_raise_simple(cpu, X86_VEC_GP, true, 0);
+		return;
+	}
+	r.efer = (v & ~X86_EFER_LMA) | (r.efer & X86_EFER_LMA);
+	emu_engine_sync_tlb(cpu, &r, 0, 0, true);
+	emu_cpustate_load(cpu, &r);
+	emu_advance(cpu, in);
+}
+
+void vmx_handle_trap(struct emu_cpu *cpu)
+{
+	struct emu_insn in;
+
+	if (emu_decode_insn(cpu, emu_linear(cpu, cpu->stop_rip), &in) != 0)
+		emu_fatal(cpu, "cannot decode the trapped instruction at %#llx",
+			  (unsigned long long)cpu->stop_rip);
+	switch (in.trap) {
+	case EMU_TRAP_LOCK_UD:
+		emu_raise_simple(cpu, X86_VEC_UD, false, 0);
+		return;
+	case EMU_TRAP_INTN:
+		if (emu_emulate_into(cpu, &in))
+			return;
+		vmx_software_event(cpu, in.soft_op, in.intn, in.len);
+		return;
+	case EMU_TRAP_CPUID:
+		/* CPUID exits unconditionally (§26.1.2). */
+		if (!cpu->bare) {
+			vmx_vmexit(cpu, VMX_EXIT_CPUID, 0, in.len);
+			return;
+		}
+		emu_emulate_cpuid(cpu, &in);
+		return;
+	case EMU_TRAP_HLT:
+		if (cpu_based(cpu, CPU_BASED_HLT_EXITING)) {
+			vmx_vmexit(cpu, VMX_EXIT_HLT, 0, in.len);
+			return;
+		}
+		if (!cpu->bare)
+			vmx_of(cpu)->activity = GUEST_ACTIVITY_HLT;
+		emu_emulate_hlt(cpu, &in);
+		return;
+	case EMU_TRAP_IO: {
+		uint16_t port = emu_io_port(cpu, &in);
+
+		if (io_exits(cpu, port, in.io_size)) {
+			vmx_vmexit(cpu, VMX_EXIT_IO_INSTRUCTION, io_qual(&in, port), in.len);
+			return;
+		}
+		emu_emulate_io(cpu, &in);
+		return;
+	}
+	case EMU_TRAP_RDMSR:
+	case EMU_TRAP_WRMSR: {
+		uint32_t msr = (uint32_t)emu_reg_get(cpu, UC_X86_REG_RCX);
+		bool write = in.trap == EMU_TRAP_WRMSR;
+
+		if (msr_exits(cpu, msr, write)) {
+			vmx_vmexit(cpu, write ? VMX_EXIT_WRMSR : VMX_EXIT_RDMSR, 0, in.len);
+			return;
+		}
+		if (msr == MSR_EFER) {
+			do_efer(cpu, &in);
+			return;
+		}
+		emu_emulate_msr(cpu, &in, tsc_offset(cpu));
+		return;
+	}
+	case EMU_TRAP_MOV_CR:
+		do_mov_cr(cpu, &in);
+		return;
+	case EMU_TRAP_SMSW:
+	case EMU_TRAP_CLTS:
+	case EMU_TRAP_LMSW:
+		do_lmsw_clts_smsw(cpu, &in);
+		return;
+	case EMU_TRAP_MOV_DR:
+		if (emu_mov_dr_faults(cpu, &in))
+			return;
+		if (cpu_based(cpu, CPU_BASED_MOV_DR_EXITING)) {
+			vmx_vmexit(cpu, VMX_EXIT_DR_ACCESS,
+				   (uint64_t)in.dr | (in.cr_write ? 0 : EXIT_QUAL_DR_FROM_DR) |
+					   ((uint64_t)in.gpr << EXIT_QUAL_DR_GPR_SHIFT),
+				   in.len);
+			return;
+		}
+		emu_emulate_mov_dr(cpu, &in);
+		return;
+	case EMU_TRAP_INVLPG:
+		if (cpu_based(cpu, CPU_BASED_INVLPG_EXITING)) {
+			uint64_t la = 0;
+
+			/* The qualification is the linear address (table 28-1). */
+			emu_insn_linear(cpu, &in, in.addr, &la);
+			vmx_vmexit(cpu, VMX_EXIT_INVLPG, la, in.len);
+			return;
+		}
+		emu_emulate_invlpg(cpu, &in);
+		return;
+	case EMU_TRAP_RDTSC:
+	case EMU_TRAP_RDTSCP:
+		/* RDTSCP is #UD unless "enable RDTSCP" (§26.3). */
+		if (in.trap == EMU_TRAP_RDTSCP && !cpu->bare &&
+		    !((ctl(cpu)->cpu_based & CPU_BASED_ACTIVATE_SECONDARY_CONTROLS) &&
+		      (ctl(cpu)->secondary & SECONDARY_EXEC_ENABLE_RDTSCP))) {
+			emu_raise_simple(cpu, X86_VEC_UD, false, 0);
+			return;
+		}
+		if (cpu_based(cpu, CPU_BASED_RDTSC_EXITING)) {
+			vmx_vmexit(cpu, in.trap == EMU_TRAP_RDTSCP ? VMX_EXIT_RDTSCP : VMX_EXIT_RDTSC, 0,
+				   in.len);
+			return;
+		}
+		emu_emulate_rdtsc(cpu, &in, tsc_offset(cpu));
+		return;
+	case EMU_TRAP_PAUSE:
+		if (cpu_based(cpu, CPU_BASED_PAUSE_EXITING)) {
+			vmx_vmexit(cpu, VMX_EXIT_PAUSE, 0, in.len);
+			return;
+		}
+		emu_emulate_pause(cpu, &in);
+		return;
+	default:
+		emu_fatal(cpu, "unexpected trap class %d at %#llx", (int)in.trap,
+			  (unsigned long long)in.addr);
+	}
+}
+
+/*
+ * #UD from the engine, which has no VMX: the VMX instructions exit in VMX
+ * non-root operation (§26.1.2), VMCALL whatever the guest's mode; outside
+ * VMX operation (code a start-up IPI started) they are #UD.
+ */
+void vmx_handle_invalid(struct emu_cpu *cpu)
+{
+	struct emu_insn in;
+	uint32_t reason = 0;
+
+	if (!cpu->bare && emu_decode_insn(cpu, emu_linear(cpu, cpu->stop_rip), &in) == 0) {
+		const uint8_t *b = in.bytes;
+		size_t i = 0;
+		uint8_t last_prefix = 0;
+
+		while (i < in.len && (b[i] == 0xf3 || b[i] == 0x66 || b[i] == 0x67 || b[i] == 0xf2 ||
+				      (b[i] >= 0x40 && b[i] <= 0x4f))) {
+			if (b[i] == 0xf3 || b[i] == 0x66 || b[i] == 0xf2)
+				last_prefix = b[i];
+			i++;
+		}
+		if (i + 2 < (size_t)in.len + 1 && b[i] == 0x0f) {
+			uint8_t op = b[i + 1], modrm = i + 2 < in.len ? b[i + 2] : 0;
+			unsigned reg = (modrm >> 3) & 7;
+
+			if (op == 0x01) {
+				switch (modrm) {
+				case 0xc1: reason = VMX_EXIT_VMCALL; break;
+				case 0xc2: reason = VMX_EXIT_VMLAUNCH; break;
+				case 0xc3: reason = VMX_EXIT_VMRESUME; break;
+				case 0xc4: reason = VMX_EXIT_VMXOFF; break;
+				default: break;
+				}
+			} else if (op == 0xc7 && (modrm >> 6) != 3 && reason == 0) {
+				if (reg == 6)
+					reason = last_prefix == 0xf3 ? VMX_EXIT_VMXON :
+						 last_prefix == 0x66 ? VMX_EXIT_VMCLEAR : VMX_EXIT_VMPTRLD;
+				else if (reg == 7 && !last_prefix)
+					reason = VMX_EXIT_VMPTRST;
+			} else if (op == 0x78 && !last_prefix) {
+				reason = VMX_EXIT_VMREAD;
+			} else if (op == 0x79 && !last_prefix) {
+				reason = VMX_EXIT_VMWRITE;
+			} else if (op == 0x38 && last_prefix == 0x66 && i + 2 < in.len &&
+				   (b[i + 2] == 0x80 || b[i + 2] == 0x81)) {
+				reason = b[i + 2] == 0x80 ? VMX_EXIT_INVEPT : VMX_EXIT_INVVPID;
+			}
+		}
+	}
+	emu_cpustate_clear_exception(cpu);
+	if (reason) {
+		vmx_vmexit(cpu, reason, 0, in.len);
+		return;
+	}
+	emu_raise_simple(cpu, X86_VEC_UD, false, 0);
+}
