@@ -54,6 +54,11 @@ static int run_on_model(const struct vx_conf_opts *o, const struct conf_scenario
 	cfg.vnmi = o->vnmi;
 	cfg.nrips = o->nrips;
 	cfg.decode_assists = o->decode_assists;
+	if (o->vendor && strcmp(o->vendor, "intel") == 0)
+		cfg.vendor = EMU_VENDOR_INTEL;
+	cfg.vmx_activity_hlt = !(o->no_vmx_activity & VX_NO_VMX_HLT);
+	cfg.vmx_activity_shutdown = !(o->no_vmx_activity & VX_NO_VMX_SHUTDOWN);
+	cfg.vmx_activity_wait_sipi = !(o->no_vmx_activity & VX_NO_VMX_WAIT_SIPI);
 	/* Four processors unless asked: the multi-processor scenarios need them,
 	 * and the hardware image is compared under QEMU with -smp 4. */
 	cfg.ncpus = o->cpus ? o->cpus : VX_CONFORMANCE_CPUS;

@@ -176,6 +176,15 @@ enum vx_opts_result vx_conf_opts_parse(int argc, char *const argv[], struct vx_c
 		} else if (strcmp(a, "--no-decode-assists") == 0) {
 			o->decode_assists = false;
 			model_only = a;
+		} else if (strcmp(a, "--no-vmx-hlt") == 0) {
+			o->no_vmx_activity |= VX_NO_VMX_HLT;
+			model_only = a;
+		} else if (strcmp(a, "--no-vmx-shutdown") == 0) {
+			o->no_vmx_activity |= VX_NO_VMX_SHUTDOWN;
+			model_only = a;
+		} else if (strcmp(a, "--no-vmx-wait-sipi") == 0) {
+			o->no_vmx_activity |= VX_NO_VMX_WAIT_SIPI;
+			model_only = a;
 		} else if ((r = take(argc, argv, &i, "--cpus", true, &v)) != 0) {
 			if (r < 0)
 				return bad(err, errlen, "--cpus needs a number");
@@ -205,8 +214,9 @@ enum vx_opts_result vx_conf_opts_parse(int argc, char *const argv[], struct vx_c
 			   model_only, platforms[o->platform]);
 	if (o->platform == VX_PLATFORM_MODEL && o->image)
 		return bad(err, errlen, "--image applies to --platform qemu or bochs only");
-	if (o->platform != VX_PLATFORM_BOCHS && o->vendor)
-		return bad(err, errlen, "--vendor applies to --platform bochs only");
+	/* QEMU's processor here is AMD's: it has no VMX to offer. */
+	if (o->platform == VX_PLATFORM_QEMU && o->vendor)
+		return bad(err, errlen, "--vendor applies to --platform model or bochs, not qemu");
 	return VX_OPTS_RUN;
 }
 

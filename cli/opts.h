@@ -32,6 +32,10 @@ enum vx_opts_result {
 
 enum vx_platform { VX_PLATFORM_MODEL, VX_PLATFORM_QEMU, VX_PLATFORM_BOCHS };
 
+#define VX_NO_VMX_HLT       1u /* --no-vmx-hlt: IA32_VMX_MISC bit 6 clear */
+#define VX_NO_VMX_SHUTDOWN  2u /* --no-vmx-shutdown: bit 7 */
+#define VX_NO_VMX_WAIT_SIPI 4u /* --no-vmx-wait-sipi: bit 8 */
+
 #define VX_OPTS_ERR_MAX 160
 
 struct vx_conf_opts {
@@ -41,7 +45,11 @@ struct vx_conf_opts {
 	enum conf_format format;
 	enum vx_platform platform;
 	const char *image;       /* NULL: the image the build made */
-	const char *vendor;      /* bochs only: "intel" or "amd"; NULL: intel */
+	/* "intel" or "amd"; NULL: the platform's own (the model's and QEMU's
+	 * processor is AMD's, Bochs' Intel's) */
+	const char *vendor;
+	/* model only, Intel: the activity states not advertised (IA32_VMX_MISC) */
+	unsigned no_vmx_activity;
 	bool vnmi;               /* model only: false after --no-vnmi */
 	bool nrips;              /* model only: false after --no-nrips */
 	bool decode_assists;     /* model only: false after --no-decode-assists */

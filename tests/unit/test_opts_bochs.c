@@ -42,8 +42,8 @@ static const struct {
 } bad[] = {
 	{ { "conformance", "--platform", "bochs", "--vendor", "via" }, "via" },
 	{ { "conformance", "--platform", "bochs", "--vendor" }, "--vendor" },
-	{ { "conformance", "--vendor", "amd" }, "bochs" },
-	{ { "conformance", "--platform", "qemu", "--vendor", "amd" }, "bochs" },
+	{ { "conformance", "--platform", "qemu", "--vendor", "amd" }, "qemu" },
+	{ { "conformance", "--platform", "bochs", "--no-vmx-hlt" }, "--no-vmx-hlt" },
 	{ { "conformance", "--platform", "bochs", "--no-nrips" }, "--platform bochs" },
 	{ { "conformance", "--platform", "bochs", "--cpus", "2" }, "--cpus" },
 };
