@@ -14,11 +14,44 @@
 #include "x86/cpu.h"
 #include "x86/msr.h"
 
+/* A page-table root and selectors the model host notionally runs with. */
+#define HOST_CR3      0x1000ull
+#define HOST_SEL_CODE 0x08u
+#define HOST_SEL_DATA 0x10u
+#define HOST_SEL_TSS  0x18u
+
 /* The host's EFER: host code runs in long mode (its SCE and NXE are not
  * modelled). */
 static uint64_t host_efer(const struct emu_cpu *cpu)
 {
 	return cpu->efer | X86_EFER_LME | X86_EFER_LMA;
+}
+
+/*
+ * What the platform writes into the host-state area before each entry
+ * (include/vx/arch.h; the hardware image writes its own in
+ * hw/src/arch_vmx.c): the model's host runs natively, so this is the
+ * state of a 64-bit host at CPL 0 with paging on, and the VM exit
+ * "loads" it by returning from VMLAUNCH or VMRESUME.
+ */
+static void write_host_state(const struct emu_cpu *cpu, struct vmx_vmcs *vmcs)
+{
+	struct vmx_host_state *h = &vmcs->host;
+
+	h->cr0 = X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE | X86_CR0_WP | X86_CR0_PG;
+	h->cr3 = HOST_CR3;
+	h->cr4 = X86_CR4_PAE | X86_CR4_PGE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT | X86_CR4_VMXE;
+	h->cs_selector = HOST_SEL_CODE;
+	h->ss_selector = h->ds_selector = h->es_selector = HOST_SEL_DATA;
+	h->fs_selector = h->gs_selector = 0;
+	h->tr_selector = HOST_SEL_TSS;
+	h->fs_base = h->gs_base = h->tr_base = h->gdtr_base = h->idtr_base = 0;
+	h->ia32_sysenter_cs = (uint32_t)cpu->sysenter_cs;
+	h->ia32_sysenter_esp = cpu->sysenter_esp;
+	h->ia32_sysenter_eip = cpu->sysenter_eip;
+	h->ia32_pat = 0x0007040600070406ull;
+	h->ia32_efer = host_efer(cpu);
+	h->rsp = h->rip = 0;
 }
 
 /* Segment and table registers, control registers and RFLAGS from the
@@ -77,6 +110,9 @@ static void load_guest(struct emu_cpu *cpu, const struct vmx_vmcs *vmcs,
 			r.efer |= X86_EFER_LMA | X86_EFER_LME;
 	}
 	r.efer &= ~X86_EFER_SVME;
+	cpu->sysenter_cs = s->sysenter_cs;
+	cpu->sysenter_esp = s->sysenter_esp;
+	cpu->sysenter_eip = s->sysenter_eip;
 	r.dr6 = 0xffff0ff0ull;
 	r.dr7 = (c->entry_controls & VM_ENTRY_LOAD_DEBUG_CONTROLS) ? s->dr7 : 0x400ull;
 	r.cpl = (uint8_t)((s->seg[VMX_SEG_SS].ar_bytes & VMX_AR_DPL_MASK) >> VMX_AR_DPL_SHIFT);
@@ -145,6 +181,7 @@ arch_fault_t vmx_model_vmentry(struct emu_cpu *cpu, struct arch_gprs *gprs, bool
 	if ((err = vmx_launch_state_check(vmcs, resume)))
 		return vmx_fail(cpu, (uint32_t)err);
 	cpu->m->stats.vmruns++;
+	write_host_state(cpu, vmcs);
 	{
 		struct hv_event ev = {
 			.type = HV_EV_VMENTRY, .source = HV_SRC_MODEL,
@@ -168,16 +205,22 @@ arch_fault_t vmx_model_vmentry(struct emu_cpu *cpu, struct arch_gprs *gprs, bool
 		return vmx_fail(cpu, res.vm_instruction_error);
 	if (res.outcome == VMX_ENTRY_FAILURE)
 		return entry_failure(cpu, vmcs, res.exit_reason, res.exit_qualification);
-	if ((failed = load_msrs(cpu, &vmcs->ctl)))
+	load_guest(cpu, vmcs, gprs);
+	/* The MSR-load list comes after the guest state (§27.4); a failure
+	 * there is a VM exit from a guest that never ran (§27.8). */
+	if ((failed = load_msrs(cpu, &vmcs->ctl))) {
+		cpu->sysenter_cs = vmcs->host.ia32_sysenter_cs;
+		cpu->sysenter_esp = vmcs->host.ia32_sysenter_esp;
+		cpu->sysenter_eip = vmcs->host.ia32_sysenter_eip;
 		return entry_failure(cpu, vmcs,
 				     VMX_EXIT_REASON_FAILED_VMENTRY | VMX_EXIT_MSR_LOADING, failed);
+	}
 	if (!resume)
 		vmx_vmcs_set_launched(vmcs);
 	v->vmcs = vmcs;
 	v->gprs = gprs;
 	v->exit_pending = false;
 	v->delivering = false;
-	load_guest(cpu, vmcs, gprs);
 	cpu->watch_iret_rip = 0;
 	cpu->watch_popf = false;
 	cpu->watch_shadow = (vmcs->guest.interruptibility_info &

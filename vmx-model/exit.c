@@ -36,6 +36,9 @@ static void save_guest(struct emu_cpu *cpu, struct vmx_vmcs *vmcs)
 	s->cr0 = r.cr0;
 	s->cr3 = r.cr3;
 	s->cr4 = r.cr4 | v->guest_cr4_vmxe;
+	s->sysenter_cs = (uint32_t)cpu->sysenter_cs;
+	s->sysenter_esp = cpu->sysenter_esp;
+	s->sysenter_eip = cpu->sysenter_eip;
 	if (vmcs->ctl.exit_controls & VM_EXIT_SAVE_DEBUG_CONTROLS)
 		s->dr7 = r.dr7;
 	if (vmcs->ctl.exit_controls & VM_EXIT_SAVE_IA32_EFER)
@@ -71,9 +74,9 @@ static void save_guest(struct emu_cpu *cpu, struct vmx_vmcs *vmcs)
 		s->preemption_timer_value = v->timer_armed ? vmx_timer_value(cpu) : 0;
 }
 
-/* The VM-exit MSR-store list, then the VM-exit MSR-load list; a failure in
- * either is a VMX abort (§28.7), which the model reports as an error. */
-static void exit_msrs(struct emu_cpu *cpu, const struct vmx_controls *c)
+/* The VM-exit MSR-store list (§28.4) and MSR-load list (§28.6); a failure
+ * in either is a VMX abort (§28.7), which the model reports as an error. */
+static void store_msrs(struct emu_cpu *cpu, const struct vmx_controls *c)
 {
 	for (uint32_t i = 0; i < c->exit_msr_store_count; i++) {
 		struct vmx_msr_entry *e = emu_ram_ptr(
@@ -83,6 +86,10 @@ static void exit_msrs(struct emu_cpu *cpu, const struct vmx_controls *c)
 			emu_fatal(cpu, "VMX abort: VM-exit MSR-store entry %u (SDM vol. 3C §28.7)",
 				  i + 1);
 	}
+}
+
+static void load_msrs(struct emu_cpu *cpu, const struct vmx_controls *c)
+{
 	for (uint32_t i = 0; i < c->exit_msr_load_count; i++) {
 		const struct vmx_msr_entry *e = emu_ram_ptr(
 			cpu->m, c->exit_msr_load_addr + (uint64_t)i * sizeof(*e), sizeof(*e));
@@ -124,7 +131,13 @@ void vmx_vmexit_event(struct emu_cpu *cpu, uint32_t reason, uint32_t intr_info, 
 	v->guest = false;
 	v->exit_pending = true;
 	emu_engine_set_slat(cpu, NULL);
-	exit_msrs(cpu, &vmcs->ctl);
+	store_msrs(cpu, &vmcs->ctl);
+	/* Host state (§28.5.1): the SYSENTER MSRs are the ones the model's
+	 * host holds; the rest is the native code VMLAUNCH returns to. */
+	cpu->sysenter_cs = vmcs->host.ia32_sysenter_cs;
+	cpu->sysenter_esp = vmcs->host.ia32_sysenter_esp;
+	cpu->sysenter_eip = vmcs->host.ia32_sysenter_eip;
+	load_msrs(cpu, &vmcs->ctl);
 	cpu->cycle += emu_costs_world(cpu->m->costs, EMU_COST_VMEXIT);
 	cpu->m->stats.vmexits++;
 	{

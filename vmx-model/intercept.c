@@ -298,6 +298,37 @@ static uint64_t io_qual(const struct emu_insn *in, uint16_t port)
 	       ((uint64_t)port << EXIT_QUAL_IO_PORT_SHIFT);
 }
 
+/*
+ * INS and OUTS report the linear address of their memory operand and, as
+ * IA32_VMX_BASIC bit 54 advertises, its address size and segment in the
+ * VM-exit instruction information (§28.2.1, §28.2.5, table 28-8): ES:rDI
+ * for INS, DS:rSI or the override for OUTS.
+ */
+static void string_io_info(struct emu_cpu *cpu, const struct emu_insn *in)
+{
+	struct vmx_exit_info *x = &vmx_of(cpu)->vmcs->exit;
+	static const uint8_t overrides[6] = { 0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65 };
+	unsigned seg = in->io_in ? 0 : 3;
+	uint64_t off, mask;
+	struct emu_regs r;
+
+	for (unsigned i = 0; !in->io_in && i < in->len; i++)
+		for (unsigned k = 0; k < 6; k++)
+			if (in->bytes[i] == overrides[k])
+				seg = k;
+	emu_cpustate_store(cpu, &r);
+	mask = in->addr_size == 8 ? ~0ull : in->addr_size == 4 ? 0xffffffffull : 0xffffull;
+	off = r.gpr[in->io_in ? X86_RDI : X86_RSI] & mask;
+	{
+		const struct x86_seg *segs[6] = { &r.es, &r.cs, &r.ss, &r.ds, &r.fs, &r.gs };
+
+		/* In 64-bit mode only FS and GS have a base (SDM vol. 3 §3.4.4). */
+		x->guest_linear_address = off + (cpu->mode == 64 && seg < 4 ? 0 : segs[seg]->base);
+	}
+	x->vmx_instruction_info = ((in->addr_size == 2 ? 0u : in->addr_size == 4 ? 1u : 2u) << 7) |
+				  (seg << 15);
+}
+
 static uint64_t tsc_offset(struct emu_cpu *cpu)
 {
 	return cpu_based(cpu, CPU_BASED_USE_TSC_OFFSETTING) ? ctl(cpu)->tsc_offset : 0;
@@ -367,6 +398,8 @@ void vmx_handle_trap(struct emu_cpu *cpu)
 		uint16_t port = emu_io_port(cpu, &in);
 
 		if (io_exits(cpu, port, in.io_size)) {
+			if (in.io_string)
+				string_io_info(cpu, &in);
 			vmx_vmexit(cpu, VMX_EXIT_IO_INSTRUCTION, io_qual(&in, port), in.len);
 			return;
 		}

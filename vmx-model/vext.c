@@ -52,10 +52,13 @@ static void cpuid(struct emu_cpu *cpu, uint32_t leaf, uint32_t subleaf, bool gue
 		r->ecx |= CPUID_1_ECX_VMX;
 }
 
+/* The MSRs VMX owns; and the SYSENTER MSRs, which VM entry and exit load
+ * (§27.3.2.1, §28.5.1), so that a guest reads what its entry loaded. */
 static bool owns_msr(uint32_t msr)
 {
 	return msr == MSR_IA32_FEATURE_CONTROL ||
-	       (msr >= MSR_IA32_VMX_BASIC && msr <= MSR_IA32_VMX_VMFUNC);
+	       (msr >= MSR_IA32_VMX_BASIC && msr <= MSR_IA32_VMX_VMFUNC) ||
+	       msr == MSR_SYSENTER_CS || msr == MSR_SYSENTER_ESP || msr == MSR_SYSENTER_EIP;
 }
 
 /* Host code runs in long mode: EFER reads with LME and LMA set; SCE and
@@ -73,7 +76,8 @@ static arch_fault_t rdmsr(struct emu_cpu *cpu, uint32_t msr, uint64_t *value, bo
 		*value = v->feature_control;
 		return ARCH_OK;
 	}
-	if (owns_msr(msr))
+	if (msr == MSR_IA32_FEATURE_CONTROL ||
+	    (msr >= MSR_IA32_VMX_BASIC && msr <= MSR_IA32_VMX_VMFUNC))
 		return vmx_caps_rdmsr(&v->caps, msr, value) ? ARCH_OK : ARCH_FAULT(X86_VEC_GP);
 	*handled = false;
 	return ARCH_OK;
@@ -98,8 +102,9 @@ static arch_fault_t wrmsr(struct emu_cpu *cpu, uint32_t msr, uint64_t value, boo
 		v->feature_control = value;
 		return ARCH_OK;
 	}
-	if (owns_msr(msr))
-		return ARCH_FAULT(X86_VEC_GP); /* the capability MSRs are read-only */
+	/* The capability MSRs are read-only. */
+	if (msr >= MSR_IA32_VMX_BASIC && msr <= MSR_IA32_VMX_VMFUNC)
+		return ARCH_FAULT(X86_VEC_GP);
 	*handled = false;
 	return ARCH_OK;
 }
