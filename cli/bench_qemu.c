@@ -35,7 +35,7 @@ struct boot {
 };
 
 /* One boot with bench=trips; 0, or -1 with out->why set. */
-static int boot(const struct vx_qemu *q, uint64_t trips, struct boot *b,
+static int boot(const struct vx_peer *q, uint64_t trips, struct boot *b,
 		struct vx_bench_rate *out)
 {
 	struct vx_proc_result pr;
@@ -45,7 +45,7 @@ static int boot(const struct vx_qemu *q, uint64_t trips, struct boot *b,
 
 	*b = (struct boot){ 0 };
 	snprintf(cmdline, sizeof(cmdline), "bench=%llu", (unsigned long long)trips);
-	if (vx_qemu_boot(q, cmdline, QEMU_BENCH_TIMEOUT_S, &pr) != 0) {
+	if (vx_peer_boot(q, cmdline, QEMU_BENCH_TIMEOUT_S, &pr) != 0) {
 		snprintf(out->why, sizeof(out->why), "cannot start QEMU");
 		return -1;
 	}
@@ -74,13 +74,13 @@ static int boot(const struct vx_qemu *q, uint64_t trips, struct boot *b,
 
 void vx_bench_qemu_roundtrips(double seconds, struct vx_bench_rate *out)
 {
-	struct vx_qemu q;
+	struct vx_peer q;
 	uint64_t extra = (uint64_t)(QEMU_GUESS_PER_SECOND * seconds);
 	struct boot base = { 0 }, more = { 0 };
 
 	out->ok = false;
 	out->wall = true;
-	if (vx_qemu_locate(NULL, &q, out->why, sizeof(out->why)) != 0)
+	if (vx_peer_locate(&vx_peer_qemu, NULL, &q, out->why, sizeof(out->why)) != 0)
 		return;
 	if (boot(&q, QEMU_BASE_TRIPS, &base, out) != 0 ||
 	    boot(&q, QEMU_BASE_TRIPS + extra, &more, out) != 0)

@@ -40,7 +40,7 @@ static void count(const struct vx_ktap *k, struct vx_bench_qemu_suite *out)
 
 void vx_bench_qemu_suite(struct vx_bench_qemu_suite *out)
 {
-	struct vx_qemu q;
+	struct vx_peer q;
 	struct vx_proc_result pr;
 	struct vx_ktap k;
 	struct vx_qemu_verdict v;
@@ -50,7 +50,7 @@ void vx_bench_qemu_suite(struct vx_bench_qemu_suite *out)
 	int parse_rc, rc;
 
 	memset(out, 0, sizeof(*out));
-	if (vx_qemu_locate(NULL, &q, out->why, sizeof(out->why)) != 0)
+	if (vx_peer_locate(&vx_peer_qemu, NULL, &q, out->why, sizeof(out->why)) != 0)
 		return;
 	/* hw/run-qemu.sh reads the processor count from its environment; a
 	 * count the user set is theirs to keep. */
@@ -60,7 +60,7 @@ void vx_bench_qemu_suite(struct vx_bench_qemu_suite *out)
 	}
 	snprintf(out->smp, sizeof(out->smp), "%s", set_smp ? QEMU_SUITE_SMP : smp);
 	cpu0 = vx_children_cpu_seconds();
-	rc = vx_qemu_boot(&q, "format=ktap", QEMU_SUITE_TIMEOUT_S, &pr);
+	rc = vx_peer_boot(&q, "format=ktap", QEMU_SUITE_TIMEOUT_S, &pr);
 	if (set_smp)
 		unsetenv("VXEMU_QEMU_SMP");
 	if (rc != 0) {

@@ -9,7 +9,7 @@
 #include "emu/emu.h"
 #include "model_run.h"
 #include "output.h"
-#include "qemu.h"
+#include "peer.h"
 #include "select.h"
 #include "file_writer.h"
 #include "trace_dir.h"
@@ -143,7 +143,9 @@ int vx_cmd_conformance(int argc, char *argv[])
 		vx_list_print(stdout, sel, n);
 		status = VX_EXIT_OK;
 	} else if (o.platform == VX_PLATFORM_QEMU) {
-		status = vx_qemu_conformance(&o, sel, n);
+		status = vx_peer_conformance(&vx_peer_qemu, &o, sel, n);
+	} else if (o.platform == VX_PLATFORM_BOCHS) {
+		status = vx_peer_conformance(&vx_peer_bochs, &o, sel, n);
 	} else {
 		status = run_on_model(&o, sel, n);
 	}

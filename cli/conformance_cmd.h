@@ -11,6 +11,7 @@
 
 #include "conf/conf.h"
 #include "opts.h"
+#include "peer.h"
 
 /* --list: name, groups and Expect line of each scenario. */
 void vx_list_print(FILE *f, const struct conf_scenario *const *sel, size_t n);
@@ -24,8 +25,9 @@ int vx_report_results(enum conf_format fmt, const struct conf_result *results, s
 /* The exit status that a run with these totals earns. */
 int vx_exit_status(const struct conf_totals *t);
 
-/* --platform qemu: boots the image, reads its KTAP, reports in o->format. */
-int vx_qemu_conformance(const struct vx_conf_opts *o, const struct conf_scenario *const *sel,
-			size_t n);
+/* --platform qemu or bochs: boots the image on that peer, reads its KTAP,
+ * reports in o->format. */
+int vx_peer_conformance(const struct vx_peer_kind *kind, const struct vx_conf_opts *o,
+			const struct conf_scenario *const *sel, size_t n);
 
 #endif

@@ -110,8 +110,9 @@ static bool is_help(const char *a)
 enum vx_opts_result vx_conf_opts_parse(int argc, char *const argv[], struct vx_conf_opts *o,
 				       char *err, size_t errlen)
 {
-	/* Which model-only options were given, to refuse them with qemu. */
+	/* Which model-only options were given, to refuse them on a peer. */
 	const char *model_only = NULL;
+	static const char *const platforms[] = { "model", "qemu", "bochs" };
 
 	memset(o, 0, sizeof(*o));
 	o->format = CONF_FMT_TABLE;
@@ -147,13 +148,21 @@ enum vx_opts_result vx_conf_opts_parse(int argc, char *const argv[], struct vx_c
 					   "unknown format '%s' (table, ktap, tap13 or junit)", v);
 		} else if ((r = take(argc, argv, &i, "--platform", true, &v)) != 0) {
 			if (r < 0)
-				return bad(err, errlen, "--platform needs model or qemu");
+				return bad(err, errlen, "--platform needs model, qemu or bochs");
 			if (strcmp(v, "model") == 0)
 				o->platform = VX_PLATFORM_MODEL;
 			else if (strcmp(v, "qemu") == 0)
 				o->platform = VX_PLATFORM_QEMU;
+			else if (strcmp(v, "bochs") == 0)
+				o->platform = VX_PLATFORM_BOCHS;
 			else
-				return bad(err, errlen, "unknown platform '%s' (model or qemu)", v);
+				return bad(err, errlen, "unknown platform '%s' (model, qemu or bochs)", v);
+		} else if ((r = take(argc, argv, &i, "--vendor", true, &v)) != 0) {
+			if (r < 0)
+				return bad(err, errlen, "--vendor needs intel or amd");
+			if (strcmp(v, "intel") != 0 && strcmp(v, "amd") != 0)
+				return bad(err, errlen, "unknown vendor '%s' (intel or amd)", v);
+			o->vendor = v;
 		} else if ((r = take(argc, argv, &i, "--image", true, &v)) != 0) {
 			if (r < 0 || !*v)
 				return bad(err, errlen, "--image needs a PATH");
@@ -190,12 +199,14 @@ enum vx_opts_result vx_conf_opts_parse(int argc, char *const argv[], struct vx_c
 		}
 	}
 
-	/* The hardware decides these on QEMU; accepting them would mislead. */
-	if (o->platform == VX_PLATFORM_QEMU && model_only && !o->list)
-		return bad(err, errlen, "%s applies to the model only, not to --platform qemu",
-			   model_only);
+	/* The hardware decides these on a peer; accepting them would mislead. */
+	if (o->platform != VX_PLATFORM_MODEL && model_only && !o->list)
+		return bad(err, errlen, "%s applies to the model only, not to --platform %s",
+			   model_only, platforms[o->platform]);
 	if (o->platform == VX_PLATFORM_MODEL && o->image)
-		return bad(err, errlen, "--image applies to --platform qemu only");
+		return bad(err, errlen, "--image applies to --platform qemu or bochs only");
+	if (o->platform != VX_PLATFORM_BOCHS && o->vendor)
+		return bad(err, errlen, "--vendor applies to --platform bochs only");
 	return VX_OPTS_RUN;
 }
 

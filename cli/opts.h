@@ -30,7 +30,7 @@ enum vx_opts_result {
 	VX_OPTS_BAD = 2,  /* usage error: the message says why */
 };
 
-enum vx_platform { VX_PLATFORM_MODEL, VX_PLATFORM_QEMU };
+enum vx_platform { VX_PLATFORM_MODEL, VX_PLATFORM_QEMU, VX_PLATFORM_BOCHS };
 
 #define VX_OPTS_ERR_MAX 160
 
@@ -41,6 +41,7 @@ struct vx_conf_opts {
 	enum conf_format format;
 	enum vx_platform platform;
 	const char *image;       /* NULL: the image the build made */
+	const char *vendor;      /* bochs only: "intel" or "amd"; NULL: intel */
 	bool vnmi;               /* model only: false after --no-vnmi */
 	bool nrips;              /* model only: false after --no-nrips */
 	bool decode_assists;     /* model only: false after --no-decode-assists */

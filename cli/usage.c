@@ -32,7 +32,8 @@ void vx_usage_conformance(FILE *f)
 	fprintf(f,
 		"Usage: vxemu conformance [--list] [--filter GLOB] [--group NAME]\n"
 		"                         [--format table|ktap|tap13|junit]\n"
-		"                         [--platform model|qemu] [--image PATH]\n"
+		"                         [--platform model|qemu|bochs] [--image PATH]\n"
+		"                         [--vendor intel|amd]\n"
 		"                         [--no-vnmi] [--no-nrips] [--no-decode-assists]\n"
 		"                         [--cpus N] [--costs FILE]\n"
 		"                         [--trace DIR]\n"
@@ -45,9 +46,13 @@ void vx_usage_conformance(FILE *f)
 		"  --group NAME       only scenarios in group NAME\n"
 		"  --format FMT       table (default), ktap, tap13 or junit\n"
 		"  --platform P       model (default): a fresh model machine per scenario;\n"
-		"                     qemu: boot the hardware image under QEMU TCG with SVM\n"
-		"  --image PATH       hardware image for --platform qemu\n"
+		"                     qemu: boot the hardware image under QEMU TCG with SVM;\n"
+		"                     bochs: boot its ISO under Bochs with 4 processors\n"
+		"  --image PATH       hardware image for --platform qemu (the ELF) or bochs\n"
+		"                     (the ISO, or the ELF put on one at each run)\n"
 		"                     (default: the one this build made)\n"
+		"  --vendor V         bochs: intel (default; Skylake-X, VMX) or amd (Ryzen,\n"
+		"                     SVM)\n"
 		"  --no-vnmi          model without vNMI (CPUID Fn8000_000A EDX[25] clear)\n"
 		"  --no-nrips         model without NRIP save (CPUID Fn8000_000A EDX[3] clear)\n"
 		"  --no-decode-assists  model without decode assists (EDX[7] clear)\n"
@@ -58,9 +63,9 @@ void vx_usage_conformance(FILE *f)
 		"  -h, --help         print this help\n"
 		"\n"
 		"Exit status: 0 when nothing failed, 1 when a scenario failed or broke,\n"
-		"2 on bad arguments, when the platform is not available or broke (QEMU\n"
-		"did not run the image, or its report is incomplete), or when the report\n"
-		"cannot be written.\n",
+		"2 on bad arguments, when the platform is not available or broke (the\n"
+		"emulator did not run the image, or its report is incomplete), or when\n"
+		"the report cannot be written.\n",
 		EMU_MAX_CPUS);
 }
 
@@ -112,7 +117,7 @@ void vx_usage_trace(FILE *f)
 		"       vxemu trace import LOG --output DIR\n"
 		"\n"
 		"Traces are the files 'vxemu conformance --trace DIR' writes, on the model\n"
-		"and with --platform qemu (docs/traces.md).\n"
+		"and with --platform qemu or bochs (docs/traces.md).\n"
 		"\n"
 		"  dump     one line per event, with the guest code at each exit\n"
 		"           disassembled; --format json writes one JSON object per line\n"

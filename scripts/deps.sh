@@ -20,6 +20,10 @@ if [ "$profile" = check ]; then
   # clang builds the tree a second time; libFuzzer comes with its runtimes.
   # perl's JSON::PP checks the JSON trace dump (tests/cli/trace.sh).
   pkgs="$pkgs qemu-system-x86 clang libclang-rt-14-dev perl"
+  # Bochs is the peer with VMX; it boots the image from a GRUB ISO
+  # (hw/make-iso.sh), and hw/run-bochs.sh hands it the command line on a
+  # floppy that mtools writes.
+  pkgs="$pkgs bochs bochsbios vgabios grub-pc-bin grub-common xorriso mtools"
 fi
 missing=""
 for p in $pkgs; do

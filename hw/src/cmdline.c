@@ -89,6 +89,14 @@ static const char *parse_word(const char *w, struct hw_options *o)
 		o->group = v;
 		return *v ? NULL : "group= needs a group name";
 	}
+	if ((v = value_of(w, "skip")) != NULL) {
+		if (!*v)
+			return "skip= needs a glob";
+		if (o->nskip == HW_SKIP_MAX)
+			return "at most " STR(HW_SKIP_MAX) " skip= words";
+		o->skip[o->nskip++] = v;
+		return NULL;
+	}
 	if ((v = value_of(w, "format")) != NULL)
 		return parse_format(v, &o->format) ? NULL
 						   : "format= takes ktap, tap13, table or junit";
@@ -112,7 +120,7 @@ static const char *parse_word(const char *w, struct hw_options *o)
 static bool is_option(const char *w)
 {
 	static const char *const keys[] = { "filter", "group", "format", "bench", "cpus",
-					    "selftest" };
+					    "selftest", "skip" };
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (value_of(w, keys[i]))
@@ -132,6 +140,7 @@ const char *hw_cmdline_parse(char *line, struct hw_options *o, const char **bad)
 	o->bench = 0;
 	o->cpus = 0;
 	o->selftest = HW_SELFTEST_NONE;
+	o->nskip = 0;
 	*bad = NULL;
 
 	while (*p) {

@@ -3,7 +3,7 @@
  * The image's command line (docs/hardware.md): space-separated words,
  *
  *   filter=GLOB  group=NAME  format=ktap|tap13|table|junit  bench=N  trace
- *   cpus=N  selftest=smp
+ *   cpus=N  selftest=smp  skip=GLOB (up to HW_SKIP_MAX of them)
  *
  * Loaders put the image's own name first (QEMU -kernel, GRUB and iPXE all
  * do); a first word that is not an option is taken to be that name.
@@ -25,6 +25,8 @@ enum hw_selftest {
 	HW_SELFTEST_SMP, /* start every application processor once, report KTAP */
 };
 
+#define HW_SKIP_MAX 8
+
 struct hw_options {
 	const char *filter; /* NULL: every scenario */
 	const char *group;  /* NULL: every group */
@@ -33,6 +35,10 @@ struct hw_options {
 	uint32_t bench;     /* round trips to measure; 0: run the suite */
 	uint32_t cpus;      /* processors to bring up, 1..HW_MAX_CPUS; 0: ask CPUID */
 	enum hw_selftest selftest;
+	/* Scenarios reported as SKIP without running: those that stop the
+	 * platform itself (an emulator's panic), so the rest still run. */
+	const char *skip[HW_SKIP_MAX];
+	uint32_t nskip;
 };
 
 #define HW_BENCH_MAX 1000000000u

@@ -55,6 +55,9 @@ void hw_set_scenario(const char *name);
 /* serial.c: COM1 */
 void hw_serial_init(void);
 void hw_serial_write(const char *s, size_t n);
+/* Until the last character has left the line (bounded): an emulator that
+ * ends, or a machine that resets, drops what the UART still holds. */
+void hw_serial_drain(void);
 /* Held around one whole message so that processors do not interleave
  * within a line; the holder may take it again. */
 void hw_console_lock(void);

@@ -159,6 +159,24 @@ static bool selected(const struct conf_scenario *sc, const struct hw_options *o)
 	       (!o->group || conf_in_group(sc, o->group));
 }
 
+static bool skipped(const struct conf_scenario *sc, const struct hw_options *o)
+{
+	for (uint32_t i = 0; i < o->nskip; i++)
+		if (conf_glob_match(o->skip[i], sc->name))
+			return true;
+	return false;
+}
+
+static void report_skipped(const struct conf_scenario *sc, struct conf_result *r)
+{
+	static const char why[] = "not run: skip= on the command line";
+
+	memset(r, 0, sizeof(*r));
+	r->scenario = sc;
+	r->status = CONF_SKIP;
+	memcpy(r->message, why, sizeof(why));
+}
+
 static __attribute__((noreturn)) void run_suite(const struct hw_options *o)
 {
 	const struct conf_writer w = { console_write, NULL };
@@ -180,6 +198,11 @@ static __attribute__((noreturn)) void run_suite(const struct hw_options *o)
 
 		if (!selected(sc, o))
 			continue;
+		if (skipped(sc, o)) {
+			report_skipped(sc, &r);
+			conf_report_result(&w, o->format, index++, &r, &totals);
+			continue;
+		}
 		/* A fresh processor and memory for each, as the model gives each
 		 * scenario a fresh machine. */
 		hw_cpu_reset();

@@ -26,6 +26,7 @@
 #define UART_FCR_ENABLE_CLEAR 0x07 /* FIFOs on, both cleared */
 #define UART_MCR_DTR_RTS 0x03
 #define UART_LSR_THRE 0x20
+#define UART_LSR_TEMT 0x40 /* holding and shift registers both empty */
 /* 115200 = 1.8432 MHz / 16 / 1 */
 #define UART_DIVISOR 1
 /* Bounded wait: a machine without a UART at COM1 reads 0xff or 0x00, and
@@ -80,6 +81,12 @@ void hw_serial_write(const char *s, size_t n)
 	for (size_t i = 0; i < n; i++)
 		put(s[i]);
 	hw_console_unlock();
+}
+
+void hw_serial_drain(void)
+{
+	for (int i = 0; i < UART_SPINS && !(hw_inb(COM1 + UART_LSR) & UART_LSR_TEMT); i++)
+		__asm__ volatile("pause");
 }
 
 void arch_console_write(const char *s, size_t n)

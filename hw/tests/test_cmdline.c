@@ -38,6 +38,7 @@ static void test_defaults(void **state)
 	assert_int_equal(p.o.bench, 0);
 	assert_int_equal(p.o.cpus, 0);
 	assert_int_equal(p.o.selftest, HW_SELFTEST_NONE);
+	assert_int_equal(p.o.nskip, 0);
 }
 
 /* QEMU, GRUB and iPXE put the image name first; it is not an option. */
@@ -165,6 +166,28 @@ static void test_empty_values(void **state)
 	assert_non_null(p.why);
 }
 
+/* skip= repeats, up to HW_SKIP_MAX words; each keeps its glob. */
+static void test_skip(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	parse(&p, "k skip=svm_a skip=svm_b* group=svm");
+	assert_null(p.why);
+	assert_int_equal(p.o.nskip, 2);
+	assert_string_equal(p.o.skip[0], "svm_a");
+	assert_string_equal(p.o.skip[1], "svm_b*");
+	assert_string_equal(p.o.group, "svm");
+	parse(&p, "skip=a skip=b skip=c skip=d skip=e skip=f skip=g skip=h skip=i");
+	assert_non_null(p.why);
+	assert_string_equal(p.bad, "skip=i");
+	parse(&p, "k skip=");
+	assert_non_null(p.why);
+	/* Never taken for the image's name. */
+	parse(&p, "skip= filter=x");
+	assert_non_null(p.why);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -177,6 +200,7 @@ int main(void)
 		cmocka_unit_test(test_bench_bounds),
 		cmocka_unit_test(test_smp_options),
 		cmocka_unit_test(test_empty_values),
+		cmocka_unit_test(test_skip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -109,7 +109,7 @@ static const struct {
 	{ { "conformance", "--filter" }, "--filter" },
 	{ { "conformance", "--filter=" }, "--filter" },
 	{ { "conformance", "--group" }, "--group" },
-	{ { "conformance", "--platform", "bochs" }, "bochs" },
+	{ { "conformance", "--platform", "kvm" }, "kvm" },
 	{ { "conformance", "--cpus", "0" }, "--cpus" },
 	{ { "conformance", "--cpus", "17" }, "--cpus" },
 	{ { "conformance", "--cpus", "-1" }, "--cpus" },
