@@ -10,6 +10,7 @@
 #include "hw.h"
 #include "hw_asm.h"
 #include "percpu.h"
+#include "x86/cpu.h"
 #include "x86/msr.h"
 
 /* vmx.S hard-codes the outcomes. */
@@ -40,6 +41,47 @@ enum {
 };
 
 arch_fault_t hw_vmx_enter(struct arch_gprs *gprs, uint64_t resume);
+arch_fault_t hw_vmxon(uint64_t region_pa);
+arch_fault_t hw_vmxoff(void);
+
+/* CPUID Fn0000_0001 ECX[5] (SDM vol. 3 §24.6). */
+static bool has_vmx(void)
+{
+	struct arch_cpuid id;
+
+	arch_cpuid(1, 0, &id);
+	return (id.ecx & (1u << 5)) != 0;
+}
+
+/*
+ * What VMXON needs of the platform (SDM vol. 3 §24.7): CR4.VMXE, and
+ * IA32_FEATURE_CONTROL locked with VMXON outside SMX allowed — set here
+ * when firmware left it unlocked; locked without it, VMXON raises #GP. On
+ * a processor without VMX, CR4 bit 13 is reserved: VMXON is #UD there.
+ */
+arch_fault_t arch_vmxon(uint64_t region_pa)
+{
+	uint64_t fc = 0;
+
+	if (!has_vmx())
+		return ARCH_FAULT(X86_VEC_UD);
+	if (arch_rdmsr(MSR_IA32_FEATURE_CONTROL, &fc) == ARCH_OK &&
+	    !(fc & MSR_FEATURE_CONTROL_LOCK))
+		(void)arch_wrmsr(MSR_IA32_FEATURE_CONTROL, fc | MSR_FEATURE_CONTROL_LOCK |
+							   MSR_FEATURE_CONTROL_VMXON_OUTSIDE_SMX);
+	hw_write_cr4(hw_read_cr4() | X86_CR4_VMXE);
+	return hw_vmxon(region_pa);
+}
+
+arch_fault_t arch_vmxoff(void)
+{
+	arch_fault_t f = hw_vmxoff();
+
+	/* Outside VMX operation CR4.VMXE may be cleared (§24.8). */
+	if (f == ARCH_OK)
+		hw_write_cr4(hw_read_cr4() & ~X86_CR4_VMXE);
+	return f;
+}
 
 struct hw_dtr {
 	uint16_t limit;

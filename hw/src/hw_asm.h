@@ -35,8 +35,6 @@
 #define HW_CPU_AREA_SIZE  (128 * 1024)
 #define HW_CPU_HEAD_SIZE  4096
 #define HW_IST_STACK_SIZE (16 * 1024)
-/* Offset of hw_cpu.vmx_guest_rax, which hw/src/vmx.S reaches from RSP. */
-#define HW_CPU_VMX_GUEST_RAX 0
 
 /*
  * The real-mode entry of the application processors is copied to this page

@@ -38,7 +38,6 @@ enum hw_cpu_state {
 };
 
 struct hw_cpu {
-	uint64_t vmx_guest_rax;  /* vmx.S: guest RAX from one VM exit to the next entry */
 	uint32_t index;          /* arch_cpu_index() */
 	uint32_t apic_id;        /* initial APIC ID, CPUID Fn0000_0001 EBX[31:24] */
 	uint32_t area;           /* which of hw_cpu_areas, hence which TSS selector */
@@ -64,8 +63,6 @@ struct hw_cpu_area {
 } __attribute__((aligned(HW_CPU_AREA_SIZE)));
 
 _Static_assert(sizeof(struct hw_cpu_area) == HW_CPU_AREA_SIZE, "area size");
-_Static_assert(__builtin_offsetof(struct hw_cpu, vmx_guest_rax) == HW_CPU_VMX_GUEST_RAX,
-	       "vmx.S reaches vmx_guest_rax at this offset");
 
 /* Area 0 is the bootstrap processor's; boot.S starts on its stack. */
 extern struct hw_cpu_area hw_cpu_areas[HW_MAX_CPUS];

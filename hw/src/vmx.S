@@ -31,6 +31,7 @@
 #define G_R13 88
 #define G_R14 96
 #define G_R15 104
+#define G_RAX 112
 
 /* EAX = the outcome of the VMX instruction just executed; flags consumed. */
 .macro VMX_RESULT
@@ -43,9 +44,9 @@
 .endm
 
 	.text
-/* arch_fault_t arch_vmxon(uint64_t region_pa): the operand is in memory. */
-	.globl arch_vmxon
-arch_vmxon:
+/* arch_fault_t hw_vmxon(uint64_t region_pa): the operand is in memory. */
+	.globl hw_vmxon
+hw_vmxon:
 	pushq %rdi
 1:	vmxon (%rsp)
 	VMX_RESULT
@@ -53,9 +54,9 @@ arch_vmxon:
 	ret
 	HW_FIXUP(1b, 2b)
 
-/* arch_fault_t arch_vmxoff(void) */
-	.globl arch_vmxoff
-arch_vmxoff:
+/* arch_fault_t hw_vmxoff(void) */
+	.globl hw_vmxoff
+hw_vmxoff:
 1:	vmxoff
 	VMX_RESULT
 2:	ret
@@ -105,14 +106,10 @@ arch_vmwrite:
 2:	ret
 	HW_FIXUP(1b, 2b)
 
-/* Guest RAX is not part of the VMCS guest-state area, and struct arch_gprs
- * has no slot for it: it is kept in the processor's struct hw_cpu from one
- * VM exit to the next entry, found by rounding RSP down to the area size
- * (hw/src/percpu.h). */
+/* Guest RAX is not part of the VMCS guest-state area: it travels in
+ * struct arch_gprs like the others. */
 .macro LOAD_GUEST
-	movq %rsp, %rax
-	andq $-HW_CPU_AREA_SIZE, %rax
-	movq HW_CPU_VMX_GUEST_RAX(%rax), %rax
+	movq G_RAX(%rdi), %rax
 	movq G_RBX(%rdi), %rbx
 	movq G_RCX(%rdi), %rcx
 	movq G_RDX(%rdi), %rdx
@@ -171,10 +168,8 @@ hw_vmx_enter:
 
 hw_vmx_exit:
 	pushq %rdi
-	movq %rsp, %rdi
-	andq $-HW_CPU_AREA_SIZE, %rdi
-	movq %rax, HW_CPU_VMX_GUEST_RAX(%rdi)
 	movq 8(%rsp), %rdi
+	movq %rax, G_RAX(%rdi)
 	movq %rbx, G_RBX(%rdi)
 	movq %rcx, G_RCX(%rdi)
 	movq %rdx, G_RDX(%rdi)

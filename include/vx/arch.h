@@ -29,13 +29,16 @@ typedef uint32_t arch_fault_t;
 #define ARCH_FAULT_VECTOR(f) ((f) & 0xffu)
 
 /*
- * Guest general-purpose registers that VMRUN does not load from the VMCB
- * (RAX, RSP and RIP are in the save area). The platform loads them before
- * VMRUN and stores them after #VMEXIT, as every SVM hypervisor must.
+ * Guest general-purpose registers that the world switch does not load from
+ * its control structure. The platform loads them before VMRUN, VMLAUNCH or
+ * VMRESUME and stores them after the exit, as every hypervisor must. SVM
+ * keeps RAX, RSP and RIP in the VMCB save area and leaves rax here alone;
+ * VMX keeps RSP and RIP in the VMCS guest-state area, but not RAX.
  */
 struct arch_gprs {
 	uint64_t rbx, rcx, rdx, rsi, rdi, rbp;
 	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t rax; /* VMX only */
 };
 
 struct arch_cpuid {
@@ -100,6 +103,11 @@ arch_fault_t arch_clgi(void);
 /*
  * VMX (SDM vol. 3 chapter 31). Each returns ARCH_OK for VMsucceed, one of the
  * two VMfail outcomes below, or a fault (#UD where VMX is absent).
+ * arch_vmxon first does what the platform must before VMXON (SDM vol. 3
+ * §24.7): CR4.VMXE set, IA32_FEATURE_CONTROL locked with VMXON outside SMX
+ * enabled where firmware left it unlocked; arch_vmxoff clears CR4.VMXE once
+ * VMXOFF succeeded. VMLAUNCH and VMRESUME write the VMCS host-state area
+ * (the platform's own state) before entering.
  */
 #define ARCH_VMFAIL_INVALID 1u
 #define ARCH_VMFAIL_VALID   2u

@@ -118,7 +118,7 @@ static void build_guest(enum sweep_mode m, struct tguest *g)
 	s->rax = DATA;
 	s->rsp = m == SWEEP_REAL ? STACK16 : STACK;
 	g->gprs = (struct arch_gprs){ DATA, DATA, DATA, DATA, DATA, DATA, DATA,
-				      DATA, DATA, DATA, DATA, DATA, DATA, DATA };
+				      DATA, DATA, DATA, DATA, DATA, DATA, DATA, .rax = 0 };
 	/* The VMLOAD state each encoding starts from: the processor's own. */
 	arch_vmsave(g->vmcb_pa);
 }
