@@ -193,6 +193,29 @@
 	X(apic_tsc_deadline_msr_outside_mode) \
 	X(svm_apic_tsc_deadline_past_fires) \
 	X(svm_apic_tsc_deadline_zero_disarms) \
+	X(vmx_vmxon_in_root) \
+	X(vmx_vmxon_in_root_no_vmcs) \
+	X(vmx_vmxon_bad_revision) \
+	X(vmx_vmxon_unaligned) \
+	X(vmx_vmxon_beyond_maxphyaddr) \
+	X(vmx_vmxoff_leaves_vmx_operation) \
+	X(vmx_vmclear_vmxon_pointer) \
+	X(vmx_vmclear_unaligned) \
+	X(vmx_vmclear_beyond_maxphyaddr) \
+	X(vmx_vmptrld_vmxon_pointer) \
+	X(vmx_vmptrld_unaligned) \
+	X(vmx_vmptrld_bad_revision) \
+	X(vmx_vmread_unsupported_field) \
+	X(vmx_vmwrite_unsupported_field) \
+	X(vmx_vmwrite_read_only_field) \
+	X(vmx_vmread_no_current_vmcs) \
+	X(vmx_vmwrite_no_current_vmcs) \
+	X(vmx_vmlaunch_no_current_vmcs) \
+	X(vmx_vmclear_current_vmcs) \
+	X(vmx_vmwrite_vmread_widths) \
+	X(vmx_vmlaunch_launched_vmcs) \
+	X(vmx_vmresume_clear_vmcs) \
+	X(vmx_vmclear_makes_clear) \
 
 #define CONF_SUITE_DECLARE(id) extern const struct conf_scenario conf_sc_##id;
 #define CONF_SUITE_ENTRY(id) &conf_sc_##id,
