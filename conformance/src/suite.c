@@ -216,6 +216,32 @@
 	X(vmx_vmlaunch_launched_vmcs) \
 	X(vmx_vmresume_clear_vmcs) \
 	X(vmx_vmclear_makes_clear) \
+	X(vmx_entry_pin_ctl_allowed1) \
+	X(vmx_entry_proc_ctl_allowed0) \
+	X(vmx_entry_exit_ctl_allowed1) \
+	X(vmx_entry_entry_ctl_allowed1) \
+	X(vmx_entry_vnmi_without_nmi_exiting) \
+	X(vmx_entry_nmi_window_without_vnmi) \
+	X(vmx_entry_io_bitmap_unaligned) \
+	X(vmx_entry_intr_info_reserved_type) \
+	X(vmx_entry_inject_nmi_wrong_vector) \
+	X(vmx_entry_inject_gp_without_error_code) \
+	X(vmx_entry_msr_load_unaligned) \
+	X(vmx_entry_host_address_space_size) \
+	X(vmx_entry_guest_cr4_fixed0) \
+	X(vmx_entry_guest_rflags_reserved) \
+	X(vmx_entry_guest_cs_l_and_db) \
+	X(vmx_entry_guest_tr_unusable) \
+	X(vmx_entry_guest_activity_reserved) \
+	X(vmx_entry_guest_sti_blocking_if_clear) \
+	X(vmx_entry_guest_hlt_with_mov_ss_blocking) \
+	X(vmx_entry_guest_link_pointer) \
+	X(vmx_entry_wait_sipi_with_injection) \
+	X(vmx_entry_activity_hlt_per_misc) \
+	X(vmx_entry_activity_shutdown_per_misc) \
+	X(vmx_entry_msr_load_fs_base) \
+	X(vmx_entry_msr_load_reserved) \
+	X(vmx_entry_msr_load_applies) \
 
 #define CONF_SUITE_DECLARE(id) extern const struct conf_scenario conf_sc_##id;
 #define CONF_SUITE_ENTRY(id) &conf_sc_##id,

@@ -4,9 +4,8 @@
  * pages, and §31.4, "VM instruction error numbers"): each VMfailInvalid and
  * VMfailValid(n) that portable code can provoke from VMX root operation.
  */
-#include "vmx_util.h"
+#include "vmx_guest.h"
 
-CONF_VMX_PAYLOAD_DECLARE(vmx_guest);
 
 #define OUT_VALID(n) VMX_OUT_FAIL_VALID(VMXERR_##n)
 
