@@ -242,6 +242,46 @@
 	X(vmx_entry_msr_load_fs_base) \
 	X(vmx_entry_msr_load_reserved) \
 	X(vmx_entry_msr_load_applies) \
+	X(vmx_exit_cpuid) \
+	X(vmx_exit_vmcall) \
+	X(vmx_exit_hlt) \
+	X(vmx_exit_invlpg) \
+	X(vmx_exit_rdtsc) \
+	X(vmx_exit_exception_ud) \
+	X(vmx_exit_exception_gp_error_code) \
+	X(vmx_exit_pf_match) \
+	X(vmx_pf_mismatch_delivered) \
+	X(vmx_exit_pf_inverted_mismatch) \
+	X(vmx_exit_triple_fault) \
+	X(vmx_exit_vmxon_in_guest) \
+	X(vmx_exit_vmxoff_in_guest) \
+	X(vmx_exit_vmclear_in_guest) \
+	X(vmx_exit_vmptrld_in_guest) \
+	X(vmx_exit_vmptrst_in_guest) \
+	X(vmx_exit_vmread_in_guest) \
+	X(vmx_exit_vmwrite_in_guest) \
+	X(vmx_exit_vmlaunch_in_guest) \
+	X(vmx_exit_vmresume_in_guest) \
+	X(vmx_exit_cr3_load) \
+	X(vmx_cr3_target_no_exit) \
+	X(vmx_exit_cr3_store) \
+	X(vmx_exit_cr0_write_owned_bit) \
+	X(vmx_cr0_read_shadow) \
+	X(vmx_exit_cr4_write_owned_bit) \
+	X(vmx_exit_cr8_load) \
+	X(vmx_exit_cr8_store) \
+	X(vmx_exit_clts) \
+	X(vmx_exit_lmsw) \
+	X(vmx_exit_mov_to_dr7) \
+	X(vmx_exit_mov_from_dr7) \
+	X(vmx_exit_io_unconditional) \
+	X(vmx_exit_io_string_rep) \
+	X(vmx_exit_io_bitmap_b) \
+	X(vmx_io_bitmap_clear_no_exit) \
+	X(vmx_exit_rdmsr_no_bitmaps) \
+	X(vmx_exit_rdmsr_bitmap_low) \
+	X(vmx_exit_wrmsr_bitmap_high) \
+	X(vmx_exit_rdmsr_out_of_range) \
 
 #define CONF_SUITE_DECLARE(id) extern const struct conf_scenario conf_sc_##id;
 #define CONF_SUITE_ENTRY(id) &conf_sc_##id,

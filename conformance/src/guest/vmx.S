@@ -2,7 +2,7 @@
 /*
  * vmx_guest: the guest of the VMX scenarios. Each entry point runs the
  * instruction under test at a label ending in _insn, then stops at VMCALL
- * with R15 = MARK_AFTER, so a missing VM exit shows up as "VM exit VMCALL
+ * with RAX = MARK_AFTER, so a missing VM exit shows up as "VM exit VMCALL
  * (18)" rather than as a hang. The scenario sets RIP to the entry point it
  * needs and passes operands in the general-purpose registers it names.
  */

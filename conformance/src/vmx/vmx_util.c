@@ -402,7 +402,7 @@ bool conf_vmx_run_to_mark(struct conf_ctx *ctx, struct conf_vmx *s, uint32_t mar
 {
 	if (!conf_vmx_run_expect(ctx, s, VMX_EXIT_VMCALL, what))
 		return false;
-	if (!conf_check_u64(ctx, "guest R15 (where the guest stopped)", s->gprs.r15, mark))
+	if (!conf_check_u64(ctx, "guest RAX (where the guest stopped)", s->gprs.rax, mark))
 		return false;
 	conf_vmx_skip(s);
 	return true;
@@ -429,9 +429,9 @@ bool conf_vmx_exception_frame(struct conf_vmx *s, uint8_t *vector, struct hv_gue
 
 	if ((s->exit.reason & 0xffffu) != VMX_EXIT_VMCALL ||
 	    s->exit.rip != conf_vmx_addr(s, s->exc_vmcall) ||
-	    (s->gprs.r15 & HV_GUEST_EXC_MAGIC_MASK) != HV_GUEST_EXC_MAGIC)
+	    (s->gprs.rax & HV_GUEST_EXC_MAGIC_MASK) != HV_GUEST_EXC_MAGIC)
 		return false;
-	*vector = (uint8_t)s->gprs.r15;
+	*vector = (uint8_t)s->gprs.rax;
 	hv_memset(f, 0, sizeof(*f));
 	/* Only read a frame that lies on the guest's own stack. */
 	if (rsp >= s->guest.stack_base && rsp + sizeof(*f) <= s->guest.stack_top)
@@ -445,9 +445,9 @@ bool conf_vmx_expect_exception(struct conf_ctx *ctx, struct conf_vmx *s, uint8_t
 	uint8_t got = 0;
 
 	if (!conf_vmx_exception_frame(s, &got, f)) {
-		conf_fail(ctx, "guest did not reach its exception handler (exit reason %u at RIP 0x%llx, R15 0x%llx), want %s",
+		conf_fail(ctx, "guest did not reach its exception handler (exit reason %u at RIP 0x%llx, RAX 0x%llx), want %s",
 			  s->exit.reason, (unsigned long long)s->exit.rip,
-			  (unsigned long long)s->gprs.r15, vector < 32 ? vector_names[vector] : "an interrupt");
+			  (unsigned long long)s->gprs.rax, vector < 32 ? vector_names[vector] : "an interrupt");
 		return false;
 	}
 	return conf_check_u64(ctx, "vector the guest took", got, vector);

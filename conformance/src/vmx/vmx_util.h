@@ -11,15 +11,12 @@
  * unsupported VMCS component)", "VM exit CPUID (10)", "VM-entry failure
  * INVALID_GUEST_STATE (33)", "#UD".
  *
- * The platform must run with CR4.VMXE set wherever CPUID.01H:ECX[5] is 1:
- * arch.h has no way to write CR4, and VMXON raises #UD while CR4.VMXE is 0
- * (SDM vol. 3C §24.7, §31.3 "VMXON"). conf_vmx_setup reports that #UD as an
- * ERROR naming CR4.VMXE.
+ * The platform's arch_vmxon sets CR4.VMXE first (arch.h); VMXON raises #UD
+ * while it is 0 (SDM vol. 3C §24.7, §31.3 "VMXON"), so conf_vmx_on reports
+ * a #UD there as an ERROR of the platform naming CR4.VMXE.
  *
- * Guest RAX is not in the VMCS and arch.h keeps it out of struct arch_gprs,
- * so a VMX payload stops with VMCALL and its mark in R15 (VMX_STOP in
- * guest/vmx_payload.h), and the payload's exception handler passes the
- * vector the same way.
+ * A VMX payload stops with VMCALL and its mark in RAX (VMX_STOP in
+ * guest/vmx_payload.h); the host reads it in s->gprs.rax.
  */
 #ifndef CONF_SRC_VMX_UTIL_H
 #define CONF_SRC_VMX_UTIL_H
@@ -136,7 +133,7 @@ conf_vmx_outcome_t conf_vmx_enter(struct conf_ctx *ctx, struct conf_vmx *s);
 /* Enter and check the outcome is "VM exit reason"; false (and FAIL) if not. */
 bool conf_vmx_run_expect(struct conf_ctx *ctx, struct conf_vmx *s, uint32_t reason,
 			 const char *what);
-/* Enter and expect the guest's VMCALL with R15 = mark; then past it. */
+/* Enter and expect the guest's VMCALL with RAX = mark; then past it. */
 bool conf_vmx_run_to_mark(struct conf_ctx *ctx, struct conf_vmx *s, uint32_t mark,
 			  const char *what);
 /* Guest RIP past the instruction that exited (VM-exit instruction length). */
