@@ -282,6 +282,20 @@
 	X(vmx_exit_rdmsr_bitmap_low) \
 	X(vmx_exit_wrmsr_bitmap_high) \
 	X(vmx_exit_rdmsr_out_of_range) \
+	X(vmx_inject_external_interrupt) \
+	X(vmx_inject_hw_exception_error_code) \
+	X(vmx_inject_software_interrupt) \
+	X(vmx_inject_software_exception) \
+	X(vmx_inject_privileged_software_exception) \
+	X(vmx_inject_nmi_blocks_until_iret) \
+	X(vmx_exit_nmi_window_immediate) \
+	X(vmx_vnmi_iret_opens_nmi_window) \
+	X(vmx_exit_interrupt_window_immediate) \
+	X(vmx_exit_interrupt_window_after_sti) \
+	X(vmx_exit_preemption_timer_zero) \
+	X(vmx_exit_preemption_timer_expires) \
+	X(vmx_activity_hlt_timer_exit) \
+	X(vmx_activity_hlt_woken_by_injection) \
 
 #define CONF_SUITE_DECLARE(id) extern const struct conf_scenario conf_sc_##id;
 #define CONF_SUITE_ENTRY(id) &conf_sc_##id,
