@@ -208,11 +208,13 @@ static void test_not_present_leaf(void **state)
 	expect_violation(walk(EPTP, EMU_ACC_FETCH, 0), 0x184);
 }
 
-/* A not-present PML4E (other bits set, bits 2:0 clear). Expect: violation 0x181. */
+/* A not-present PML4E (bits 2:0 clear), even with a reserved bit set. Expect: violation 0x181. */
 static void test_not_present_pml4e(void **state)
 {
 	(void)state;
 	put(PML4E, PDPT | 0x100);
+	expect_violation(walk(EPTP, EMU_ACC_READ, 0), 0x181);
+	put(PML4E, PDPT | 0x80);
 	expect_violation(walk(EPTP, EMU_ACC_READ, 0), 0x181);
 }
 
@@ -448,12 +450,17 @@ static void test_paging_entry_read(void **state)
 	expect_violation(walk(EPTP, EMU_ACC_READ, VMX_EPT_PAGING_ENTRY), 0x81);
 }
 
-/* With A/D flags it is a write: read-only page. Expect: violation with bits 0 and 1 (0x1|0x2|0x8|0x20|0x80). */
+/*
+ * With A/D flags it is a write, whether the guest reads the entry or sets
+ * its own A/D bits in it: read-only page. Expect: violation with bits 0
+ * and 1 both (0x1|0x2|0x8|0x20|0x80).
+ */
 static void test_paging_entry_as_write(void **state)
 {
 	(void)state;
 	put(PTE, FRAME | WB_LEAF | 0x5);
 	expect_violation(walk(EPTP_AD, EMU_ACC_READ, VMX_EPT_PAGING_ENTRY), 0xab);
+	expect_violation(walk(EPTP_AD, EMU_ACC_WRITE, VMX_EPT_PAGING_ENTRY), 0xab);
 }
 
 /* With A/D flags, a guest paging-structure read sets D on the leaf (§29.3.5). */
