@@ -171,5 +171,6 @@ int vmx_ept_walk(struct emu_cpu *cpu, const struct vmx_caps *caps, uint64_t eptp
 		leaf->dirty = !ad || (e & EPT_DIRTY);
 		return 0;
 	}
+	/* Not reached: every PTE maps a page. */
 	return misconfiguration(fault);
 }
