@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: MIT
 # bochs-vs-model.sh VXEMU ISO RUN_BOCHS EXPECTED VENDOR
 #
-# Runs every conformance scenario on the model (VXEMU conformance --format
-# ktap) and in the hardware image under Bochs with VENDOR's processor
+# Runs every conformance scenario on a model machine of VENDOR's (VXEMU
+# conformance --vendor VENDOR --format ktap) and in the hardware image under Bochs with VENDOR's processor
 # (RUN_BOCHS ISO format=ktap, four processors), then compares them scenario
 # by scenario with hw/peer-vs-model.sh.
 # EXPECTED (hw/bochs-expected.txt) holds "<vendor> <scenario> <status> <why>"
@@ -53,7 +53,7 @@ sed -e 's/\r$//' -e '/^[[:space:]]*#/d' -e '/^[[:space:]]*$/d' "$expected" |
     END { exit bad }' || exit 1
 touch "$tmp/bochs-expected.txt" "$tmp/skips"
 
-"$vxemu" conformance --format ktap >"$tmp/model.out" 2>"$tmp/model.err"
+"$vxemu" conformance --vendor "$vendor" --format ktap >"$tmp/model.out" 2>"$tmp/model.err"
 model_status=$?
 start=$(date +%s)
 VXEMU_BOCHS_VENDOR=$vendor VXEMU_BOCHS_CPUS=4 \

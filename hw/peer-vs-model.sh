@@ -7,7 +7,9 @@
 # with one run of the hardware image on a peer platform (PEER_OUT: its
 # serial port, KTAP; PEER_STATUS: its launcher's status, as hw/run-qemu.sh
 # gives it):
-#   - on the model, every scenario must PASS;
+#   - on the model, every scenario must PASS, or SKIP as it does on the peer
+#     (the model machine is of the peer processor's vendor, so a feature
+#     that vendor lacks is absent on both);
 #   - on the peer, a scenario listed in EXPECTED must have exactly the status
 #     listed there; any other must PASS, or SKIP with a reason.
 # EXPECTED holds "<scenario> <SKIP|FAIL> <why>" lines; # starts a comment.
@@ -89,6 +91,13 @@ awk -F '\t' -v model_status="$model_status" -v peer_status="$peer_status" \
       s = order[k]
       verdict[s] = "ok"
       if (!(s in m)) bad(s, "no result on the model")
+      else if (m[s] == "SKIP") {
+        # The model machine is of the vendor of the peer processor: a
+        # feature that vendor lacks is absent on both.
+        if (!(s in q)) bad(s, "no result on " peer)
+        else if (q[s] != "SKIP")
+          bad(s, "the model says SKIP (" mwhy[s] ") but " peer " says " q[s])
+      }
       else if (m[s] != "PASS") bad(s, "the model says " m[s] (mwhy[s] != "" ? " (" mwhy[s] ")" : ""))
       else if (!(s in q)) bad(s, "no result on " peer)
       else if (s in e) {
