@@ -46,20 +46,7 @@ void svm_save_guest(struct emu_cpu *cpu)
 	sa->rip = r.rip;
 	sa->rsp = r.gpr[X86_RSP];
 	sa->rax = r.gpr[X86_RAX];
-	g->rbx = r.gpr[X86_RBX];
-	g->rcx = r.gpr[X86_RCX];
-	g->rdx = r.gpr[X86_RDX];
-	g->rsi = r.gpr[X86_RSI];
-	g->rdi = r.gpr[X86_RDI];
-	g->rbp = r.gpr[X86_RBP];
-	g->r8 = r.gpr[X86_R8];
-	g->r9 = r.gpr[X86_R9];
-	g->r10 = r.gpr[X86_R10];
-	g->r11 = r.gpr[X86_R11];
-	g->r12 = r.gpr[X86_R12];
-	g->r13 = r.gpr[X86_R13];
-	g->r14 = r.gpr[X86_R14];
-	g->r15 = r.gpr[X86_R15];
+	emu_regs_to_gprs(&r, g, false);
 	v->control.int_state = r.shadow ? SVM_INTERRUPT_SHADOW_MASK : 0;
 	if (r.rflags & X86_RFLAGS_IF)
 		v->control.int_state |= SVM_GUEST_INTERRUPT_MASK;

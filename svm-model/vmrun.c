@@ -42,20 +42,7 @@ static void load_guest(struct emu_cpu *cpu, const struct vmcb *v, const struct a
 	memset(&r, 0, sizeof(r));
 	r.gpr[X86_RAX] = s->rax;
 	r.gpr[X86_RSP] = s->rsp;
-	r.gpr[X86_RBX] = g->rbx;
-	r.gpr[X86_RCX] = g->rcx;
-	r.gpr[X86_RDX] = g->rdx;
-	r.gpr[X86_RSI] = g->rsi;
-	r.gpr[X86_RDI] = g->rdi;
-	r.gpr[X86_RBP] = g->rbp;
-	r.gpr[X86_R8] = g->r8;
-	r.gpr[X86_R9] = g->r9;
-	r.gpr[X86_R10] = g->r10;
-	r.gpr[X86_R11] = g->r11;
-	r.gpr[X86_R12] = g->r12;
-	r.gpr[X86_R13] = g->r13;
-	r.gpr[X86_R14] = g->r14;
-	r.gpr[X86_R15] = g->r15;
+	emu_regs_from_gprs(&r, g, false);
 	r.rip = s->rip;
 	/* Bit 1 of RFLAGS reads as one whatever the VMCB holds. */
 	r.rflags = s->rflags | X86_RFLAGS_FIXED;
@@ -231,28 +218,13 @@ arch_fault_t svm_model_stgi(struct emu_cpu *cpu)
 void svm_model_host_events(struct emu_cpu *cpu)
 {
 	struct svm_cpu *s = svm_of(cpu);
-	int vec;
 
 	emu_timed_events(cpu);
 	if (s->guest || !svm_of(cpu)->gif)
 		return;
 	if (emu_intc_init_pending(cpu))
 		emu_init(cpu);
-	if (cpu->pins.nmi) {
-		cpu->pins.nmi = false;
-		cpu->host_nmis++;
-		cpu->cycle += emu_costs_world(cpu->m->costs, EMU_COST_EVENT_DELIVERY);
-		emu_emit(cpu, HV_EV_HOST_NMI, 0, 0, 0, 0, NULL);
-	}
-	while (cpu->host_if && (vec = emu_intc_pending_vector(cpu)) >= 0) {
-		emu_intc_ack(cpu, vec);
-		cpu->host_irqs++;
-		cpu->cycle += emu_costs_world(cpu->m->costs, EMU_COST_EVENT_DELIVERY);
-		emu_emit(cpu, HV_EV_HOST_IRQ, (uint64_t)vec, 0, 0, 0, NULL);
-		/* Like the hardware image's handler: FFh is taken for spurious. */
-		if (vec != 0xff)
-			emu_intc_eoi(cpu);
-	}
+	emu_host_interrupts(cpu);
 }
 
 arch_fault_t svm_model_clgi(struct emu_cpu *cpu)

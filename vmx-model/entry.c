@@ -65,21 +65,7 @@ static void load_guest(struct emu_cpu *cpu, const struct vmx_vmcs *vmcs,
 	struct emu_regs r;
 
 	memset(&r, 0, sizeof(r));
-	r.gpr[X86_RAX] = g->rax;
-	r.gpr[X86_RBX] = g->rbx;
-	r.gpr[X86_RCX] = g->rcx;
-	r.gpr[X86_RDX] = g->rdx;
-	r.gpr[X86_RSI] = g->rsi;
-	r.gpr[X86_RDI] = g->rdi;
-	r.gpr[X86_RBP] = g->rbp;
-	r.gpr[X86_R8] = g->r8;
-	r.gpr[X86_R9] = g->r9;
-	r.gpr[X86_R10] = g->r10;
-	r.gpr[X86_R11] = g->r11;
-	r.gpr[X86_R12] = g->r12;
-	r.gpr[X86_R13] = g->r13;
-	r.gpr[X86_R14] = g->r14;
-	r.gpr[X86_R15] = g->r15;
+	emu_regs_from_gprs(&r, g, true);
 	r.gpr[X86_RSP] = s->rsp;
 	r.rip = s->rip;
 	r.rflags = s->rflags | X86_RFLAGS_FIXED;

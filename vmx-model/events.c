@@ -462,31 +462,16 @@ void vmx_iret_completed(struct emu_cpu *cpu)
 /*
  * Host code's instruction boundaries: in VMX root operation INIT is
  * blocked, held until VMXOFF (§25.2); outside VMX operation it resets the
- * processor. NMIs and (with IF set) interrupts reach the host's handlers,
- * which count them and EOI an interrupt, as the image's do.
+ * processor. Then NMIs and interrupts (emu_host_interrupts).
  */
 void vmx_host_events(struct emu_cpu *cpu)
 {
 	struct vmx_cpu *v = vmx_of(cpu);
-	int vec;
 
 	emu_timed_events(cpu);
 	if (v->guest)
 		return;
 	if (emu_intc_init_pending(cpu) && !v->vmxon)
 		emu_init(cpu);
-	if (cpu->pins.nmi) {
-		cpu->pins.nmi = false;
-		cpu->host_nmis++;
-		cpu->cycle += emu_costs_world(cpu->m->costs, EMU_COST_EVENT_DELIVERY);
-		emu_emit(cpu, HV_EV_HOST_NMI, 0, 0, 0, 0, NULL);
-	}
-	while (cpu->host_if && (vec = emu_intc_pending_vector(cpu)) >= 0) {
-		emu_intc_ack(cpu, vec);
-		cpu->host_irqs++;
-		cpu->cycle += emu_costs_world(cpu->m->costs, EMU_COST_EVENT_DELIVERY);
-		emu_emit(cpu, HV_EV_HOST_IRQ, (uint64_t)vec, 0, 0, 0, NULL);
-		if (vec != 0xff)
-			emu_intc_eoi(cpu);
-	}
+	emu_host_interrupts(cpu);
 }

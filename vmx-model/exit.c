@@ -48,21 +48,7 @@ static void save_guest(struct emu_cpu *cpu, struct vmx_vmcs *vmcs)
 		vmcs->ctl.entry_controls |= VM_ENTRY_IA32E_MODE_GUEST;
 	else
 		vmcs->ctl.entry_controls &= ~VM_ENTRY_IA32E_MODE_GUEST;
-	g->rax = r.gpr[X86_RAX];
-	g->rbx = r.gpr[X86_RBX];
-	g->rcx = r.gpr[X86_RCX];
-	g->rdx = r.gpr[X86_RDX];
-	g->rsi = r.gpr[X86_RSI];
-	g->rdi = r.gpr[X86_RDI];
-	g->rbp = r.gpr[X86_RBP];
-	g->r8 = r.gpr[X86_R8];
-	g->r9 = r.gpr[X86_R9];
-	g->r10 = r.gpr[X86_R10];
-	g->r11 = r.gpr[X86_R11];
-	g->r12 = r.gpr[X86_R12];
-	g->r13 = r.gpr[X86_R13];
-	g->r14 = r.gpr[X86_R14];
-	g->r15 = r.gpr[X86_R15];
+	emu_regs_to_gprs(&r, g, true);
 	/* The engine keeps one shadow for STI and MOV SS: reported as STI. */
 	if (cpu->watch_shadow)
 		intr |= GUEST_INTR_STATE_STI;

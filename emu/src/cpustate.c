@@ -503,3 +503,43 @@ int emu_cpustate_selfcheck(struct emu_cpu *cpu, char *err, size_t errlen)
 #undef SELFCHECK
 	return 0;
 }
+
+void emu_regs_from_gprs(struct emu_regs *r, const struct arch_gprs *g, bool with_rax)
+{
+	if (with_rax)
+		r->gpr[X86_RAX] = g->rax;
+	r->gpr[X86_RBX] = g->rbx;
+	r->gpr[X86_RCX] = g->rcx;
+	r->gpr[X86_RDX] = g->rdx;
+	r->gpr[X86_RSI] = g->rsi;
+	r->gpr[X86_RDI] = g->rdi;
+	r->gpr[X86_RBP] = g->rbp;
+	r->gpr[X86_R8] = g->r8;
+	r->gpr[X86_R9] = g->r9;
+	r->gpr[X86_R10] = g->r10;
+	r->gpr[X86_R11] = g->r11;
+	r->gpr[X86_R12] = g->r12;
+	r->gpr[X86_R13] = g->r13;
+	r->gpr[X86_R14] = g->r14;
+	r->gpr[X86_R15] = g->r15;
+}
+
+void emu_regs_to_gprs(const struct emu_regs *r, struct arch_gprs *g, bool with_rax)
+{
+	if (with_rax)
+		g->rax = r->gpr[X86_RAX];
+	g->rbx = r->gpr[X86_RBX];
+	g->rcx = r->gpr[X86_RCX];
+	g->rdx = r->gpr[X86_RDX];
+	g->rsi = r->gpr[X86_RSI];
+	g->rdi = r->gpr[X86_RDI];
+	g->rbp = r->gpr[X86_RBP];
+	g->r8 = r->gpr[X86_R8];
+	g->r9 = r->gpr[X86_R9];
+	g->r10 = r->gpr[X86_R10];
+	g->r11 = r->gpr[X86_R11];
+	g->r12 = r->gpr[X86_R12];
+	g->r13 = r->gpr[X86_R13];
+	g->r14 = r->gpr[X86_R14];
+	g->r15 = r->gpr[X86_R15];
+}

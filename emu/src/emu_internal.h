@@ -572,9 +572,16 @@ _Noreturn void emu_bare_shutdown(struct emu_cpu *cpu);
 /* The platform takes back a processor that INIT took from it. */
 void emu_reclaim(struct emu_cpu *cpu);
 
-/* guest.c: the guest-mode run loop, and HLT in it. */
+/* guest.c: the guest-mode run loop, and HLT in it; NMIs and interrupts
+ * host code takes. */
 void emu_guest_run(struct emu_cpu *cpu);
 void emu_guest_halt(struct emu_cpu *cpu);
+void emu_host_interrupts(struct emu_cpu *cpu);
+
+/* cpustate.c: the general registers a world switch moves through struct
+ * arch_gprs (all but RSP; RAX only where with_rax: VMX's). */
+void emu_regs_from_gprs(struct emu_regs *r, const struct arch_gprs *g, bool with_rax);
+void emu_regs_to_gprs(const struct emu_regs *r, struct arch_gprs *g, bool with_rax);
 
 /* Recompute cpu->slow after arming or clearing a watch. */
 static inline void emu_watch_update(struct emu_cpu *cpu)

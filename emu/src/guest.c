@@ -80,3 +80,30 @@ void emu_guest_halt(struct emu_cpu *cpu)
 		emu_coro_yield();
 	}
 }
+
+/*
+ * NMIs and, with RFLAGS.IF set (arch_irq_enable), maskable interrupts at a
+ * host-mode instruction boundary the extension opened. The platform's
+ * handlers, as on the hardware image, only count NMIs (arch_host_nmis) and
+ * interrupts (arch_host_irqs), and signal EOI for an interrupt.
+ */
+void emu_host_interrupts(struct emu_cpu *cpu)
+{
+	int vec;
+
+	if (cpu->pins.nmi) {
+		cpu->pins.nmi = false;
+		cpu->host_nmis++;
+		cpu->cycle += emu_costs_world(cpu->m->costs, EMU_COST_EVENT_DELIVERY);
+		emu_emit(cpu, HV_EV_HOST_NMI, 0, 0, 0, 0, NULL);
+	}
+	while (cpu->host_if && (vec = emu_intc_pending_vector(cpu)) >= 0) {
+		emu_intc_ack(cpu, vec);
+		cpu->host_irqs++;
+		cpu->cycle += emu_costs_world(cpu->m->costs, EMU_COST_EVENT_DELIVERY);
+		emu_emit(cpu, HV_EV_HOST_IRQ, (uint64_t)vec, 0, 0, 0, NULL);
+		/* Like the hardware image's handler: FFh is taken for spurious. */
+		if (vec != 0xff)
+			emu_intc_eoi(cpu);
+	}
+}
