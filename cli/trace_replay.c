@@ -37,6 +37,9 @@ int vx_trace_replay(const struct vxt_trace *rec, const struct vx_replay_override
 		return -1;
 	}
 	emu_config_default(&cfg);
+	/* The machine the trace names: an Intel processor by its vendor string. */
+	if (memcmp(h->cpuid_vendor, "GenuineIntel", 12) == 0)
+		cfg.vendor = EMU_VENDOR_INTEL;
 	cfg.ncpus = ov->cpus ? ov->cpus : h->ncpus;
 	/* A loader reports memory in KiB; the model's comes in whole pages. */
 	if (h->ram_size)

@@ -29,6 +29,8 @@ static const struct {
 	[HV_EV_HOST_NMI] = { VXT_HOST_NMI, 0x00 },
 	[HV_EV_APIC_ACCEPT] = { VXT_KVM_APIC_ACCEPT_IRQ, 0x0f },
 	[HV_EV_CONSISTENCY] = { VXT_KVM_NESTED_VMENTER_FAILED, 0x01 },
+	[HV_EV_VMENTRY] = { VXT_VMX_ENTRY, 0xff },
+	[HV_EV_VMX_EXIT] = { VXT_VMX_EXIT, 0xff },
 };
 
 /* The core's EVENTINJ request, as KVM names the injection it makes. */

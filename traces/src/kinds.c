@@ -83,6 +83,16 @@ static const struct vxt_kind_info kinds[VXT_KIND_COUNT] = {
 			     { "address", "layout", "bytes0", "bytes1", "bytes2", "bytes3", "bytes4",
 			       "bytes5" },
 			     0, VXT_GUEST_CODE },
+	/* VMLAUNCH or VMRESUME; the VMCS address is the machine's choice. */
+	[VXT_VMX_ENTRY] = { "vxemu_vmx_entry",
+			    { "rip", "vmcs", "pin_based", "cpu_based", "secondary", "intr_info",
+			      "error_code", "resume" },
+			    W(0) | W(2) | W(3) | W(4) | W(5) | W(6) | W(7), VXT_VMX_ENTRY },
+	/* A VM exit, as the VMCS's exit-information fields give it. */
+	[VXT_VMX_EXIT] = { "vxemu_vmx_exit",
+			   { "reason", "rip", "qualification", "gpa", "intr_info", "error_code",
+			     "idt_vectoring", "insn_len" },
+			   0xff, VXT_VMX_EXIT },
 };
 
 const struct vxt_kind_info *vxt_kind_info(unsigned kind)
