@@ -153,66 +153,9 @@ CONF_SCENARIO(svm_eventinj_delivery_fault_exitintinfo, "svm eventinj",
 	conf_check_u64(ctx, "RIP", s.vmcb->save.rip, s.guest.entry);
 }
 
-/* TYPE = EXCEPTION with vector 2 — Expect: VMEXIT_INVALID */
-CONF_SCENARIO(svm_eventinj_exception_vector2_invalid, "svm eventinj",
-	      "Expect: VMEXIT_INVALID for TYPE = EXCEPTION with vector 2 (an NMI is not an "
-	      "exception)",
-	      "APM vol. 2 §15.20", conf_svm_unsupported)
-{
-	struct conf_svm s;
-
-	if (!setup(ctx, &s))
-		return;
-	inject(&s, SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_EXEPT | X86_VEC_NMI, 0);
-	conf_check_outcome(ctx, "VMRUN injecting exception vector 2", conf_svm_vmrun(&s),
-			   CONF_OUT_INVALID);
-}
-
-/* TYPE = EXCEPTION with vector 32 — Expect: VMEXIT_INVALID */
-CONF_SCENARIO(svm_eventinj_exception_vector32_invalid, "svm eventinj",
-	      "Expect: VMEXIT_INVALID for TYPE = EXCEPTION with vector 32, which is not an "
-	      "exception vector",
-	      "APM vol. 2 §15.20", conf_svm_unsupported)
-{
-	struct conf_svm s;
-
-	if (!setup(ctx, &s))
-		return;
-	inject(&s, SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_EXEPT | 32, 0);
-	conf_check_outcome(ctx, "VMRUN injecting exception vector 32", conf_svm_vmrun(&s),
-			   CONF_OUT_INVALID);
-}
-
-/* #BR injected into a 64-bit guest — Expect: VMEXIT_INVALID */
-CONF_SCENARIO(svm_eventinj_br_in_long_mode_invalid, "svm eventinj",
-	      "Expect: VMEXIT_INVALID for an injected #BR, impossible in 64-bit mode",
-	      "APM vol. 2 §15.20", conf_svm_unsupported)
-{
-	struct conf_svm s;
-
-	if (!setup(ctx, &s))
-		return;
-	inject(&s, SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_EXEPT | X86_VEC_BR, 0);
-	conf_check_outcome(ctx, "VMRUN injecting #BR in 64-bit mode", conf_svm_vmrun(&s),
-			   CONF_OUT_INVALID);
-}
-
-/* Reserved TYPE values 1, 5, 6 and 7 — Expect: VMEXIT_INVALID for each */
-CONF_SCENARIO(svm_eventinj_reserved_type_invalid, "svm eventinj",
-	      "Expect: VMEXIT_INVALID for each reserved TYPE (1, 5, 6, 7)",
-	      "APM vol. 2 §15.20 (table 15-11)", conf_svm_unsupported)
-{
-	static const uint32_t types[] = { 1, 5, 6, 7 };
-	static const char *const what[] = {
-		"VMRUN injecting TYPE 1", "VMRUN injecting TYPE 5",
-		"VMRUN injecting TYPE 6", "VMRUN injecting TYPE 7",
-	};
-	struct conf_svm s;
-
-	if (!setup(ctx, &s))
-		return;
-	for (unsigned i = 0; i < 4; i++) {
-		inject(&s, SVM_EVTINJ_VALID | (types[i] << SVM_EVTINJ_TYPE_SHIFT) | 0x40, 0);
-		conf_check_outcome(ctx, what[i], conf_svm_vmrun(&s), CONF_OUT_INVALID);
-	}
-}
+/*
+ * The illegal injections (exception vector 2 or 32, #BR into a 64-bit
+ * guest, the reserved TYPEs) are the rule EVENTINJ of the VMRUN
+ * consistency checks: their scenarios come from that table
+ * (vmrun_rules.h).
+ */

@@ -31,6 +31,15 @@ static inline bool nmi_setup(struct conf_ctx *ctx, struct conf_svm *s, bool use_
 	return true;
 }
 
+/* The same with vNMI in use, which the VMCB must then show (int_ctl V_NMI_ENABLE). */
+static inline bool vnmi_setup(struct conf_ctx *ctx, struct conf_svm *s)
+{
+	if (!nmi_setup(ctx, s, true, nmi_guest_nmi_handler))
+		return false;
+	return conf_check_bit(ctx, "int_ctl V_NMI_ENABLE", s->vmcb->control.int_ctl, V_NMI_ENABLE,
+			      true);
+}
+
 /* How many times a handler of nmi_guest has run. */
 static inline uint64_t nmi_count(const struct conf_svm *s)
 {

@@ -1,340 +1,183 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * VMRUN consistency checks (APM vol. 2 §15.5.1 "Canonicalization and
- * Consistency Checks"): each scenario first runs the unmodified VMCB to a
- * VMMCALL, so that the base state is known to be legal, then breaks one
- * thing and expects VMEXIT_INVALID, or changes it up to a limit and
- * expects VMRUN to run the guest still.
+ * Consistency Checks", with EVENTINJ of §15.20 and vNMI of §15.21.10): the
+ * scenarios are generated from the rule table, include/x86/svm_checks.h,
+ * with what vmrun_rules.h says for each rule. Each starts from a state
+ * known to be legal, applies one mutation of the VMCB per step and expects
+ * VMEXIT_INVALID, or, at a boundary the manual makes legal, VMRUN running
+ * the guest still.
  */
-#include "svm_util.h"
+#include "nmi_util.h"
+#include "npt_util.h"
+#include "vmrun_rules.h"
 #include "x86/cpu.h"
+#include "x86/svm_checks.h"
 
 CONF_PAYLOAD_DECLARE(icpt_guest);
 
-/* The hv core's default VMCB runs the guest to its VMMCALL. */
-static bool baseline(struct conf_ctx *ctx, struct conf_svm *s)
+struct cc_vm {
+	struct conf_svm s;
+	struct conf_npt n; /* base_npt_ran's nested tables */
+};
+
+/* The hv core's default VMCB, run to the guest's VMMCALL. */
+static bool base_ran(struct conf_ctx *ctx, struct cc_vm *vm)
 {
-	if (!conf_svm_setup(ctx, s, CONF_PAYLOAD(icpt_guest), false))
+	if (!conf_svm_setup(ctx, &vm->s, CONF_PAYLOAD(icpt_guest), false))
 		return false;
-	return conf_svm_run_expect(ctx, s, SVM_EXIT_VMMCALL, "VMRUN of the unmodified VMCB");
+	return conf_svm_run_expect(ctx, &vm->s, SVM_EXIT_VMMCALL, "VMRUN of the unmodified VMCB");
 }
 
-static void expect_invalid(struct conf_ctx *ctx, struct conf_svm *s, const char *what)
+/* The same with identity nested tables. */
+static bool base_npt_ran(struct conf_ctx *ctx, struct cc_vm *vm)
 {
-	conf_check_outcome(ctx, what, conf_svm_vmrun(s), CONF_OUT_INVALID);
+	if (!conf_svm_setup(ctx, &vm->s, CONF_PAYLOAD(icpt_guest), false) ||
+	    !conf_npt_identity(ctx, &vm->s, &vm->n))
+		return false;
+	return conf_svm_run_expect(ctx, &vm->s, SVM_EXIT_VMMCALL, "VMRUN with nested paging");
 }
 
-/* VMRUN intercept clear — Expect: VMEXIT_INVALID */
-CONF_SCENARIO(svm_vmrun_no_vmrun_intercept, "svm vmrun",
-	      "Expect: VMEXIT_INVALID when the VMRUN intercept bit is clear",
-	      "APM vol. 2 §15.5.1", conf_svm_unsupported)
+/* vNMI in use with the NMI intercept the hv core sets, run to the first mark. */
+static bool base_vnmi_ran(struct conf_ctx *ctx, struct cc_vm *vm)
 {
-	struct conf_svm s;
-
-	if (!baseline(ctx, &s))
-		return;
-	hv_vmcb_intercept(s.vmcb, VMCB_INTERCEPT_MISC2, INTERCEPT_VMRUN, false);
-	expect_invalid(ctx, &s, "VMRUN without the VMRUN intercept");
+	return vnmi_setup(ctx, &vm->s) &&
+	       conf_svm_run_to_mark(ctx, &vm->s, MARK_MAIN1,
+				    "VMRUN with V_NMI_ENABLE and the NMI intercept");
 }
 
-/* ASID 0 (the host's) — Expect: VMEXIT_INVALID */
-CONF_SCENARIO(svm_vmrun_asid_zero, "svm vmrun", "Expect: VMEXIT_INVALID when ASID = 0",
-	      "APM vol. 2 §15.5.1", conf_svm_unsupported)
+/* The guest as built, not yet run: the EVENTINJ scenarios start there. */
+static bool base_built(struct conf_ctx *ctx, struct cc_vm *vm)
 {
-	struct conf_svm s;
-
-	if (!baseline(ctx, &s))
-		return;
-	s.vmcb->control.asid = 0;
-	expect_invalid(ctx, &s, "VMRUN with ASID 0");
+	return conf_svm_setup(ctx, &vm->s, CONF_PAYLOAD(icpt_guest), false);
 }
 
-/* Guest EFER.SVME = 0 — Expect: VMEXIT_INVALID */
-CONF_SCENARIO(svm_vmrun_efer_svme_clear, "svm vmrun",
-	      "Expect: VMEXIT_INVALID when the guest's EFER.SVME = 0", "APM vol. 2 §15.5.1",
-	      conf_svm_unsupported)
+/* The mutations vmrun_rules.h names, one state each. */
+
+static void m_no_vmrun_intercept(struct conf_svm *s)
 {
-	struct conf_svm s;
-
-	if (!baseline(ctx, &s))
-		return;
-	s.vmcb->save.efer &= ~X86_EFER_SVME;
-	expect_invalid(ctx, &s, "VMRUN with EFER.SVME = 0");
+	hv_vmcb_intercept(s->vmcb, VMCB_INTERCEPT_MISC2, INTERCEPT_VMRUN, false);
 }
-
-/* A must-be-zero EFER bit (63) set — Expect: VMEXIT_INVALID */
-CONF_SCENARIO(svm_vmrun_efer_mbz, "svm vmrun",
-	      "Expect: VMEXIT_INVALID when a must-be-zero bit of EFER (bit 63) is set",
-	      "APM vol. 2 §15.5.1, §3.1.7", conf_svm_unsupported)
+static void m_asid_zero(struct conf_svm *s) { s->vmcb->control.asid = 0; }
+static void m_efer_svme_clear(struct conf_svm *s) { s->vmcb->save.efer &= ~X86_EFER_SVME; }
+static void m_efer_63(struct conf_svm *s) { s->vmcb->save.efer |= 1ull << 63; }
+static void m_cr0_nw_without_cd(struct conf_svm *s)
 {
-	struct conf_svm s;
-
-	if (!baseline(ctx, &s))
-		return;
-	s.vmcb->save.efer |= 1ull << 63;
-	expect_invalid(ctx, &s, "VMRUN with EFER[63] = 1");
+	s->vmcb->save.cr0 = (s->vmcb->save.cr0 & ~X86_CR0_CD) | X86_CR0_NW;
 }
-
-/* CR0.CD = 0 with CR0.NW = 1 — Expect: VMEXIT_INVALID */
-CONF_SCENARIO(svm_vmrun_cr0_nw_without_cd, "svm vmrun",
-	      "Expect: VMEXIT_INVALID when CR0.CD = 0 and CR0.NW = 1", "APM vol. 2 §15.5.1",
-	      conf_svm_unsupported)
+static void m_cr0_cd(struct conf_svm *s)
 {
-	struct conf_svm s;
-
-	if (!baseline(ctx, &s))
-		return;
-	s.vmcb->save.cr0 = (s.vmcb->save.cr0 & ~X86_CR0_CD) | X86_CR0_NW;
-	expect_invalid(ctx, &s, "VMRUN with CR0.CD = 0, CR0.NW = 1");
+	s->vmcb->save.cr0 = (s->vmcb->save.cr0 | X86_CR0_CD) & ~X86_CR0_NW;
 }
-
-/* CR0.CD = 1 with NW = 0 or 1 — Expect: both legal, the guest runs to VMMCALL */
-CONF_SCENARIO(svm_vmrun_cr0_cd_legal, "svm vmrun",
-	      "Expect: CR0.CD = 1 with NW = 0 and with NW = 1 are legal: #VMEXIT(VMMCALL)",
-	      "APM vol. 2 §15.5.1, §3.1.1", conf_svm_unsupported)
-{
-	struct conf_svm s;
-
-	if (!baseline(ctx, &s))
-		return;
-	s.vmcb->save.cr0 |= X86_CR0_CD;
-	s.vmcb->save.cr0 &= ~X86_CR0_NW;
-	conf_svm_run_expect(ctx, &s, SVM_EXIT_VMMCALL, "VMRUN with CR0.CD = 1, NW = 0");
-	s.vmcb->save.cr0 |= X86_CR0_CD | X86_CR0_NW;
-	conf_svm_run_expect(ctx, &s, SVM_EXIT_VMMCALL, "VMRUN with CR0.CD = 1, NW = 1");
-}
-
-/* CR0[63:32] != 0 — Expect: VMEXIT_INVALID */
-CONF_SCENARIO(svm_vmrun_cr0_high_bits, "svm vmrun",
-	      "Expect: VMEXIT_INVALID when CR0[63:32] is not zero", "APM vol. 2 §15.5.1",
-	      conf_svm_unsupported)
-{
-	struct conf_svm s;
-
-	if (!baseline(ctx, &s))
-		return;
-	s.vmcb->save.cr0 |= 1ull << 32;
-	expect_invalid(ctx, &s, "VMRUN with CR0[32] = 1");
-}
-
-/* A must-be-zero CR3 bit in long mode (52) — Expect: VMEXIT_INVALID */
-CONF_SCENARIO(svm_vmrun_cr3_mbz, "svm vmrun",
-	      "Expect: VMEXIT_INVALID when a must-be-zero bit of CR3 (bit 52, long mode) is set",
-	      "APM vol. 2 §15.5.1, §3.1.2", conf_svm_unsupported)
-{
-	struct conf_svm s;
-
-	if (!baseline(ctx, &s))
-		return;
-	s.vmcb->save.cr3 |= 1ull << 52;
-	expect_invalid(ctx, &s, "VMRUN with CR3[52] = 1");
-}
-
-/* A reserved CR4 bit (63) — Expect: VMEXIT_INVALID */
-CONF_SCENARIO(svm_vmrun_cr4_reserved, "svm vmrun",
-	      "Expect: VMEXIT_INVALID when a must-be-zero bit of CR4 (bit 63) is set",
-	      "APM vol. 2 §15.5.1, §3.1.3", conf_svm_unsupported)
-{
-	struct conf_svm s;
-
-	if (!baseline(ctx, &s))
-		return;
-	s.vmcb->save.cr4 |= 1ull << 63;
-	expect_invalid(ctx, &s, "VMRUN with CR4[63] = 1");
-}
-
-/* DR6[63:32] != 0 — Expect: VMEXIT_INVALID */
-CONF_SCENARIO(svm_vmrun_dr6_high_bits, "svm vmrun",
-	      "Expect: VMEXIT_INVALID when DR6[63:32] is not zero", "APM vol. 2 §15.5.1",
-	      conf_svm_unsupported)
-{
-	struct conf_svm s;
-
-	if (!baseline(ctx, &s))
-		return;
-	s.vmcb->save.dr6 |= 1ull << 32;
-	expect_invalid(ctx, &s, "VMRUN with DR6[32] = 1");
-}
-
-/* DR7[63:32] != 0 — Expect: VMEXIT_INVALID */
-CONF_SCENARIO(svm_vmrun_dr7_high_bits, "svm vmrun",
-	      "Expect: VMEXIT_INVALID when DR7[63:32] is not zero", "APM vol. 2 §15.5.1",
-	      conf_svm_unsupported)
-{
-	struct conf_svm s;
-
-	if (!baseline(ctx, &s))
-		return;
-	s.vmcb->save.dr7 |= 1ull << 32;
-	expect_invalid(ctx, &s, "VMRUN with DR7[32] = 1");
-}
-
-/* EFER.LME = CR0.PG = 1 with CR4.PAE = 0 — Expect: VMEXIT_INVALID */
-CONF_SCENARIO(svm_vmrun_long_mode_without_pae, "svm vmrun",
-	      "Expect: VMEXIT_INVALID when EFER.LME = CR0.PG = 1 and CR4.PAE = 0",
-	      "APM vol. 2 §15.5.1", conf_svm_unsupported)
-{
-	struct conf_svm s;
-
-	if (!baseline(ctx, &s))
-		return;
-	s.vmcb->save.cr4 &= ~X86_CR4_PAE;
-	expect_invalid(ctx, &s, "VMRUN with LME = PG = 1, PAE = 0");
-}
-
-/* EFER.LME = CR0.PG = 1 with CR0.PE = 0 — Expect: VMEXIT_INVALID */
-CONF_SCENARIO(svm_vmrun_long_mode_without_pe, "svm vmrun",
-	      "Expect: VMEXIT_INVALID when EFER.LME = CR0.PG = 1 and CR0.PE = 0",
-	      "APM vol. 2 §15.5.1", conf_svm_unsupported)
-{
-	struct conf_svm s;
-
-	if (!baseline(ctx, &s))
-		return;
-	s.vmcb->save.cr0 &= ~X86_CR0_PE;
-	expect_invalid(ctx, &s, "VMRUN with LME = PG = 1, PE = 0");
-}
-
-/* Long mode with CS.L = CS.D = 1 — Expect: VMEXIT_INVALID */
-CONF_SCENARIO(svm_vmrun_cs_l_and_d, "svm vmrun",
-	      "Expect: VMEXIT_INVALID when EFER.LME, CR0.PG, CR4.PAE, CS.L and CS.D are all 1",
-	      "APM vol. 2 §15.5.1", conf_svm_unsupported)
-{
-	struct conf_svm s;
-
-	if (!baseline(ctx, &s))
-		return;
-	s.vmcb->save.cs.attrib |= X86_SEG_L | X86_SEG_DB;
-	expect_invalid(ctx, &s, "VMRUN with CS.L = CS.D = 1");
-}
+static void m_cr0_cd_nw(struct conf_svm *s) { s->vmcb->save.cr0 |= X86_CR0_CD | X86_CR0_NW; }
+static void m_cr0_32(struct conf_svm *s) { s->vmcb->save.cr0 |= 1ull << 32; }
+static void m_cr4_63(struct conf_svm *s) { s->vmcb->save.cr4 |= 1ull << 63; }
+static void m_cr3_52(struct conf_svm *s) { s->vmcb->save.cr3 |= 1ull << 52; }
+static void m_dr6_32(struct conf_svm *s) { s->vmcb->save.dr6 |= 1ull << 32; }
+static void m_dr7_32(struct conf_svm *s) { s->vmcb->save.dr7 |= 1ull << 32; }
+static void m_pae_clear(struct conf_svm *s) { s->vmcb->save.cr4 &= ~X86_CR4_PAE; }
+static void m_pe_clear(struct conf_svm *s) { s->vmcb->save.cr0 &= ~X86_CR0_PE; }
+static void m_cs_l_d(struct conf_svm *s) { s->vmcb->save.cs.attrib |= X86_SEG_L | X86_SEG_DB; }
 
 /*
- * The MSR and I/O permission maps (§15.5.1): VMRUN fails when a map extends
- * to a physical address at or above the maximum supported one,
- * 2^MAXPHYADDR - 1, MAXPHYADDR read from CPUID Fn8000_0008 EAX[7:0]. The
- * extent is 8 KiB for the MSRPM (§15.11) and 8 KiB + 1 byte for the IOPM
- * (64K + 3 bits, §15.10.1); bits 11:0 of a base are ignored. The list of
- * illegal states names no intercept bit, so a map is checked also when its
- * intercept is off.
+ * A permission map at 2^MAXPHYADDR - below, MAXPHYADDR from CPUID
+ * Fn8000_0008 EAX[7:0], with its intercept on or off.
  */
-enum perm_map { MSRPM, IOPM };
-
-/* Puts map m at 2^MAXPHYADDR - below, with its intercept on or off. */
-static void place_map(struct conf_svm *s, enum perm_map m, uint64_t below, bool intercept)
-{
-	uint64_t base = (1ull << s->caps.maxphyaddr) - below;
-
-	if (m == MSRPM) {
-		hv_vmcb_intercept(s->vmcb, VMCB_INTERCEPT_MISC1, INTERCEPT_MSR_PROT, intercept);
-		s->vmcb->control.msrpm_base_pa = base;
-	} else {
-		hv_vmcb_intercept(s->vmcb, VMCB_INTERCEPT_MISC1, INTERCEPT_IOIO_PROT, intercept);
-		s->vmcb->control.iopm_base_pa = base;
+#define MAP_MUTATION(name, field, icpt, below, on)                                       \
+	static void name(struct conf_svm *s)                                              \
+	{                                                                                 \
+		hv_vmcb_intercept(s->vmcb, VMCB_INTERCEPT_MISC1, icpt, on);               \
+		s->vmcb->control.field = (1ull << s->caps.maxphyaddr) - (below);          \
 	}
+MAP_MUTATION(m_msrpm_2000, msrpm_base_pa, INTERCEPT_MSR_PROT, 0x2000, true)
+MAP_MUTATION(m_msrpm_1fff, msrpm_base_pa, INTERCEPT_MSR_PROT, 0x1fff, true)
+MAP_MUTATION(m_msrpm_1000, msrpm_base_pa, INTERCEPT_MSR_PROT, 0x1000, true)
+MAP_MUTATION(m_msrpm_1000_off, msrpm_base_pa, INTERCEPT_MSR_PROT, 0x1000, false)
+MAP_MUTATION(m_iopm_4000, iopm_base_pa, INTERCEPT_IOIO_PROT, 0x4000, true)
+MAP_MUTATION(m_iopm_3000, iopm_base_pa, INTERCEPT_IOIO_PROT, 0x3000, true)
+MAP_MUTATION(m_iopm_2002, iopm_base_pa, INTERCEPT_IOIO_PROT, 0x2002, true)
+MAP_MUTATION(m_iopm_2000, iopm_base_pa, INTERCEPT_IOIO_PROT, 0x2000, true)
+MAP_MUTATION(m_iopm_1000, iopm_base_pa, INTERCEPT_IOIO_PROT, 0x1000, true)
+MAP_MUTATION(m_iopm_1000_off, iopm_base_pa, INTERCEPT_IOIO_PROT, 0x1000, false)
+
+static void m_ncr3_maxphyaddr(struct conf_svm *s)
+{
+	s->vmcb->control.nested_cr3 = 1ull << s->caps.maxphyaddr;
+}
+static void m_g_pat_type2(struct conf_svm *s)
+{
+	s->vmcb->save.g_pat = (s->vmcb->save.g_pat & ~0xffull) | 2;
+}
+static void m_no_nmi_intercept(struct conf_svm *s)
+{
+	hv_vmcb_intercept(s->vmcb, VMCB_INTERCEPT_MISC1, INTERCEPT_NMI, false);
 }
 
-static void expect_map_invalid(struct conf_ctx *ctx, enum perm_map m, uint64_t below,
-			       bool intercept)
-{
-	struct conf_svm s;
-	char what[96];
+#define INJECT_MUTATION(name, event)                        \
+	static void name(struct conf_svm *s)                 \
+	{                                                    \
+		s->vmcb->control.event_inj = (event);        \
+		s->vmcb->control.event_inj_err = 0;          \
+	}
+#define INJECT_EXCEPTION(vector) (SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_EXEPT | (vector))
+/* A reserved TYPE (§15.20, table 15-11) with an ordinary vector. */
+#define INJECT_TYPE(type) (SVM_EVTINJ_VALID | ((uint32_t)(type) << SVM_EVTINJ_TYPE_SHIFT) | 0x40)
+INJECT_MUTATION(m_inject_exception_2, INJECT_EXCEPTION(X86_VEC_NMI))
+INJECT_MUTATION(m_inject_exception_32, INJECT_EXCEPTION(32))
+INJECT_MUTATION(m_inject_br, INJECT_EXCEPTION(X86_VEC_BR))
+INJECT_MUTATION(m_inject_type1, INJECT_TYPE(1))
+INJECT_MUTATION(m_inject_type5, INJECT_TYPE(5))
+INJECT_MUTATION(m_inject_type6, INJECT_TYPE(6))
+INJECT_MUTATION(m_inject_type7, INJECT_TYPE(7))
 
-	if (!baseline(ctx, &s))
+struct cc_step {
+	const char *what;
+	void (*mutate)(struct conf_svm *s);
+};
+
+/*
+ * From the base, each step's mutation and one VMRUN. A legal step that
+ * fails stops the scenario, since the next step starts from its VMMCALL;
+ * the guest stops there again without moving on, so each VMRUN starts at
+ * the same place.
+ */
+static void cc_run(struct conf_ctx *ctx, bool (*base)(struct conf_ctx *, struct cc_vm *),
+		   bool legal, const struct cc_step *step, size_t steps)
+{
+	conf_outcome_t want = legal ? CONF_OUT_VMEXIT(SVM_EXIT_VMMCALL) : CONF_OUT_INVALID;
+	struct cc_vm vm;
+
+	if (!base(ctx, &vm))
 		return;
-	place_map(&s, m, below, intercept);
-	hv_snprintf(what, sizeof(what), "VMRUN with the %s at 2^MAXPHYADDR - %llxh, intercept %s",
-		    m == MSRPM ? "MSRPM" : "IOPM", (unsigned long long)below,
-		    intercept ? "on" : "off");
-	expect_invalid(ctx, &s, what);
-}
-
-/* MSRPM whose last byte is the maximum physical address — Expect: VMEXIT_INVALID */
-CONF_SCENARIO(svm_vmrun_msrpm_last_byte_at_max, "svm vmrun",
-	      "Expect: VMEXIT_INVALID when the MSR permission map starts at 2^MAXPHYADDR - 2000h, "
-	      "so that its 8 KiB end at the maximum physical address 2^MAXPHYADDR - 1",
-	      "APM vol. 2 §15.5.1, §15.11", conf_svm_unsupported)
-{
-	expect_map_invalid(ctx, MSRPM, 0x2000, true);
-}
-
-/* MSRPM base 2^MAXPHYADDR - 1FFFh — Expect: VMEXIT_INVALID, bits 11:0 ignored */
-CONF_SCENARIO(svm_vmrun_msrpm_base_low_bits_ignored, "svm vmrun",
-	      "Expect: VMEXIT_INVALID when the MSR permission map base is 2^MAXPHYADDR - 1FFFh: "
-	      "bits 11:0 of the base are ignored, so the map is the one at 2^MAXPHYADDR - 2000h",
-	      "APM vol. 2 §15.5.1, §15.11", conf_svm_unsupported)
-{
-	expect_map_invalid(ctx, MSRPM, 0x1fff, true);
-}
-
-/* MSRPM past the maximum physical address — Expect: VMEXIT_INVALID */
-CONF_SCENARIO(svm_vmrun_msrpm_beyond_maxphyaddr, "svm vmrun",
-	      "Expect: VMEXIT_INVALID when the MSR permission map starts at 2^MAXPHYADDR - 1000h "
-	      "and extends past the maximum physical address",
-	      "APM vol. 2 §15.5.1, §15.11", conf_svm_unsupported)
-{
-	expect_map_invalid(ctx, MSRPM, 0x1000, true);
-}
-
-/* MSRPM past the maximum physical address, MSR intercept off — Expect: VMEXIT_INVALID */
-CONF_SCENARIO(svm_vmrun_msrpm_checked_without_intercept, "svm vmrun",
-	      "Expect: VMEXIT_INVALID when the MSR permission map starts at 2^MAXPHYADDR - 1000h "
-	      "while the MSR_PROT intercept is clear: the check does not depend on it",
-	      "APM vol. 2 §15.5.1, §15.11", conf_svm_unsupported)
-{
-	expect_map_invalid(ctx, MSRPM, 0x1000, false);
-}
-
-/* IOPM whose 8 KiB + 1 byte end below the maximum physical address — Expect: VMRUN runs the guest */
-CONF_SCENARIO(svm_vmrun_iopm_below_maxphyaddr, "svm vmrun",
-	      "Expect: VMRUN runs the guest to its VMMCALL with the I/O permission map at "
-	      "2^MAXPHYADDR - 4000h, - 3000h and - 2002h (bits 11:0 ignored: - 3000h again): the "
-	      "8 KiB + 1 byte VMRUN checks end below the maximum physical address, though the "
-	      "12 KiB allocated for the map would not",
-	      "APM vol. 2 §15.5.1, §15.10.1", conf_svm_unsupported)
-{
-	static const uint64_t below[] = { 0x4000, 0x3000, 0x2002 };
-	struct conf_svm s;
-	char what[96];
-
-	if (!baseline(ctx, &s))
-		return;
-	for (unsigned i = 0; i < sizeof(below) / sizeof(below[0]); i++) {
-		place_map(&s, IOPM, below[i], true);
-		hv_snprintf(what, sizeof(what), "VMRUN with the IOPM at 2^MAXPHYADDR - %llxh",
-			    (unsigned long long)below[i]);
-		/* The guest stops at VMMCALL again without moving on: each VMRUN starts there. */
-		if (!conf_svm_run_expect(ctx, &s, SVM_EXIT_VMMCALL, what))
+	for (size_t i = 0; i < steps; i++) {
+		step[i].mutate(&vm.s);
+		if (!conf_check_outcome(ctx, step[i].what, conf_svm_vmrun(&vm.s), want) && legal)
 			return;
 	}
 }
 
-/* IOPM whose extra byte is past the maximum physical address — Expect: VMEXIT_INVALID */
-CONF_SCENARIO(svm_vmrun_iopm_last_byte_beyond, "svm vmrun",
-	      "Expect: VMEXIT_INVALID when the I/O permission map starts at 2^MAXPHYADDR - 2000h: "
-	      "its two pages end at the maximum physical address and the byte after them is "
-	      "past it",
-	      "APM vol. 2 §15.5.1, §15.10.1", conf_svm_unsupported)
-{
-	expect_map_invalid(ctx, IOPM, 0x2000, true);
-}
+#define CC_STEP(what, mutation) { what, mutation }
+#define CC_LEGAL_INVALID false
+#define CC_LEGAL_LEGAL true
+#define CC_SAYS_INVALID "VMEXIT_INVALID "
+#define CC_SAYS_LEGAL "VMRUN runs the guest to its VMMCALL (a legal VMCB) "
 
-/* IOPM past the maximum physical address — Expect: VMEXIT_INVALID */
-CONF_SCENARIO(svm_vmrun_iopm_beyond_maxphyaddr, "svm vmrun",
-	      "Expect: VMEXIT_INVALID when the I/O permission map starts at 2^MAXPHYADDR - 1000h "
-	      "and extends past the maximum physical address",
-	      "APM vol. 2 §15.5.1, §15.10.1", conf_svm_unsupported)
-{
-	expect_map_invalid(ctx, IOPM, 0x1000, true);
-}
+#define CC_SCENARIO(id, section, name, groups, unsupported, base, outcome, expect, ref, ...)  \
+	static const struct cc_step name##_steps[] = { __VA_ARGS__ };                          \
+	_Static_assert(sizeof(name##_steps) > 0, #name ": a scenario needs a mutation");        \
+	CONF_SCENARIO(name, groups,                                                              \
+		      "Expect: " CC_SAYS_##outcome expect " (rule " #id ", " section ")", ref,  \
+		      unsupported)                                                               \
+	{                                                                                        \
+		cc_run(ctx, base, CC_LEGAL_##outcome, name##_steps,                              \
+		       sizeof(name##_steps) / sizeof(name##_steps[0]));                          \
+	}
+#define CC_NONE(id, section, because) \
+	_Static_assert(sizeof(because) > sizeof("because"), #id ": say why it has no scenario");
 
-/* IOPM past the maximum physical address, IOIO intercept off — Expect: VMEXIT_INVALID */
-CONF_SCENARIO(svm_vmrun_iopm_checked_without_intercept, "svm vmrun",
-	      "Expect: VMEXIT_INVALID when the I/O permission map starts at 2^MAXPHYADDR - 1000h "
-	      "while the IOIO_PROT intercept is clear: the check does not depend on it",
-	      "APM vol. 2 §15.5.1, §15.10.1", conf_svm_unsupported)
-{
-	expect_map_invalid(ctx, IOPM, 0x1000, false);
-}
+/* Every rule of the table: CONF_CC_<rule> must exist (vmrun_rules.h). */
+#define CC_RULE(id, section, rule) CONF_CC_##id(CC_SCENARIO, CC_NONE, id, section)
+SVM_VMRUN_CHECKS(CC_RULE)
 
 /* The exit code VMRUN writes for an illegal VMCB — Expect: EXITCODE = -1 in all 64 bits */
 CONF_SCENARIO(svm_vmrun_invalid_exit_code, "svm vmrun",
@@ -342,12 +185,12 @@ CONF_SCENARIO(svm_vmrun_invalid_exit_code, "svm vmrun",
 	      "bits",
 	      "APM vol. 2 §15.5.1, appendix C (VMEXIT_INVALID = -1)", conf_svm_unsupported)
 {
-	struct conf_svm s;
+	struct cc_vm vm;
 
-	if (!baseline(ctx, &s))
+	if (!base_ran(ctx, &vm))
 		return;
-	s.vmcb->control.asid = 0;
-	if (!conf_check_outcome(ctx, "VMRUN with ASID 0", conf_svm_vmrun(&s), CONF_OUT_INVALID))
+	m_asid_zero(&vm.s);
+	if (!conf_check_outcome(ctx, "VMRUN with ASID 0", conf_svm_vmrun(&vm.s), CONF_OUT_INVALID))
 		return;
-	conf_check_u64(ctx, "EXITCODE (64 bits)", s.vmcb->control.exit_code, SVM_EXIT_ERR);
+	conf_check_u64(ctx, "EXITCODE (64 bits)", vm.s.vmcb->control.exit_code, SVM_EXIT_ERR);
 }

@@ -9,28 +9,11 @@
 #include "nmi_util.h"
 #include "x86/cpu.h"
 
-static bool vnmi_setup(struct conf_ctx *ctx, struct conf_svm *s)
-{
-	if (!nmi_setup(ctx, s, true, nmi_guest_nmi_handler))
-		return false;
-	return conf_check_bit(ctx, "int_ctl V_NMI_ENABLE", s->vmcb->control.int_ctl, V_NMI_ENABLE,
-			      true);
-}
-
-/* V_NMI_ENABLE with the NMI intercept clear — Expect: VMEXIT_INVALID */
-CONF_SCENARIO(svm_vnmi_enable_without_nmi_intercept, "svm vnmi",
-	      "Expect: VMEXIT_INVALID when V_NMI_ENABLE = 1 and the NMI intercept is clear",
-	      "APM vol. 2 §15.21.10", conf_vnmi_unsupported)
-{
-	struct conf_svm s;
-
-	if (!vnmi_setup(ctx, &s) ||
-	    !conf_svm_run_to_mark(ctx, &s, MARK_MAIN1, "VMRUN with V_NMI_ENABLE and the NMI intercept"))
-		return;
-	hv_vmcb_intercept(s.vmcb, VMCB_INTERCEPT_MISC1, INTERCEPT_NMI, false);
-	conf_check_outcome(ctx, "VMRUN with V_NMI_ENABLE, no NMI intercept", conf_svm_vmrun(&s),
-			   CONF_OUT_INVALID);
-}
+/*
+ * V_NMI_ENABLE without the NMI intercept is the rule VNMI_NMI_INTERCEPT of
+ * the VMRUN consistency checks: its scenario comes from that table
+ * (vmrun_rules.h).
+ */
 
 /* V_NMI pending at VMRUN — Expect: taken through IDT vector 2 before the first instruction */
 CONF_SCENARIO(svm_vnmi_pending_delivered, "svm vnmi",
