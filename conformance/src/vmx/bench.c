@@ -11,15 +11,20 @@
 #include "vmx_util.h"
 
 /*
- * loop: vmcall; jmp loop — then the exception handler the guest's IDT
- * stubs jump to: vmcall; hlt. An exception thus exits at exc, not at loop,
- * and stops the benchmark instead of passing for a round trip.
+ * loop: inc ecx; vmcall; jmp loop — ECX counts the guest's passes, so a
+ * host that does not move RIP past the VMCALL (which exits before it
+ * retires, SDM vol. 3C §28.1) is caught: the VMCALL would run again with
+ * ECX unchanged. Then the exception handler the guest's IDT stubs jump to:
+ * vmcall; hlt. An exception thus exits at exc, not at the loop's VMCALL.
  */
 static const uint8_t bench_payload[] = {
-	0x0f, 0x01, 0xc1, 0xeb, 0xfb, /* loop */
-	0x0f, 0x01, 0xc1, 0xf4,       /* exc */
+	0xff, 0xc1,             /* loop: inc ecx */
+	0x0f, 0x01, 0xc1,       /* vmcall */
+	0xeb, 0xf9,             /* jmp loop */
+	0x0f, 0x01, 0xc1, 0xf4, /* exc: vmcall; hlt */
 };
-#define BENCH_EXC 5u
+#define BENCH_VMCALL 2u
+#define BENCH_EXC 7u
 
 static uint64_t field(uint32_t f)
 {
@@ -28,10 +33,11 @@ static uint64_t field(uint32_t f)
 	return arch_vmread(f, &v) == ARCH_OK ? v : ~0ull;
 }
 
-/* A VM exit for the guest's VMCALL at loop? Else why not, in why. */
-static bool at_vmcall(arch_fault_t f, uint64_t loop, const char *insn, char *why,
-		      size_t whylen)
+/* A VM exit for the guest's VMCALL, on its pass `pass`? Else why not, in why. */
+static bool at_vmcall(const struct conf_vmx *s, arch_fault_t f, uint64_t pass,
+		      const char *insn, char *why, size_t whylen)
 {
+	uint64_t vmcall = s->guest.entry + BENCH_VMCALL;
 	char o[96];
 	uint64_t reason, rip;
 
@@ -42,10 +48,16 @@ static bool at_vmcall(arch_fault_t f, uint64_t loop, const char *insn, char *why
 	}
 	reason = field(VM_EXIT_REASON);
 	rip = field(GUEST_RIP);
-	if ((reason & 0x8000ffffu) != VMX_EXIT_VMCALL || rip != loop) {
+	if ((reason & 0x8000ffffu) != VMX_EXIT_VMCALL || rip != vmcall) {
 		conf_vmx_outcome_format(VMX_OUT_EXIT(reason), o, sizeof(o));
 		hv_snprintf(why, whylen, "%s: %s at RIP 0x%llx, want VM exit VMCALL (18) at 0x%llx",
-			    insn, o, (unsigned long long)rip, (unsigned long long)loop);
+			    insn, o, (unsigned long long)rip, (unsigned long long)vmcall);
+		return false;
+	}
+	if ((uint32_t)s->gprs.rcx != (uint32_t)pass) {
+		hv_snprintf(why, whylen, "%s: guest ECX %llu at its VMCALL, want %llu (its passes)",
+			    insn, (unsigned long long)(uint32_t)s->gprs.rcx,
+			    (unsigned long long)(uint32_t)pass);
 		return false;
 	}
 	return true;
@@ -53,9 +65,9 @@ static bool at_vmcall(arch_fault_t f, uint64_t loop, const char *insn, char *why
 
 static uint64_t trips(struct conf_vmx *s, uint64_t n, char *why, size_t whylen)
 {
-	uint64_t loop = s->guest.entry, done;
+	uint64_t done;
 
-	if (!at_vmcall(arch_vmlaunch(&s->gprs), loop, "VMLAUNCH", why, whylen))
+	if (!at_vmcall(s, arch_vmlaunch(&s->gprs), 1, "VMLAUNCH", why, whylen))
 		return 0;
 	for (done = 0; done < n; done++) {
 		uint64_t len = field(VM_EXIT_INSTRUCTION_LEN);
@@ -64,7 +76,7 @@ static uint64_t trips(struct conf_vmx *s, uint64_t n, char *why, size_t whylen)
 			hv_snprintf(why, whylen, "VMWRITE of guest RIP failed");
 			break;
 		}
-		if (!at_vmcall(arch_vmresume(&s->gprs), loop, "VMRESUME", why, whylen))
+		if (!at_vmcall(s, arch_vmresume(&s->gprs), done + 2, "VMRESUME", why, whylen))
 			break;
 	}
 	return done;
