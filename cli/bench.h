@@ -6,8 +6,9 @@
  * Clocks: the model runs in this process on one host thread, so its figures
  * are this process's CPU time (vx_cpu_seconds), which other load on a shared
  * machine barely moves. QEMU is a child process with threads of its own: its
- * figures are wall time (vx_monotonic) and say so. Neither clock is read in
- * the model.
+ * figures are wall time (vx_monotonic) and say so. Bochs runs its guest on
+ * one thread: its figure is its CPU time (vx_children_cpu_seconds), wall
+ * time beside it. Neither clock is read in the model.
  *
  * Who may include it: cli/.
  */
