@@ -6,8 +6,9 @@
  * Clocks: the model runs in this process on one host thread, so its figures
  * are this process's CPU time (vx_cpu_seconds), which other load on a shared
  * machine barely moves. QEMU is a child process with threads of its own: its
- * figures are wall time (vx_monotonic) and say so. Neither clock is read in
- * the model.
+ * figures are wall time (vx_monotonic) and say so. Bochs runs its guest on
+ * one thread: its figure is its CPU time (vx_children_cpu_seconds), wall
+ * time beside it. Neither clock is read in the model.
  *
  * Who may include it: cli/.
  */
@@ -71,6 +72,20 @@ struct vx_bench_trace {
 void vx_bench_suite_traced(struct vx_bench_trace *out);
 /* Records per CPU second through decode + diff of scenario's trace. */
 void vx_bench_trace_compare(double seconds, const char *scenario, struct vx_bench_rate *out);
+/* Model VMRESUME -> VMCALL -> VM exit round trips on an Intel machine
+ * (conf/bench.h), and the model cycles each took. */
+struct vx_bench_vmx {
+	struct vx_bench_rate rate; /* CPU time */
+	uint64_t cycle_trips;      /* the batch difference the cycle figure is from */
+	double cycles_per_trip;    /* processor 0's TSC over it */
+};
+void vx_bench_model_vmx_roundtrips(double seconds, struct vx_bench_vmx *out);
+/*
+ * The same loop in the hardware image under Bochs (benchvmx=N), from two
+ * boots: Bochs' CPU time over the difference, wall time beside it. out->ok
+ * false, with the reason, when Bochs or the boot ISO is missing.
+ */
+void vx_bench_bochs_vmx_roundtrips(double seconds, struct vx_bench_rate *out);
 /* QEMU TCG round trips from two boots with bench=N; out->ok false if absent. */
 void vx_bench_qemu_roundtrips(double seconds, struct vx_bench_rate *out);
 

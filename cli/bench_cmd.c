@@ -168,7 +168,8 @@ static void print_target(const char *what, const char *figure, const char *targe
 }
 
 struct bench_figures {
-	struct vx_bench_rate trips, mips, raw, hooked, load, store, qemu;
+	struct vx_bench_rate trips, mips, raw, hooked, load, store, qemu, bochs;
+	struct vx_bench_vmx vmx;
 	struct vx_bench_suite suite;
 	struct vx_bench_trace traced;
 	struct vx_bench_rate compare;
@@ -251,6 +252,36 @@ static void print_roundtrip_ratios(const struct bench_figures *f)
 	fflush(stdout);
 }
 
+static void print_vmx(const struct vx_bench_vmx *r)
+{
+	const char *cyc = "VMX round trip on the model, model cycles";
+
+	print_rate("model VMX round trips (VMRESUME->VMCALL->exit)", &r->rate, "/s", 1.0);
+	if (r->rate.ok)
+		printf(LABEL " %12.1f cycles (mean of %llu round trips, processor 0's TSC; "
+		       "Intel model)\n",
+		       cyc, r->cycles_per_trip, (unsigned long long)r->cycle_trips);
+	else
+		printf(LABEL " %12s  (%s)\n", cyc, "n/a", r->rate.why);
+	fflush(stdout);
+}
+
+/* The VMX loop on the model against the same loop under Bochs: CPU time on
+ * both sides (Bochs runs the guest on one thread). */
+static void print_bochs_ratio(const struct bench_figures *f)
+{
+	double r = ratio(&f->vmx.rate, &f->bochs);
+
+	if (r >= 0)
+		printf("round-trip ratio model/bochs: %.3f (VMX; model CPU time against Bochs' CPU "
+		       "time)\n",
+		       r);
+	else
+		printf("round-trip ratio model/bochs: n/a (%s)\n",
+		       !f->bochs.ok ? f->bochs.why : f->vmx.rate.why);
+	fflush(stdout);
+}
+
 static void print_store_load(const struct bench_figures *f)
 {
 	double slow = ratio(&f->load, &f->store);
@@ -325,12 +356,15 @@ int vx_cmd_bench(int argc, char *argv[])
 
 	printf("vxemu %s bench: each measurement aims for %g s\n"
 	       "Model figures are this process's CPU time (the model runs in it, on one "
-	       "thread); QEMU figures are wall time (QEMU is a child process).\n\n",
+	       "thread); QEMU figures are wall time (QEMU is a child process); Bochs figures are "
+	       "Bochs' CPU time.\n\n",
 	       vx_version(), o.seconds);
 	fflush(stdout);
 
 	vx_bench_model_roundtrips(o.seconds, &f.trips);
 	print_rate("model round trips (VMRUN->VMMCALL->#VMEXIT)", &f.trips, "/s", 1.0);
+	vx_bench_model_vmx_roundtrips(o.seconds, &f.vmx);
+	print_vmx(&f.vmx);
 
 	vx_bench_model_mips(o.seconds, &vx_bench_loop_count, &f.mips);
 	print_rate("guest MIPS, model, cycle accounting on", &f.mips, "MIPS", 1e6);
@@ -367,6 +401,9 @@ int vx_cmd_bench(int argc, char *argv[])
 	vx_bench_qemu_roundtrips(o.seconds, &f.qemu);
 	print_rate("QEMU TCG round trips (VMRUN->VMMCALL->#VMEXIT)", &f.qemu, "/s", 1.0);
 	print_roundtrip_ratios(&f);
+	vx_bench_bochs_vmx_roundtrips(o.seconds, &f.bochs);
+	print_rate("Bochs VMX round trips (VMRESUME->VMCALL->exit)", &f.bochs, "/s", 1.0);
+	print_bochs_ratio(&f);
 
 	vx_bench_memory(o.seconds, &f.mem);
 	print_memory(&f.mem);
@@ -377,11 +414,11 @@ int vx_cmd_bench(int argc, char *argv[])
 	       vx_monotonic() - w0, vx_cpu_seconds() - c0, vx_children_cpu_seconds() - k0);
 
 	/*
-	 * QEMU is an optional peer; the model's own figures are not. The targets
+	 * QEMU and Bochs are optional peers; the model's own figures are not. The targets
 	 * do not decide the status: on a shared machine a time is a report,
 	 * not a verdict to stop a build on.
 	 */
-	return f.trips.ok && f.mips.ok && f.raw.ok && f.load.ok && f.store.ok && f.suite.ok &&
+	return f.trips.ok && f.vmx.rate.ok && f.mips.ok && f.raw.ok && f.load.ok && f.store.ok && f.suite.ok &&
 			       f.peak.ok && f.ipi.ok && f.apboot.ok && f.mem.ok
 		       ? VX_EXIT_OK
 		       : VX_EXIT_FAIL;

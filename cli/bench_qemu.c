@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "bench.h"
+#include "bench_image_line.h"
 #include "qemu.h"
 
 /* QEMU TCG does about 200k round trips per second on a small machine. */
@@ -23,10 +24,9 @@
  */
 static unsigned long long image_rate(const char *out_text)
 {
-	const char *p = strstr(out_text, " per_second ");
-	unsigned long long rate;
+	struct vx_bench_image_line l;
 
-	return p && sscanf(p, " per_second %llu", &rate) == 1 ? rate : 0;
+	return vx_bench_image_line_parse(out_text, "roundtrips", &l) ? l.per_second : 0;
 }
 
 struct boot {

@@ -100,10 +100,20 @@ static const char *parse_word(const char *w, struct hw_options *o)
 	if ((v = value_of(w, "format")) != NULL)
 		return parse_format(v, &o->format) ? NULL
 						   : "format= takes ktap, tap13, table or junit";
-	if ((v = value_of(w, "bench")) != NULL)
+	if ((v = value_of(w, "bench")) != NULL) {
+		if (o->bench_vmx)
+			return "bench= and benchvmx= exclude each other";
 		return parse_count(v, HW_BENCH_MAX, &o->bench)
 			       ? NULL
 			       : "bench= takes a count from 1 to 1000000000";
+	}
+	if ((v = value_of(w, "benchvmx")) != NULL) {
+		if (o->bench)
+			return "bench= and benchvmx= exclude each other";
+		return parse_count(v, HW_BENCH_MAX, &o->bench_vmx)
+			       ? NULL
+			       : "benchvmx= takes a count from 1 to 1000000000";
+	}
 	if ((v = value_of(w, "cpus")) != NULL)
 		return parse_count(v, HW_MAX_CPUS, &o->cpus) ? NULL
 							     : "cpus= takes a count from 1 to " STR(HW_MAX_CPUS);
@@ -119,8 +129,8 @@ static const char *parse_word(const char *w, struct hw_options *o)
 /* A word that names an option, whatever its value. */
 static bool is_option(const char *w)
 {
-	static const char *const keys[] = { "filter", "group", "format", "bench", "cpus",
-					    "selftest", "skip" };
+	static const char *const keys[] = { "filter", "group", "format", "bench", "benchvmx",
+					    "cpus", "selftest", "skip" };
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (value_of(w, keys[i]))
@@ -138,6 +148,7 @@ const char *hw_cmdline_parse(char *line, struct hw_options *o, const char **bad)
 	o->format = CONF_FMT_KTAP;
 	o->trace = false;
 	o->bench = 0;
+	o->bench_vmx = 0;
 	o->cpus = 0;
 	o->selftest = HW_SELFTEST_NONE;
 	o->nskip = 0;

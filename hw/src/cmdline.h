@@ -2,8 +2,8 @@
 /*
  * The image's command line (docs/hardware.md): space-separated words,
  *
- *   filter=GLOB  group=NAME  format=ktap|tap13|table|junit  bench=N  trace
- *   cpus=N  selftest=smp  skip=GLOB (up to HW_SKIP_MAX of them)
+ *   filter=GLOB  group=NAME  format=ktap|tap13|table|junit  bench=N  benchvmx=N
+ *   trace  cpus=N  selftest=smp  skip=GLOB (up to HW_SKIP_MAX of them)
  *
  * Loaders put the image's own name first (QEMU -kernel, GRUB and iPXE all
  * do); a first word that is not an option is taken to be that name.
@@ -32,7 +32,8 @@ struct hw_options {
 	const char *group;  /* NULL: every group */
 	enum conf_format format;
 	bool trace;
-	uint32_t bench;     /* round trips to measure; 0: run the suite */
+	uint32_t bench;     /* SVM round trips to measure; 0: run the suite */
+	uint32_t bench_vmx; /* VMX round trips instead (never both) */
 	uint32_t cpus;      /* processors to bring up, 1..HW_MAX_CPUS; 0: ask CPUID */
 	enum hw_selftest selftest;
 	/* Scenarios reported as SKIP without running: those that stop the

@@ -3,11 +3,12 @@
  * hw_main: what the image does once in long mode. Reads the multiboot
  * command line, brings up the application processors, then runs the
  * selected conformance scenarios on processor 0 and reports them on the
- * serial port, measures round trips (bench=N), or tests the processors
- * (selftest=smp). Ends through hw_exit with HW_EXIT_PASS, HW_EXIT_FAIL or
- * HW_EXIT_BROKEN.
+ * serial port, measures round trips (bench=N, benchvmx=N), or tests the
+ * processors (selftest=smp). Ends through hw_exit with HW_EXIT_PASS,
+ * HW_EXIT_FAIL or HW_EXIT_BROKEN.
  */
 #include "cmdline.h"
+#include "conf/bench.h"
 #include "conf/conf.h"
 #include "vx/arch.h"
 #include "hv/hv.h"
@@ -216,21 +217,26 @@ static __attribute__((noreturn)) void run_suite(const struct hw_options *o)
 	hw_exit(totals.failed || totals.errors ? HW_EXIT_FAIL : HW_EXIT_PASS);
 }
 
-/* "bench roundtrips N", then the time they took when the TSC rate is known. */
-static __attribute__((noreturn)) void run_bench(uint32_t n)
+/*
+ * "bench roundtrips N" (SVM) or "bench vmx_roundtrips N" (VMX), then the
+ * time they took when the TSC rate is known.
+ */
+static __attribute__((noreturn)) void run_bench(uint32_t n, bool vmx)
 {
+	char why[160] = "SVM missing, or an entry failed";
 	uint64_t t0, t1, hz, done;
 
 	t0 = arch_rdtsc();
-	done = hv_bench_roundtrips(n);
+	done = vmx ? conf_vmx_bench_roundtrips(n, why, sizeof(why)) : hv_bench_roundtrips(n);
 	t1 = arch_rdtsc();
 	if (done != n) {
-		hw_printf("Bail out! vxemu-hw: the round-trip benchmark stopped after %llu of %u "
-			  "(SVM missing, or an entry failed)\n", (unsigned long long)done, n);
+		hw_printf("Bail out! vxemu-hw: the %s round-trip benchmark stopped after %llu of %u "
+			  "(%s)\n", vmx ? "VMX" : "SVM", (unsigned long long)done, n, why);
 		hw_exit(HW_EXIT_BROKEN);
 	}
 	hz = hw_tsc_hz();
-	hw_printf("bench roundtrips %u tsc %llu", n, (unsigned long long)(t1 - t0));
+	hw_printf("bench %s %u tsc %llu", vmx ? "vmx_roundtrips" : "roundtrips", n,
+		  (unsigned long long)(t1 - t0));
 	if (hz && t1 > t0)
 		hw_printf(" tsc_hz %llu ns %llu per_second %llu", (unsigned long long)hz,
 			  (unsigned long long)((t1 - t0) * 1000000ull / (hz / 1000u)),
@@ -264,6 +270,8 @@ void hw_main(uint32_t magic, uint32_t info_pa)
 	if (o.selftest == HW_SELFTEST_SMP)
 		hw_selftest_smp();
 	if (o.bench)
-		run_bench(o.bench);
+		run_bench(o.bench, false);
+	if (o.bench_vmx)
+		run_bench(o.bench_vmx, true);
 	run_suite(&o);
 }

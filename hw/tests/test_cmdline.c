@@ -36,6 +36,7 @@ static void test_defaults(void **state)
 	assert_int_equal(p.o.format, CONF_FMT_KTAP);
 	assert_false(p.o.trace);
 	assert_int_equal(p.o.bench, 0);
+	assert_int_equal(p.o.bench_vmx, 0);
 	assert_int_equal(p.o.cpus, 0);
 	assert_int_equal(p.o.selftest, HW_SELFTEST_NONE);
 	assert_int_equal(p.o.nskip, 0);
@@ -131,6 +132,39 @@ static void test_bench_bounds(void **state)
 }
 
 /* cpus= counts processors, 1 to HW_MAX_CPUS; selftest= knows smp. */
+/* benchvmx=N: the VMX loop's count, bounded like bench=; never both. */
+static void test_bench_vmx(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	parse(&p, "k benchvmx=250000");
+	assert_null(p.why);
+	assert_int_equal(p.o.bench_vmx, 250000);
+	assert_int_equal(p.o.bench, 0);
+	parse(&p, "benchvmx=1");
+	assert_null(p.why);
+	assert_int_equal(p.o.bench_vmx, 1);
+	parse(&p, "k benchvmx=1000000000");
+	assert_null(p.why);
+	assert_int_equal(p.o.bench_vmx, HW_BENCH_MAX);
+	parse(&p, "k benchvmx=1000000001");
+	assert_non_null(p.why);
+	assert_string_equal(p.bad, "benchvmx=1000000001");
+	parse(&p, "k benchvmx=0");
+	assert_non_null(p.why);
+	parse(&p, "k benchvmx=");
+	assert_non_null(p.why);
+	parse(&p, "k benchvmx=5x");
+	assert_non_null(p.why);
+	parse(&p, "k bench=5 benchvmx=5");
+	assert_non_null(p.why);
+	assert_string_equal(p.bad, "benchvmx=5");
+	parse(&p, "k benchvmx=5 bench=5");
+	assert_non_null(p.why);
+	assert_string_equal(p.bad, "bench=5");
+}
+
 static void test_smp_options(void **state)
 {
 	struct parsed p;
@@ -198,6 +232,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_option),
 		cmocka_unit_test(test_bad_first_option),
 		cmocka_unit_test(test_bench_bounds),
+		cmocka_unit_test(test_bench_vmx),
 		cmocka_unit_test(test_smp_options),
 		cmocka_unit_test(test_empty_values),
 		cmocka_unit_test(test_skip),

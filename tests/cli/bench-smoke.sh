@@ -3,9 +3,10 @@
 # bench-smoke.sh VXEMU
 # `vxemu bench --seconds 0.05` runs to its end and prints every figure, each
 # time with its clock, and the summary of the targets. Nothing here depends
-# on how fast anything ran: no figure is compared with a threshold. QEMU is
-# hidden (QEMU_SYSTEM names a program that does not exist), so its lines must
-# say n/a with the reason, and the run must still succeed.
+# on how fast anything ran: no figure is compared with a threshold. QEMU and
+# Bochs are hidden (QEMU_SYSTEM and BOCHS name programs that do not exist),
+# so their lines must say n/a with the reason, and the run must still
+# succeed.
 set -u
 vxemu=$1
 tmp=$(mktemp -d)
@@ -13,7 +14,7 @@ trap 'rm -rf "$tmp"' EXIT
 bad=0
 fail() { echo "FAIL: $*"; bad=1; }
 
-QEMU_SYSTEM="$tmp/no-qemu" "$vxemu" bench --seconds 0.05 >"$tmp/out" 2>"$tmp/err"
+QEMU_SYSTEM="$tmp/no-qemu" BOCHS="$tmp/no-bochs" "$vxemu" bench --seconds 0.05 >"$tmp/out" 2>"$tmp/err"
 status=$?
 [ "$status" -eq 0 ] || fail "exit status $status, want 0"
 [ -s "$tmp/err" ] && fail "wrote to stderr"
@@ -21,6 +22,8 @@ status=$?
 # Every figure, in the order printed.
 for line in \
 	'model round trips \(VMRUN->VMMCALL->#VMEXIT\) +[0-9.]+ /s' \
+	'model VMX round trips \(VMRESUME->VMCALL->exit\) +[0-9.]+ /s +\([0-9]+ in [0-9.]+ s CPU\)$' \
+	'VMX round trip on the model, model cycles +[0-9.]+ cycles \(mean of [0-9]+ round trips' \
 	'guest MIPS, model, cycle accounting on +[0-9.]+ MIPS' \
 	'guest MIPS, raw Unicorn, no hooks +[0-9.]+ MIPS' \
 	'guest MIPS, Unicorn \+ empty block hook +[0-9.]+ MIPS' \
@@ -37,6 +40,8 @@ for line in \
 	'4-vCPU AP boot \(svm_mp_ap_boot\), CPU time +[0-9.]+ ms ' \
 	'QEMU TCG round trips \(VMRUN->VMMCALL->#VMEXIT\) +n/a .*no-qemu' \
 	'round-trip ratio model/qemu: n/a$' \
+	'Bochs VMX round trips \(VMRESUME->VMCALL->exit\) +n/a +\(peer unavailable: .*no-bochs' \
+	'round-trip ratio model/bochs: n/a \(peer unavailable: .*no-bochs' \
 	'memory: RSS [0-9.]+ MiB before, [0-9.]+ MiB after [0-9]+ round trips' \
 	'  target +this run +goal +verdict$' \
 	'  conformance suite on the model, CPU time +[0-9.]+ s +under 2 s +(PASS|FAIL)$' \
@@ -52,7 +57,7 @@ if grep -E ' in [0-9.]+ s' "$tmp/out" | grep -Ev ' in [0-9.]+ s (CPU|wall)' >"$t
 	fail "a time that does not say which clock:"; cat "$tmp/bare"
 fi
 # Every measured line but the ratios is n/a or a figure: none failed to run.
-if grep -E 'n/a' "$tmp/out" | grep -v 'no-qemu' | grep -v '^round-trip ratio' >"$tmp/na"; then
+if grep -E 'n/a' "$tmp/out" | grep -v 'no-qemu' | grep -v 'no-bochs' | grep -v '^round-trip ratio' >"$tmp/na"; then
 	fail "a model figure is n/a:"; cat "$tmp/na"
 fi
 
