@@ -301,6 +301,7 @@
 	X(vmx_ept_violation_write_read_only) \
 	X(vmx_ept_violation_fetch_no_execute) \
 	X(vmx_ept_violation_guest_paging) \
+	X(vmx_ept_violation_delivering_event) \
 	X(vmx_ept_misconfig_write_only) \
 	X(vmx_ept_page_2m) \
 	X(vmx_ept_page_1g) \

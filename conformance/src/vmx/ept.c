@@ -14,6 +14,7 @@
  */
 #include "ept_util.h"
 #include "vmx_guest.h"
+#include "x86/cpu.h"
 
 #define QUAL_SEEN 0x1ffull /* qualification bits 8:0 */
 #define HIGH_GPA  0xc0000000ull /* in the 4th GiB: no memory the guest was built in */
@@ -373,4 +374,40 @@ CONF_SCENARIO(vmx_ept_eptp_bad_walk_length, "vmx ept",
 	      "SDM vol. 3C §27.2.1.1, §25.6.11", conf_vmx_ept_unsupported)
 {
 	bad_eptp(ctx, 6 | (1u << 3));
+}
+
+CONF_SCENARIO(vmx_ept_violation_delivering_event, "vmx ept",
+	      "Expect: an external interrupt (vector 0x20) injected at VM entry whose IDT "
+	      "descriptor lies on a page EPT leaves not present is VM exit EPT violation (48) "
+	      "with IDT-vectoring information 0x80000020, qualification 0x181, the "
+	      "guest-physical and -linear address of the descriptor, RIP at the guest's entry",
+	      "SDM vol. 3C §27.6.1.1, §28.2.1 table 28-7, §28.2.4", conf_vmx_ept_unsupported)
+{
+	struct conf_vmx s;
+	struct conf_ept e;
+	uint64_t page, desc, *pte;
+
+	if (!ept_setup(ctx, &s, &e, false, &page))
+		goto out;
+	desc = s.guest.idt_base + 0x20 * 16;
+	if (!(pte = conf_ept_pte(&e, desc))) {
+		conf_error(ctx, "no memory for an EPT page table");
+		goto out;
+	}
+	*pte = 0;
+	/* §27.3.1.4: an external interrupt is injected only with RFLAGS.IF = 1. */
+	conf_vmx_w(&s, GUEST_RFLAGS, X86_RFLAGS_FIXED | X86_RFLAGS_IF);
+	conf_vmx_w(&s, VM_ENTRY_INTR_INFO_FIELD,
+		   vmx_intr_info(INTR_TYPE_EXTERNAL_INTERRUPT, 0x20));
+	if (!conf_vmx_run_expect(ctx, &s, VMX_EXIT_EPT_VIOLATION, "VMLAUNCH"))
+		goto out;
+	conf_check_u64(ctx, "IDT-vectoring information", s.exit.idt_info,
+		       vmx_intr_info(INTR_TYPE_EXTERNAL_INTERRUPT, 0x20));
+	conf_check_u64(ctx, "guest RIP (the entry's)", s.exit.rip, s.guest.entry);
+	check_violation(ctx, &s,
+			EPT_VIOLATION_DATA_READ | EPT_VIOLATION_GLA_VALID |
+				EPT_VIOLATION_GLA_TRANSLATED,
+			desc, desc);
+out:
+	conf_vmx_off(&s);
 }
