@@ -125,7 +125,7 @@ static void load_guest(struct emu_cpu *cpu, const struct vmx_vmcs *vmcs,
 	/* Without VPIDs, VM entry drops every linear translation (§29.4.3.1);
 	 * with them, translations are kept per VPID and EPT pointer. */
 	emu_engine_sync_tlb(cpu, &r, vpid ? c->virtual_processor_id : 0,
-			    ept ? c->ept_pointer & ~0xfffull : 0, !vpid);
+			    ept ? c->ept_pointer : 0, !vpid);
 	emu_cpustate_load(cpu, &r);
 }
 
