@@ -30,13 +30,17 @@ static bool rsvd(uint64_t e, int level)
 }
 
 /* exit_info_1 of #NPF but for bits 32/33, which say where the walk was. */
-static int svm_npt_walk(struct emu_cpu *cpu, uint64_t gpa, enum emu_access acc, bool set_ad,
+static int svm_npt_walk(struct emu_cpu *cpu, uint64_t gpa, enum emu_access acc, unsigned flags,
 			struct emu_slat_leaf *leaf, uint64_t *exit_info_1)
 {
 	struct svm_cpu *s = svm_of(cpu);
 	uint64_t table = s->ncr3 & ADDR_MASK;
 	uint64_t info = SVM_NPF_US;
-	bool write = acc == EMU_ACC_WRITE, fetch = acc == EMU_ACC_FETCH;
+	bool set_ad = (flags & EMU_SLAT_SET_AD) != 0;
+	/* The guest's table accesses are user writes at this level (they may
+	 * set accessed/dirty bits): KVM's nested walk and QEMU treat them so. */
+	bool write = acc == EMU_ACC_WRITE || (flags & EMU_SLAT_TABLE);
+	bool fetch = acc == EMU_ACC_FETCH;
 	uint64_t *entries[4];
 	int n = 0;
 

@@ -62,6 +62,8 @@ static void load_guest(struct emu_cpu *cpu, const struct vmx_vmcs *vmcs,
 	struct vmx_cpu *v = vmx_of(cpu);
 	const struct vmx_guest_state *s = &vmcs->guest;
 	const struct vmx_controls *c = &vmcs->ctl;
+	uint32_t proc2 = (c->cpu_based & CPU_BASED_ACTIVATE_SECONDARY_CONTROLS) ? c->secondary : 0;
+	bool ept = proc2 & SECONDARY_EXEC_ENABLE_EPT, vpid = proc2 & SECONDARY_EXEC_ENABLE_VPID;
 	struct emu_regs r;
 
 	memset(&r, 0, sizeof(r));
@@ -103,11 +105,13 @@ static void load_guest(struct emu_cpu *cpu, const struct vmx_vmcs *vmcs,
 	r.dr7 = (c->entry_controls & VM_ENTRY_LOAD_DEBUG_CONTROLS) ? s->dr7 : 0x400ull;
 	r.cpl = (uint8_t)((s->seg[VMX_SEG_SS].ar_bytes & VMX_AR_DPL_MASK) >> VMX_AR_DPL_SHIFT);
 	r.shadow = (s->interruptibility_info & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS)) != 0;
-	emu_engine_set_slat(cpu, NULL);
-	/* Without VPIDs, VM entry drops every linear translation (§29.4.3.1). */
-	emu_engine_sync_tlb(cpu, &r,
-			    (c->secondary & SECONDARY_EXEC_ENABLE_VPID) ? c->virtual_processor_id : 0,
-			    0, !(c->secondary & SECONDARY_EXEC_ENABLE_VPID));
+	/* The EPT pointer is the processor's from VM entry on (§29.3). */
+	v->eptp = ept ? c->ept_pointer : 0;
+	emu_engine_set_slat(cpu, ept ? &vmx_ept_slat : NULL);
+	/* Without VPIDs, VM entry drops every linear translation (§29.4.3.1);
+	 * with them, translations are kept per VPID and EPT pointer. */
+	emu_engine_sync_tlb(cpu, &r, vpid ? c->virtual_processor_id : 0,
+			    ept ? c->ept_pointer : 0, !vpid);
 	emu_cpustate_load(cpu, &r);
 }
 
@@ -195,6 +199,7 @@ arch_fault_t vmx_model_vmentry(struct emu_cpu *cpu, struct arch_gprs *gprs, bool
 	/* The MSR-load list comes after the guest state (§27.4); a failure
 	 * there is a VM exit from a guest that never ran (§27.8). */
 	if ((failed = load_msrs(cpu, &vmcs->ctl))) {
+		emu_engine_set_slat(cpu, NULL);
 		cpu->sysenter_cs = vmcs->host.ia32_sysenter_cs;
 		cpu->sysenter_esp = vmcs->host.ia32_sysenter_esp;
 		cpu->sysenter_eip = vmcs->host.ia32_sysenter_eip;

@@ -132,9 +132,12 @@ static void deliver(struct emu_cpu *cpu, struct emu_pending_event ev, uint32_t e
 				v->nmi_blocked = true;
 			return;
 		}
-		if (fault.kind == EMU_EVT_SLAT)
-			emu_fatal(cpu, "a second-level fault while delivering an event: EPT is not "
-				  "in effect on the model yet");
+		if (fault.kind == EMU_EVT_SLAT) {
+			/* An EPT violation or misconfiguration while vectoring: the exit
+			 * reports the event in the IDT-vectoring information (§28.2.4). */
+			vmx_ept_exit(cpu, fault.slat_info, fault.slat_gpa, fault.slat_la);
+			return;
+		}
 		if (exception_exits(cpu, &fault)) {
 			exit_on_exception(cpu, &fault, INTR_TYPE_HARDWARE_EXCEPTION, 0);
 			return;

@@ -26,10 +26,10 @@ int vmx_model_cpu_init(struct emu_cpu *cpu)
 	cc.activity_hlt = cfg->vmx_activity_hlt;
 	cc.activity_shutdown = cfg->vmx_activity_shutdown;
 	cc.activity_wait_sipi = cfg->vmx_activity_wait_sipi;
-	/* EPT is not in effect on the model yet: it is not advertised. */
-	cc.ept = false;
+	/* EPT with accessed and dirty flags, and VPIDs (vmx_caps_config_default).
+	 * Not offered: execute-only pages, which the engine's TLB, granting read
+	 * with every fetch, cannot keep from being read; unrestricted guest. */
 	cc.ept_execute_only = false;
-	cc.ept_ad = false;
 	cc.unrestricted_guest = false;
 	if (!vmx_caps_init(&v->caps, &cc))
 		return -1;
@@ -166,8 +166,7 @@ static bool sipi_held(struct emu_cpu *cpu)
 
 static void slat_fault(struct emu_cpu *cpu)
 {
-	emu_fatal(cpu, "a second-level fault with no second level in effect (rip %#llx)",
-		  (unsigned long long)cpu->stop_rip);
+	vmx_ept_exit(cpu, cpu->slat_info, cpu->fault_la, cpu->slat_la);
 }
 
 const struct emu_vext vmx_vext = {

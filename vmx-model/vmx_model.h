@@ -32,6 +32,7 @@ struct vmx_cpu {
 	struct arch_gprs *gprs;
 	uint64_t guest_cr4_vmxe;   /* CR4.VMXE of the guest: the engine holds none */
 	uint32_t activity;         /* enum vmx_activity_state of the guest */
+	uint64_t eptp;             /* the EPT pointer VM entry loaded, with "enable EPT" */
 	/* Blocking by NMI, or virtual-NMI blocking under "virtual NMIs" (§25.3). */
 	bool nmi_blocked;
 	/* The event being vectored when a fault interrupted it (IDT-vectoring information). */
@@ -77,6 +78,11 @@ void vmx_vmexit(struct emu_cpu *cpu, uint32_t reason, uint64_t qualification, ui
 /* The same, reporting an event in the VM-exit interruption information. */
 void vmx_vmexit_event(struct emu_cpu *cpu, uint32_t reason, uint32_t intr_info,
 		      uint32_t error, uint64_t qualification, uint8_t len);
+
+/* ept_slat.c: EPT as the engine's second level, and the VM exit for a
+ * fault of it (info as the walk reported it, the GPA, the linear address). */
+extern const struct emu_slat vmx_ept_slat;
+void vmx_ept_exit(struct emu_cpu *cpu, uint64_t info, uint64_t gpa, uint64_t la);
 
 /* seg.c: the VMCS access-rights format and the processor's segments. */
 struct x86_seg vmx_seg_load(const struct vmx_segment *v);

@@ -296,6 +296,18 @@
 	X(vmx_exit_preemption_timer_expires) \
 	X(vmx_activity_hlt_timer_exit) \
 	X(vmx_activity_hlt_woken_by_injection) \
+	X(vmx_ept_identity_runs) \
+	X(vmx_ept_violation_read) \
+	X(vmx_ept_violation_write_read_only) \
+	X(vmx_ept_violation_fetch_no_execute) \
+	X(vmx_ept_violation_guest_paging) \
+	X(vmx_ept_violation_delivering_event) \
+	X(vmx_ept_misconfig_write_only) \
+	X(vmx_ept_page_2m) \
+	X(vmx_ept_page_1g) \
+	X(vmx_ept_accessed_dirty) \
+	X(vmx_ept_eptp_bad_memtype) \
+	X(vmx_ept_eptp_bad_walk_length) \
 
 #define CONF_SUITE_DECLARE(id) extern const struct conf_scenario conf_sc_##id;
 #define CONF_SUITE_ENTRY(id) &conf_sc_##id,

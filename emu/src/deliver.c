@@ -37,6 +37,7 @@ static void xlate_fault(struct emu_cpu *cpu, struct emu_pending_event *f,
 		f->kind = EMU_EVT_SLAT;
 		f->slat_info = x->slat_info;
 		f->slat_table = x->slat_table;
+		f->slat_la = x->la;
 		f->slat_gpa = x->slat_table ? x->slat_gpa :
 			      (x->slat_gpa & ~0xfffull) | (x->la & 0xfff);
 	} else if (x->fault == EMU_XF_GP) {

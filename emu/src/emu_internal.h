@@ -201,10 +201,12 @@ struct emu_slat_leaf {
 	uint64_t spa;              /* the system-physical 4 KiB page */
 	bool writable, executable, dirty;
 };
+/* How an access reaches the second level (emu_slat.walk's flags). */
+#define EMU_SLAT_SET_AD 1u /* set accessed (and dirty, for a write) as the walk would */
+#define EMU_SLAT_TABLE  2u /* a read of an entry of the guest's own paging structures */
 struct emu_slat {
-	/* 0 and the leaf of gpa's page, or -1 with the model's fault information.
-	 * set_ad: set accessed (and dirty, for a write) as the walk would. */
-	int (*walk)(struct emu_cpu *cpu, uint64_t gpa, enum emu_access acc, bool set_ad,
+	/* 0 and the leaf of gpa's page, or -1 with the model's fault information. */
+	int (*walk)(struct emu_cpu *cpu, uint64_t gpa, enum emu_access acc, unsigned flags,
 		    struct emu_slat_leaf *leaf, uint64_t *info);
 };
 
@@ -278,6 +280,7 @@ struct emu_pending_event {
 	 * the guest's own table walk met it */
 	uint64_t slat_info, slat_gpa;
 	bool slat_table;
+	uint64_t slat_la;    /* EMU_EVT_SLAT: the linear address being accessed */
 };
 
 /* Vector an event through the guest IDT/IVT. Returns 0, or
@@ -375,6 +378,7 @@ struct emu_cpu {
 	uint64_t fault_la;     /* address of an unmapped access; the GPA for EMU_STOP_SLAT */
 	uint64_t slat_info;    /* EMU_STOP_SLAT: the model's fault information */
 	bool slat_table;       /* EMU_STOP_SLAT: on the guest's own table walk */
+	uint64_t slat_la;      /* EMU_STOP_SLAT: the linear address being accessed */
 
 	/*
 	 * The second level of translation in effect (nested paging), and what

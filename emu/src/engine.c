@@ -580,6 +580,7 @@ static bool vtlb_stop(struct emu_cpu *cpu)
 		cpu->stop = EMU_STOP_SLAT;
 		cpu->slat_info = x->slat_info;
 		cpu->slat_table = x->slat_table;
+		cpu->slat_la = addr;
 		cpu->fault_la = x->slat_table ? x->slat_gpa :
 				(x->slat_gpa & ~0xfffull) | (addr & 0xfff);
 		break;

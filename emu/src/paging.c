@@ -57,9 +57,9 @@ static void load_context(struct emu_cpu *cpu, struct walk *w, unsigned flags)
 }
 
 /*
- * A guest-physical address the walk touches, as a system-physical one. The
- * guest's table accesses are user writes at the second level (they may set
- * accessed/dirty bits): KVM's nested walk and QEMU treat them so.
+ * A guest-physical address the walk touches, as a system-physical one: a
+ * read of a table entry, which the processor model's second level may
+ * treat as a write (they may set accessed/dirty bits).
  */
 static int table_spa(struct emu_cpu *cpu, const struct walk *w, uint64_t gpa, uint64_t *spa,
 		     struct emu_xlate *x)
@@ -71,7 +71,8 @@ static int table_spa(struct emu_cpu *cpu, const struct walk *w, uint64_t gpa, ui
 		*spa = gpa;
 		return 0;
 	}
-	if (cpu->slat->walk(cpu, gpa, EMU_ACC_WRITE, !w->peek, &leaf, &info) != 0) {
+	if (cpu->slat->walk(cpu, gpa, EMU_ACC_READ, EMU_SLAT_TABLE | (w->peek ? 0 : EMU_SLAT_SET_AD),
+			    &leaf, &info) != 0) {
 		x->fault = EMU_XF_SLAT;
 		x->slat_table = true;
 		x->slat_gpa = gpa;
@@ -240,7 +241,7 @@ int emu_xlate(struct emu_cpu *cpu, uint64_t la, enum emu_access acc, unsigned fl
 		struct emu_slat_leaf leaf;
 		uint64_t info;
 
-		if (cpu->slat->walk(cpu, gpa, acc, !w.peek, &leaf, &info) != 0) {
+		if (cpu->slat->walk(cpu, gpa, acc, w.peek ? 0 : EMU_SLAT_SET_AD, &leaf, &info) != 0) {
 			x->fault = EMU_XF_SLAT;
 			x->slat_gpa = gpa;
 			x->slat_info = info;

@@ -186,6 +186,9 @@ PAYLOAD_LABEL(vmx_guest, ept_read_insn)
 PAYLOAD_LABEL(vmx_guest, ept_write_insn)
 	mov %rcx, (%rbx)
 	AFTER
+/* The fetch under test is the one at RBX, where the jump lands. */
+PAYLOAD_LABEL(vmx_guest, ept_fetch_insn)
+	jmp *%rbx
 
 /*
  * Counts at (RBX) for RCX rounds, then stops with MARK_TIMEOUT: a guest

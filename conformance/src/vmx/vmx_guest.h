@@ -24,6 +24,7 @@ CONF_PAYLOAD_LABEL(vmx_guest, cr8_write_insn);
 CONF_PAYLOAD_LABEL(vmx_guest, done_insn);
 CONF_PAYLOAD_LABEL(vmx_guest, dr7_read_insn);
 CONF_PAYLOAD_LABEL(vmx_guest, dr7_write_insn);
+CONF_PAYLOAD_LABEL(vmx_guest, ept_fetch_insn);
 CONF_PAYLOAD_LABEL(vmx_guest, ept_read_insn);
 CONF_PAYLOAD_LABEL(vmx_guest, ept_write_insn);
 CONF_PAYLOAD_LABEL(vmx_guest, gp);
