@@ -21,7 +21,7 @@ static bool init_exit(struct conf_ctx *ctx, const struct vap *want)
 	if (!vap_begin(ctx, vap_guest, want) || !vap_guest_runs(ctx))
 		return false;
 	vap_send(VAP_ICR_INIT);
-	if (!conf_check_u64(ctx, "VM exit after the INIT", conf_apic_wait_flag(&vap.exited), 1))
+	if (!conf_check_u64(ctx, "VM exit after the INIT", vap_wait(&vap.exited), 1))
 		return false;
 	return vap_check_exit(ctx, "VMLAUNCH, then INIT from processor 0", vap.out,
 			      VMX_EXIT_INIT_SIGNAL);
@@ -140,16 +140,16 @@ CONF_SCENARIO(vmx_init_blocked_in_root_until_vmxoff, "vmx mp init",
 	arch_apic_send_ipi(vap.apic_id, VAP_ICR_INIT);
 	__atomic_store_n(&vap.exited, 1, __ATOMIC_RELEASE);
 	if (!conf_check_u64(ctx, "host code still runs in VMX root operation after the INIT",
-			    conf_apic_wait_flag(&vap.held), 1))
+			    vap_wait(&vap.held), 1))
 		goto out;
 	__atomic_store_n(&vap.go, 1, __ATOMIC_RELEASE);
-	if (!conf_check_u64(ctx, "reached VMXOFF", conf_apic_wait_flag(&vap.vmxoff_next), 1))
+	if (!conf_check_u64(ctx, "reached VMXOFF", vap_wait(&vap.vmxoff_next), 1))
 		goto out;
 	conf_apic_delay(VAP_SETTLE_TICKS);
 	conf_check_u64(ctx, "code after VMXOFF runs", vap.after_vmxoff, 0);
 	vap_send(APIC_DM_STARTUP | VAP_SIPI_VECTOR);
 	conf_check_u64(ctx, "start-up code ran (the processor waited for SIPI)",
-		       conf_apic_wait_flag(sipi_runs()), 1);
+		       vap_wait(sipi_runs()), 1);
 out:
 	vap_end(ctx);
 }

@@ -95,7 +95,12 @@ bool vap_begin(struct conf_ctx *ctx, void (*fn)(void *), const struct vap *want)
 /* Waits for the guest's count to move: it runs. */
 bool vap_guest_runs(struct conf_ctx *ctx);
 void vap_send(uint32_t icr);
-/* Sets `go`, waits for processor 1 to return (joined: false if it must not be awaited). */
+/*
+ * Waits for *flag with a bound short enough for Bochs (a few settle times);
+ * false when it stays 0.
+ */
+bool vap_wait(const uint32_t *flag);
+/* Sets `go`; true once processor 1 ran past its VMXOFF and returned. */
 bool vap_go_and_join(struct conf_ctx *ctx);
 /* Gives processor 1 back to the platform (see above). */
 void vap_end(struct conf_ctx *ctx);

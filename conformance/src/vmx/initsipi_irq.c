@@ -22,7 +22,7 @@ static bool halt_then_ipi(struct conf_ctx *ctx, const struct vap *want)
 	if (!conf_check_u64(ctx, "VM exit before the IPI (the guest is halted)", vap.exited, 0))
 		return false;
 	vap_send(APIC_DM_FIXED | VAP_VEC);
-	return conf_check_u64(ctx, "VM exit after the IPI", conf_apic_wait_flag(&vap.exited), 1);
+	return conf_check_u64(ctx, "VM exit after the IPI", vap_wait(&vap.exited), 1);
 }
 
 /* HLT state, IF = 1, a fixed IPI — Expect: the guest's handler for its vector runs */
@@ -99,7 +99,7 @@ CONF_SCENARIO(vmx_nmi_exiting_real_nmi, "vmx mp nmi",
 	if (!vap_begin(ctx, vap_guest, &want) || !vap_guest_runs(ctx))
 		goto out;
 	vap_send(APIC_DM_NMI);
-	if (!conf_check_u64(ctx, "VM exit after the NMI", conf_apic_wait_flag(&vap.exited), 1) ||
+	if (!conf_check_u64(ctx, "VM exit after the NMI", vap_wait(&vap.exited), 1) ||
 	    !vap_check_exit(ctx, "VMLAUNCH, then the NMI", vap.out, VMX_EXIT_EXCEPTION_NMI))
 		goto out;
 	conf_check_u64(ctx, "VM_EXIT_INTR_INFO", vap.exit.intr_info,

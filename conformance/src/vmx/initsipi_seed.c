@@ -227,14 +227,14 @@ CONF_SCENARIO(vmx_init_sipi_starts_guest_ap, "vmx mp init sipi activity",
 	if (!vap_begin(ctx, vap_seed, &none) || !vap_guest_runs(ctx))
 		goto out;
 	vap_send(VAP_ICR_INIT);
-	if (!conf_check_u64(ctx, "VM exit after the INIT", conf_apic_wait_flag(&vap.exited), 1) ||
+	if (!conf_check_u64(ctx, "VM exit after the INIT", vap_wait(&vap.exited), 1) ||
 	    !vap_check_exit(ctx, "VMLAUNCH, then INIT", vap.out, VMX_EXIT_INIT_SIGNAL) ||
-	    !conf_check_u64(ctx, "VMRESUME into wait-for-SIPI", conf_apic_wait_flag(&vap.parked),
+	    !conf_check_u64(ctx, "VMRESUME into wait-for-SIPI", vap_wait(&vap.parked),
 			    1))
 		goto out;
 	vap_send(APIC_DM_STARTUP | VAP_SIPI_VECTOR);
 	if (!conf_check_u64(ctx, "processor 1's hypervisor finished",
-			    conf_apic_wait_flag(&vap.vmxoff_next), 1) ||
+			    vap_wait(&vap.vmxoff_next), 1) ||
 	    !vap_check_exit(ctx, "VMRESUME in wait-for-SIPI, then SIPI", vap.out2,
 			    VMX_EXIT_SIPI_SIGNAL))
 		goto out;

@@ -6,6 +6,7 @@
 
 struct vap vap;
 
+
 static char need_reason[96];
 
 static const char *need2_misc(uint64_t bit, const char *name)
@@ -119,9 +120,16 @@ bool vap_begin(struct conf_ctx *ctx, void (*fn)(void *), const struct vap *want)
 bool vap_guest_runs(struct conf_ctx *ctx)
 {
 	uint64_t t0 = arch_rdtsc();
+	char o[128];
 
 	while (!__atomic_load_n(vap.counter, __ATOMIC_ACQUIRE)) {
-		if (arch_rdtsc() - t0 > 40 * VAP_SETTLE_TICKS) {
+		if (__atomic_load_n(&vap.exited, __ATOMIC_ACQUIRE)) {
+			conf_vmx_outcome_format(vap.out, o, sizeof(o));
+			conf_fail(ctx, "the guest on processor %u never ran: VMLAUNCH: %s (RIP 0x%llx)",
+				  VAP_CPU, o, (unsigned long long)vap.exit.rip);
+			return false;
+		}
+		if (arch_rdtsc() - t0 > 4 * VAP_SETTLE_TICKS) {
 			conf_error(ctx, "the guest on processor %u never ran", VAP_CPU);
 			return false;
 		}
@@ -136,9 +144,24 @@ void vap_send(uint32_t icr)
 	conf_apic_delay(VAP_STEP_TICKS);
 }
 
+bool vap_wait(const uint32_t *flag)
+{
+	uint64_t t0 = arch_rdtsc();
+
+	while (!__atomic_load_n(flag, __ATOMIC_ACQUIRE)) {
+		if (arch_rdtsc() - t0 > 4 * VAP_SETTLE_TICKS)
+			return false;
+		arch_cpu_pause();
+	}
+	return true;
+}
+
 bool vap_go_and_join(struct conf_ctx *ctx)
 {
 	__atomic_store_n(&vap.go, 1, __ATOMIC_RELEASE);
+	/* A processor an INIT took at VMXOFF never gets past it. */
+	if (!vap_wait(&vap.after_vmxoff))
+		return false;
 	if (!conf_apic_join(VAP_CPU)) {
 		conf_error(ctx, "processor %u did not finish", VAP_CPU);
 		return false;
@@ -157,7 +180,7 @@ void vap_end(struct conf_ctx *ctx)
 	if (vap.flag)
 		__atomic_store_n(vap.flag, 1, __ATOMIC_RELEASE);
 	/* A latched INIT may take it at VMXOFF: let that happen before taking it back. */
-	if (vap.ready && !vap.err && conf_apic_wait_flag(&vap.vmxoff_next))
+	if (vap.ready && !vap.err && vap_wait(&vap.vmxoff_next))
 		conf_apic_delay(VAP_SETTLE_TICKS);
 	/* Busy: it still runs its function; wait for it, then take it again. */
 	if (arch_cpu_start(VAP_CPU, idle, NULL) != 0 &&

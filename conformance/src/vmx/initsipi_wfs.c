@@ -24,7 +24,7 @@ static bool parked(struct conf_ctx *ctx)
 static bool sipi_exit(struct conf_ctx *ctx)
 {
 	vap_send(APIC_DM_STARTUP | VAP_SIPI_VECTOR);
-	if (!conf_check_u64(ctx, "VM exit after the SIPI", conf_apic_wait_flag(&vap.exited), 1))
+	if (!conf_check_u64(ctx, "VM exit after the SIPI", vap_wait(&vap.exited), 1))
 		return false;
 	return vap_check_exit(ctx, "VMLAUNCH into wait-for-SIPI, then SIPI", vap.out,
 			      VMX_EXIT_SIPI_SIGNAL);
@@ -97,7 +97,7 @@ CONF_SCENARIO(vmx_sipi_to_active_guest_discarded, "vmx mp sipi",
 	conf_check_true(ctx, "the guest counts on after the SIPI",
 			__atomic_load_n(vap.counter, __ATOMIC_ACQUIRE) != before);
 	__atomic_store_n(vap.flag, 1, __ATOMIC_RELEASE);
-	if (!conf_check_u64(ctx, "the guest stopped when told", conf_apic_wait_flag(&vap.exited),
+	if (!conf_check_u64(ctx, "the guest stopped when told", vap_wait(&vap.exited),
 			    1))
 		goto out;
 	if (vap_check_exit(ctx, "VMLAUNCH, SIPI, then the guest's stop", vap.out,
