@@ -65,7 +65,7 @@ struct vap {
 	struct hv_guest_frame frame;
 	/* The second (vap_guest with resume, vap_seed). */
 	conf_vmx_outcome_t out2;
-	uint64_t qual2, activity2, intr2, rax2;
+	uint64_t qual2, rax2;
 	/* The third (vap_seed). */
 	conf_vmx_outcome_t out3;
 	uint64_t rax3;

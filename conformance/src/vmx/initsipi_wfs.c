@@ -14,11 +14,15 @@ static const struct vap wfs_guest = { .start = vmx_guest_spin,
 /* The guest entered wait-for-SIPI: nothing ran, no exit yet. */
 static bool parked(struct conf_ctx *ctx)
 {
+	bool no_exit, no_insn;
+
 	if (!vap_begin(ctx, vap_guest, &wfs_guest))
 		return false;
 	conf_apic_delay(VAP_SETTLE_TICKS);
-	return conf_check_u64(ctx, "VM exit before any SIPI", vap.exited, 0) &
-	       conf_check_u64(ctx, "guest instructions run (its count)", *vap.counter, 0);
+	/* Both checks are recorded, whichever fails. */
+	no_exit = conf_check_u64(ctx, "VM exit before any SIPI", vap.exited, 0);
+	no_insn = conf_check_u64(ctx, "guest instructions run (its count)", *vap.counter, 0);
+	return no_exit && no_insn;
 }
 
 static bool sipi_exit(struct conf_ctx *ctx)
