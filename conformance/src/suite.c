@@ -308,6 +308,17 @@
 	X(vmx_ept_accessed_dirty) \
 	X(vmx_ept_eptp_bad_memtype) \
 	X(vmx_ept_eptp_bad_walk_length) \
+	X(vmx_init_exit_from_guest) \
+	X(vmx_init_exit_consumed_on_resume) \
+	X(vmx_init_exit_saves_interruptibility) \
+	X(vmx_init_blocked_in_root_until_vmxoff) \
+	X(vmx_wait_sipi_sipi_exit) \
+	X(vmx_wait_sipi_init_no_exit) \
+	X(vmx_sipi_to_active_guest_discarded) \
+	X(vmx_hlt_woken_by_ipi) \
+	X(vmx_hlt_ipi_external_interrupt_exit) \
+	X(vmx_nmi_exiting_real_nmi) \
+	X(vmx_init_sipi_starts_guest_ap) \
 
 #define CONF_SUITE_DECLARE(id) extern const struct conf_scenario conf_sc_##id;
 #define CONF_SUITE_ENTRY(id) &conf_sc_##id,

@@ -204,6 +204,26 @@ PAYLOAD_LABEL(vmx_guest, count)
 	VMX_STOP(MARK_TIMEOUT)
 	jmp .Lstop
 
+/*
+ * Counts at (RBX) until the dword at 8(RBX) is set (MARK_DONE) or RCX
+ * rounds ran out (MARK_TIMEOUT): a guest that another processor's events
+ * should find running, and that the other processor can let finish.
+ */
+PAYLOAD_LABEL(vmx_guest, spin)
+.Lspin:
+	incq (%rbx)
+	cmpl $0, 8(%rbx)
+	jne .Lspin_done
+	pause
+	dec %rcx
+	jnz .Lspin
+PAYLOAD_LABEL(vmx_guest, spin_end)
+	VMX_STOP(MARK_TIMEOUT)
+	jmp .Lstop
+.Lspin_done:
+	VMX_STOP(MARK_DONE)
+	jmp .Lstop
+
 /* IRET to the next instruction: ends blocking by NMI (SDM vol. 3C §26.3). */
 PAYLOAD_LABEL(vmx_guest, iret)
 	mov %rsp, %rax

@@ -14,6 +14,9 @@
 /* Stop at VMCALL with RAX = mark. */
 #define VMX_STOP(mark) mov $(mark), %eax; vmcall
 
+/* What vmx_ap16 (guest/vmx_ap16.S) writes into its page once it runs: "AP16". */
+#define VMX_AP16_MARK 0x41503136
+
 /*
  * The common handler the guest builder's per-vector stubs jump to
  * (hv/guest.h): they pushed RAX and loaded RAX = HV_GUEST_EXC_MAGIC |

@@ -47,6 +47,8 @@ CONF_PAYLOAD_LABEL(vmx_guest, pf);
 CONF_PAYLOAD_LABEL(vmx_guest, pf_insn);
 CONF_PAYLOAD_LABEL(vmx_guest, rdmsr_insn);
 CONF_PAYLOAD_LABEL(vmx_guest, rdtsc_insn);
+CONF_PAYLOAD_LABEL(vmx_guest, spin);
+CONF_PAYLOAD_LABEL(vmx_guest, spin_end);
 CONF_PAYLOAD_LABEL(vmx_guest, sti_count);
 CONF_PAYLOAD_LABEL(vmx_guest, ud2_insn);
 CONF_PAYLOAD_LABEL(vmx_guest, vmclear_insn);

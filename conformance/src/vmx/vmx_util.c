@@ -71,14 +71,16 @@ uint64_t conf_vmx_region(const struct conf_vmx *s)
 	return pa;
 }
 
-bool conf_vmx_on(struct conf_ctx *ctx, struct conf_vmx *s)
+/* Enters VMX operation; false with the reason in s->err. */
+static bool vmx_on(struct conf_vmx *s)
 {
 	uint64_t fc = 0;
 	arch_fault_t f;
 	char o[96];
 
 	if (!conf_vmx_read_caps(&s->caps)) {
-		conf_error(ctx, "RDMSR IA32_VMX_BASIC faulted with CPUID.01H:ECX[5] (VMX) = 1");
+		hv_snprintf(s->err, sizeof(s->err),
+			    "RDMSR IA32_VMX_BASIC faulted with CPUID.01H:ECX[5] (VMX) = 1");
 		return false;
 	}
 	/* §24.7: VMXON outside SMX needs IA32_FEATURE_CONTROL bits 0 and 2. */
@@ -86,26 +88,41 @@ bool conf_vmx_on(struct conf_ctx *ctx, struct conf_vmx *s)
 	if (!(fc & MSR_FEATURE_CONTROL_LOCK) &&
 	    arch_wrmsr(MSR_IA32_FEATURE_CONTROL, fc | MSR_FEATURE_CONTROL_LOCK |
 					   MSR_FEATURE_CONTROL_VMXON_OUTSIDE_SMX) != ARCH_OK) {
-		conf_error(ctx, "WRMSR IA32_FEATURE_CONTROL (lock, VMXON outside SMX) faulted");
+		hv_snprintf(s->err, sizeof(s->err),
+			    "WRMSR IA32_FEATURE_CONTROL (lock, VMXON outside SMX) faulted");
 		return false;
 	}
 	s->vmxon_pa = conf_vmx_region(s);
 	if (!s->vmxon_pa) {
-		conf_error(ctx, "no memory for the VMXON region");
+		hv_snprintf(s->err, sizeof(s->err), "no memory for the VMXON region");
 		return false;
 	}
 	f = arch_vmxon(s->vmxon_pa);
 	if (f == ARCH_FAULT(6)) {
-		conf_error(ctx, "VMXON: #UD; the platform left CR4.VMXE clear (SDM vol. 3C §31.3 "
-				"\"VMXON\": #UD if CR4.VMXE = 0)");
+		hv_snprintf(s->err, sizeof(s->err),
+			    "VMXON: #UD; the platform left CR4.VMXE clear (SDM vol. 3C §31.3 "
+			    "\"VMXON\": #UD if CR4.VMXE = 0)");
 		return false;
 	}
 	if (f != ARCH_OK) {
 		conf_vmx_outcome_format(conf_vmx_outcome(f), o, sizeof(o));
-		conf_error(ctx, "VMXON: %s, want VMsucceed", o);
+		hv_snprintf(s->err, sizeof(s->err), "VMXON: %s, want VMsucceed", o);
 		return false;
 	}
 	return true;
+}
+
+bool conf_vmx_on(struct conf_ctx *ctx, struct conf_vmx *s)
+{
+	if (vmx_on(s))
+		return true;
+	conf_error(ctx, "%s", s->err);
+	return false;
+}
+
+bool conf_vmx_on_quiet(struct conf_vmx *s)
+{
+	return vmx_on(s);
 }
 
 void conf_vmx_w(struct conf_vmx *s, uint32_t field, uint64_t value)
@@ -231,8 +248,8 @@ static void controls(struct conf_vmx *s)
 	conf_vmx_w(s, TSC_OFFSET, 0);
 }
 
-bool conf_vmx_setup(struct conf_ctx *ctx, struct conf_vmx *s, struct conf_payload p,
-		    const uint8_t *exc, const uint8_t *exc_vmcall)
+bool conf_vmx_setup_quiet(struct conf_vmx *s, struct conf_payload p, const uint8_t *exc,
+			  const uint8_t *exc_vmcall)
 {
 	struct hv_guest_config gc = {
 		.payload = p.start,
@@ -247,17 +264,17 @@ bool conf_vmx_setup(struct conf_ctx *ctx, struct conf_vmx *s, struct conf_payloa
 	hv_memset(s, 0, sizeof(*s));
 	s->payload = p;
 	s->exc_vmcall = exc_vmcall;
-	if (!conf_vmx_on(ctx, s))
+	if (!vmx_on(s))
 		return false;
 	rc = hv_guest_build(&s->guest, &gc);
 	if (rc) {
-		conf_error(ctx, "hv_guest_build: %s", hv_strerror(rc));
+		hv_snprintf(s->err, sizeof(s->err), "hv_guest_build: %s", hv_strerror(rc));
 		return false;
 	}
 	s->tss_pa = arch_page_alloc();
 	s->vmcs_pa = conf_vmx_region(s);
 	if (!s->tss_pa || !s->vmcs_pa) {
-		conf_error(ctx, "no memory for the VMCS");
+		hv_snprintf(s->err, sizeof(s->err), "no memory for the VMCS");
 		return false;
 	}
 	f = arch_vmclear(s->vmcs_pa);
@@ -265,16 +282,26 @@ bool conf_vmx_setup(struct conf_ctx *ctx, struct conf_vmx *s, struct conf_payloa
 		f = arch_vmptrld(s->vmcs_pa);
 	if (f != ARCH_OK) {
 		conf_vmx_outcome_format(conf_vmx_outcome(f), o, sizeof(o));
-		conf_error(ctx, "VMCLEAR/VMPTRLD of a fresh VMCS: %s", o);
+		hv_snprintf(s->err, sizeof(s->err), "VMCLEAR/VMPTRLD of a fresh VMCS: %s", o);
 		return false;
 	}
 	controls(s);
 	guest_state(s);
 	if (s->bad_write) {
-		conf_error(ctx, "VMWRITE of field 0x%x failed", s->bad_write - 1);
+		hv_snprintf(s->err, sizeof(s->err), "VMWRITE of field 0x%x failed",
+			    s->bad_write - 1);
 		return false;
 	}
 	return true;
+}
+
+bool conf_vmx_setup(struct conf_ctx *ctx, struct conf_vmx *s, struct conf_payload p,
+		    const uint8_t *exc, const uint8_t *exc_vmcall)
+{
+	if (conf_vmx_setup_quiet(s, p, exc, exc_vmcall))
+		return true;
+	conf_error(ctx, "%s", s->err);
+	return false;
 }
 
 static const char *const vector_names[32] = {
@@ -367,14 +394,12 @@ static void read_exit(struct conf_vmx *s)
 	e->rflags = conf_vmx_r(GUEST_RFLAGS);
 }
 
-conf_vmx_outcome_t conf_vmx_enter(struct conf_ctx *ctx, struct conf_vmx *s)
+conf_vmx_outcome_t conf_vmx_enter_quiet(struct conf_vmx *s)
 {
 	arch_fault_t f;
 
-	if (s->bad_write) {
-		conf_error(ctx, "VMWRITE of field 0x%x failed", s->bad_write - 1);
+	if (s->bad_write)
 		return VMX_OUT_FAULT(0xff);
-	}
 	hv_memset(&s->exit, 0, sizeof(s->exit));
 	f = s->launched ? arch_vmresume(&s->gprs) : arch_vmlaunch(&s->gprs);
 	if (f != ARCH_OK)
@@ -384,6 +409,15 @@ conf_vmx_outcome_t conf_vmx_enter(struct conf_ctx *ctx, struct conf_vmx *s)
 	if (!(s->exit.reason & VMX_EXIT_REASON_FAILED_VMENTRY))
 		s->launched = true;
 	return VMX_OUT_EXIT(s->exit.reason);
+}
+
+conf_vmx_outcome_t conf_vmx_enter(struct conf_ctx *ctx, struct conf_vmx *s)
+{
+	if (s->bad_write) {
+		conf_error(ctx, "VMWRITE of field 0x%x failed", s->bad_write - 1);
+		return VMX_OUT_FAULT(0xff);
+	}
+	return conf_vmx_enter_quiet(s);
 }
 
 bool conf_vmx_run_expect(struct conf_ctx *ctx, struct conf_vmx *s, uint32_t reason,

@@ -81,6 +81,7 @@ struct conf_vmx {
 	bool launched;
 	uint32_t bad_write;     /* the first field a VMWRITE of the set-up refused, + 1 */
 	struct conf_vmx_exit exit;
+	char err[128];          /* why a _quiet helper failed */
 };
 
 /* Reads the capability MSRs; false when one faults (no VMX). */
@@ -108,6 +109,19 @@ bool conf_vmx_on(struct conf_ctx *ctx, struct conf_vmx *s);
  */
 bool conf_vmx_setup(struct conf_ctx *ctx, struct conf_vmx *s, struct conf_payload p,
 		    const uint8_t *exc, const uint8_t *exc_vmcall);
+/*
+ * conf_vmx_on, conf_vmx_setup and conf_vmx_enter for a processor that
+ * arch_cpu_start started, which records nothing itself: the same, with the
+ * reason for a failure in s->err (an unreported set-up VMWRITE failure is
+ * VMX_OUT_FAULT(0xff) from conf_vmx_enter_quiet).
+ */
+bool conf_vmx_on_quiet(struct conf_vmx *s);
+bool conf_vmx_setup_quiet(struct conf_vmx *s, struct conf_payload p, const uint8_t *exc,
+			  const uint8_t *exc_vmcall);
+#define CONF_VMX_SETUP_QUIET(s, name) \
+	conf_vmx_setup_quiet(s, CONF_PAYLOAD(name), name##_exc, name##_exc_vmcall)
+conf_vmx_outcome_t conf_vmx_enter_quiet(struct conf_vmx *s);
+
 /* A page with the revision identifier in its first 31 bits (a VMCS or VMXON region). */
 uint64_t conf_vmx_region(const struct conf_vmx *s);
 
