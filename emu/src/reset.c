@@ -165,6 +165,12 @@ void emu_signal(struct emu_cpu *cpu)
 {
 	uint8_t vector;
 
+	/* A start-up IPI the extension takes itself (a guest in wait-for-SIPI,
+	 * where an INIT is blocked) waits for the processor's next boundary. */
+	if (cpu->m->vext->sipi_held && cpu->m->vext->sipi_held(cpu)) {
+		emu_cpu_kick(cpu);
+		return;
+	}
 	/* A processor running code notices an INIT at its next instruction
 	 * boundary (host seam call, guest or SIPI code); one that runs
 	 * nothing, or waits for a start-up IPI, takes it now. */
@@ -176,12 +182,6 @@ void emu_signal(struct emu_cpu *cpu)
 			return;
 		}
 		emu_init(cpu);
-	}
-	/* A start-up IPI the extension takes itself waits for the processor's
-	 * next boundary. */
-	if (cpu->m->vext->sipi_held && cpu->m->vext->sipi_held(cpu)) {
-		emu_cpu_kick(cpu);
-		return;
 	}
 	if (!emu_intc_take_sipi(cpu, &vector))
 		return;
