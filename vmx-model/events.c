@@ -229,7 +229,6 @@ void vmx_software_event(struct emu_cpu *cpu, uint8_t opcode, uint8_t vector, uin
 /* VM-entry event injection (§27.6), after the guest state is loaded. */
 void vmx_inject(struct emu_cpu *cpu)
 {
-	struct vmx_cpu *v = vmx_of(cpu);
 	const struct vmx_controls *c = ctl(cpu);
 	uint32_t info = c->entry_intr_info, type = (info & INTR_INFO_TYPE_MASK) >> INTR_INFO_TYPE_SHIFT;
 	struct emu_pending_event ev;
@@ -265,7 +264,6 @@ void vmx_inject(struct emu_cpu *cpu)
 		emu_fatal(cpu, "VM entry injects an event of type %u, which the model does not "
 			  "advertise", type);
 	}
-	(void)v;
 	deliver(cpu, ev, type);
 }
 
