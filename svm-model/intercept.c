@@ -72,21 +72,6 @@ static uint64_t effective_address(struct emu_cpu *cpu, const struct emu_insn *in
 	return la;
 }
 
-/*
- * The 16-bit source of LMSW, or false when the model cannot read it (a
- * memory operand that faults: the processor raises the fault itself).
- */
-static bool lmsw_source(struct emu_cpu *cpu, const struct emu_insn *in, uint16_t *v)
-{
-	uint64_t la;
-
-	if (in->gpr >= 0) {
-		*v = (uint16_t)emu_reg_get(cpu, emu_uc_gpr[in->gpr]);
-		return true;
-	}
-	return emu_insn_linear(cpu, in, in->addr, &la) && emu_lin_peek(cpu, la, v, 2) == 2;
-}
-
 /* APM vol. 2 §15.9.1: LMSW loads PE, MP, EM and TS but cannot clear PE; the
  * selective CR0 write intercept ignores changes to TS and MP alone. */
 static bool lmsw_selective(struct emu_cpu *cpu, uint16_t src)
@@ -127,7 +112,7 @@ bool svm_model_trap_wanted(struct emu_cpu *cpu, const struct emu_insn *in)
 		if (svm_intercepted(s, VMCB_INTERCEPT_CR, 1u << 16))
 			return true;
 		return svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_SELECTIVE_CR0) &&
-		       lmsw_source(cpu, in, &src) && lmsw_selective(cpu, src);
+		       emu_lmsw_source(cpu, in, &src) && lmsw_selective(cpu, src);
 	}
 	case EMU_TRAP_IRET:
 		return svm_intercepted(s, VMCB_INTERCEPT_MISC1, INTERCEPT_IRET);

@@ -119,17 +119,6 @@ static bool lmsw_exits(struct emu_cpu *cpu, uint16_t src)
 	return ((src ^ shadow) & mask & (X86_CR0_MP | X86_CR0_EM | X86_CR0_TS)) != 0;
 }
 
-static bool lmsw_source(struct emu_cpu *cpu, const struct emu_insn *in, uint16_t *v)
-{
-	uint64_t la;
-
-	if (in->gpr >= 0) {
-		*v = (uint16_t)emu_reg_get(cpu, emu_uc_gpr[in->gpr]);
-		return true;
-	}
-	return emu_insn_linear(cpu, in, in->addr, &la) && emu_lin_peek(cpu, la, v, 2) == 2;
-}
-
 bool vmx_model_trap_wanted(struct emu_cpu *cpu, const struct emu_insn *in)
 {
 	switch (in->trap) {
@@ -152,7 +141,7 @@ bool vmx_model_trap_wanted(struct emu_cpu *cpu, const struct emu_insn *in)
 	case EMU_TRAP_LMSW: {
 		uint16_t src;
 
-		return !cpu->bare && lmsw_source(cpu, in, &src) && lmsw_exits(cpu, src);
+		return !cpu->bare && emu_lmsw_source(cpu, in, &src) && lmsw_exits(cpu, src);
 	}
 	case EMU_TRAP_PAUSE:
 		return cpu_based(cpu, CPU_BASED_PAUSE_EXITING);
@@ -258,7 +247,7 @@ static void do_lmsw_clts_smsw(struct emu_cpu *cpu, const struct emu_insn *in)
 		vmx_vmexit(cpu, VMX_EXIT_CR_ACCESS, cr_qual(0, CR_ACCESS_CLTS, 0), in->len);
 		return;
 	case EMU_TRAP_LMSW:
-		(void)lmsw_source(cpu, in, &src);
+		(void)emu_lmsw_source(cpu, in, &src);
 		vmx_vmexit(cpu, VMX_EXIT_CR_ACCESS,
 			   cr_qual(0, CR_ACCESS_LMSW, 0) |
 				   (in->gpr < 0 ? EXIT_QUAL_CR_LMSW_MEMORY : 0) |

@@ -554,6 +554,7 @@ bool emu_trap_wanted(struct emu_cpu *cpu, const struct emu_insn *in);
 void emu_raise_simple(struct emu_cpu *cpu, uint8_t vec, bool has_err, uint32_t err);
 void emu_advance(struct emu_cpu *cpu, const struct emu_insn *in);
 bool emu_emulate_into(struct emu_cpu *cpu, const struct emu_insn *in);
+bool emu_lmsw_source(struct emu_cpu *cpu, const struct emu_insn *in, uint16_t *v);
 void emu_emulate_cpuid(struct emu_cpu *cpu, const struct emu_insn *in);
 void emu_emulate_hlt(struct emu_cpu *cpu, const struct emu_insn *in);
 uint16_t emu_io_port(struct emu_cpu *cpu, const struct emu_insn *in);

@@ -120,6 +120,21 @@ bool emu_emulate_into(struct emu_cpu *cpu, const struct emu_insn *in)
 	return true;
 }
 
+/*
+ * The 16-bit source of LMSW, or false when the model cannot read it (a
+ * memory operand that faults: the processor raises the fault itself).
+ */
+bool emu_lmsw_source(struct emu_cpu *cpu, const struct emu_insn *in, uint16_t *v)
+{
+	uint64_t la;
+
+	if (in->gpr >= 0) {
+		*v = (uint16_t)emu_reg_get(cpu, emu_uc_gpr[in->gpr]);
+		return true;
+	}
+	return emu_insn_linear(cpu, in, in->addr, &la) && emu_lin_peek(cpu, la, v, 2) == 2;
+}
+
 void emu_emulate_cpuid(struct emu_cpu *cpu, const struct emu_insn *in)
 {
 	struct arch_cpuid r;
