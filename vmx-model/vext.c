@@ -26,11 +26,11 @@ int vmx_model_cpu_init(struct emu_cpu *cpu)
 	cc.activity_hlt = cfg->vmx_activity_hlt;
 	cc.activity_shutdown = cfg->vmx_activity_shutdown;
 	cc.activity_wait_sipi = cfg->vmx_activity_wait_sipi;
-	/* EPT with accessed and dirty flags, and VPIDs (vmx_caps_config_default).
-	 * Not offered: execute-only pages, which the engine's TLB, granting read
-	 * with every fetch, cannot keep from being read; unrestricted guest. */
+	/* EPT with accessed and dirty flags, VPIDs and unrestricted guest
+	 * (vmx_caps_config_default). Not offered: execute-only pages, which the
+	 * engine's TLB, granting read with every fetch, cannot keep from being
+	 * read. */
 	cc.ept_execute_only = false;
-	cc.unrestricted_guest = false;
 	if (!vmx_caps_init(&v->caps, &cc))
 		return -1;
 	v->current = VMX_NO_VMCS;
