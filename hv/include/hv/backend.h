@@ -9,9 +9,7 @@
  *
  * expands X(name) for every backend, in the order hv_backend_probe tries
  * them; backend `name` provides `name_vcpu_ops` and its sources are
- * hv/src/<name>/. Today that is SVM alone. Intel's joins as X(vmx), with
- * its state (struct hv_vmx_vcpu, struct hv_vmx_vm) beside SVM's in the
- * unions below, once hv/src/vmx/ fills vmx_vcpu_ops.
+ * hv/src/<name>/: SVM, then VMX. A processor has at most one of them.
  *
  * Each union is the backend's, not the core's: the core zeroes it with the
  * vCPU or the VM and otherwise never reads or writes it; the backend that
@@ -28,8 +26,9 @@
 
 #include "hv/ops.h"
 #include "hv/svm_state.h"
+#include "hv/vmx_state.h"
 
-#define HV_BACKENDS(X) X(svm)
+#define HV_BACKENDS(X) X(svm) X(vmx)
 
 #define HV_BACKEND_DECLARE(name) extern const struct hv_vcpu_ops name##_vcpu_ops;
 HV_BACKENDS(HV_BACKEND_DECLARE)
@@ -38,11 +37,13 @@ HV_BACKENDS(HV_BACKEND_DECLARE)
 /* A vCPU's backend state. */
 union hv_vcpu_backend {
 	struct hv_svm_vcpu svm;
+	struct hv_vmx_vcpu vmx;
 };
 
 /* A VM's backend state. */
 union hv_vm_backend {
 	struct hv_svm_vm svm;
+	struct hv_vmx_vm vmx;
 };
 
 /*

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What a virtualisation backend must provide, as one list. The SVM backend
- * (and later the VMX one) fills struct hv_vcpu_ops from it; the core calls
+ * What a virtualisation backend must provide, as one list. The SVM and VMX
+ * backends fill struct hv_vcpu_ops from it; the core calls
  * only through the table and never asks which vendor it runs on. The
  * backends themselves, their per-vCPU and per-VM state and the probe are
  * hv/backend.h.
@@ -113,12 +113,15 @@ enum hv_msr_result {
 	OP_OPTIONAL(enum hv_msr_result, emulate_msr,                                  \
 		    (struct hv_vcpu *vcpu, uint32_t msr, bool write, uint64_t *value))    \
 	/* INIT/SIPI: CS:IP from a SIPI vector. */                                   \
-	OP_OPTIONAL(void, deliver_sipi_vector, (struct hv_vcpu *vcpu, uint8_t vector))
+	OP_OPTIONAL(void, deliver_sipi_vector, (struct hv_vcpu *vcpu, uint8_t vector)) \
+	/* The calling processor lets go of the vCPU, so that another may run it */  \
+	/* (VMX: VMCLEAR, SDM vol. 3C §25.11.1). */                                   \
+	OP_OPTIONAL(void, vcpu_put, (struct hv_vcpu *vcpu))
 
 #define HV_OPS_MEMBER(ret, name, args) ret(*name) args;
 
 struct hv_vcpu_ops {
-	const char *name; /* "svm" */
+	const char *name; /* "svm", "vmx" */
 	HV_VCPU_OPS(HV_OPS_MEMBER, HV_OPS_MEMBER)
 };
 

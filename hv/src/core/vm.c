@@ -110,10 +110,13 @@ static void vcpu_loop(struct hv_vcpu *vcpu)
 		struct hv_exit exit;
 
 		if (hv_vcpu_run(vcpu, &exit) != HV_OK || exit.reason == HV_EXIT_INTR)
-			return;
+			break;
 		if (!vm->config.on_exit || !vm->config.on_exit(vm, vcpu, &exit, vm->config.arg))
-			return;
+			break;
 	}
+	/* Its state back in memory, for whoever reads it after hv_vm_run. */
+	if (vcpu->ops->vcpu_put)
+		vcpu->ops->vcpu_put(vcpu);
 }
 
 /*
@@ -155,6 +158,9 @@ int hv_vm_run(struct hv_vm *vm)
 	__atomic_store_n(&vm->stop, 0, __ATOMIC_RELEASE);
 	vm->cpu_error = HV_OK;
 	for (; started < vm->nr_vcpus; started++) {
+		/* Set up here (hv_vm_create), it runs on processor `started`. */
+		if (vm->ops->vcpu_put)
+			vm->ops->vcpu_put(vm->vcpus[started]);
 		if (arch_cpu_start(started, ap_main, vm->vcpus[started]) != 0) {
 			rc = HV_EINVAL;
 			hv_vm_stop(vm);

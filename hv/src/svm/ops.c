@@ -169,3 +169,9 @@ void svm_deliver_sipi_vector(struct hv_vcpu *vcpu, uint8_t vector)
 	s->cs.base = (uint64_t)vector << 12;
 	s->rip = 0;
 }
+
+/* VMRUN reads the VMCB from memory, with clean bits 0 (svm_vcpu_enter): any processor may. */
+void svm_vcpu_put(struct hv_vcpu *vcpu)
+{
+	(void)vcpu;
+}
