@@ -131,7 +131,9 @@ bool vmx_model_trap_wanted(struct emu_cpu *cpu, const struct emu_insn *in)
 		 * VMXE the engine does not: the processor performs every one. */
 		if (!in->cr_write)
 			return in->cr == 0 || in->cr == 4 || cr_read_exits(cpu, in->cr);
-		return in->cr == 4 ||
+		/* CR0 and CR4 writes keep the bits the host owns: the processor
+		 * performs every one in VMX non-root operation. */
+		return in->cr == 4 || (in->cr == 0 && !cpu->bare) ||
 		       cr_write_exits(cpu, in->cr, emu_reg_get(cpu, emu_uc_gpr[in->gpr]));
 	case EMU_TRAP_SMSW:
 		return !cpu->bare && (ctl(cpu)->cr0_guest_host_mask & 0xffff);
@@ -174,9 +176,67 @@ static uint64_t cr_read_value(struct emu_cpu *cpu, int cr)
 	return (val & ~mask) | (shadow & mask);
 }
 
-static void do_mov_cr(struct emu_cpu *cpu, const struct emu_insn *in)
+/*
+ * MOV to CR0 or CR4 that no control made exit: bits set in the guest/host
+ * mask keep their value, and an attempt to give any other bit a value VMX
+ * operation does not support (IA32_VMX_CR0/CR4_FIXED0/1; unrestricted
+ * guest frees CR0.PE and PG) is #GP (§26.3 "MOV to CR0", "MOV to CR4";
+ * §24.8). In VMX root operation only CR4.VMXE is held (§24.8).
+ */
+static bool fixed_ok(uint64_t value, uint64_t fixed0, uint64_t fixed1, uint64_t mask)
+{
+	return !(((~value & fixed0) | (value & ~fixed1)) & ~mask);
+}
+
+static bool write_cr4(struct emu_cpu *cpu, struct emu_regs *r, uint64_t val)
 {
 	struct vmx_cpu *v = vmx_of(cpu);
+	uint64_t mask = cpu->bare ? 0 : ctl(cpu)->cr4_guest_host_mask;
+	uint64_t old = r->cr4 | v->guest_cr4_vmxe;
+	uint64_t value = (val & ~mask) | (old & mask);
+
+	if (cpu->bare ? !(value & X86_CR4_VMXE)
+		      : !fixed_ok(value, v->caps.cr4_fixed0, v->caps.cr4_fixed1, mask)) {
+		emu_raise_simple(cpu, X86_VEC_GP, true, 0);
+		return false;
+	}
+	v->guest_cr4_vmxe = value & X86_CR4_VMXE;
+	r->cr4 = value & ~X86_CR4_VMXE;
+	return true;
+}
+
+/*
+ * The architectural checks of MOV to CR0 and entering or leaving IA-32e
+ * mode with CR0.PG (SDM vol. 3A §2.5, §9.8.5), which the engine performs
+ * itself for a write it is not asked to trap.
+ */
+static bool write_cr0(struct emu_cpu *cpu, struct emu_regs *r, uint64_t val)
+{
+	struct vmx_cpu *v = vmx_of(cpu);
+	uint64_t mask = ctl(cpu)->cr0_guest_host_mask, fixed0 = v->caps.cr0_fixed0;
+	uint64_t value = (val & ~mask) | (r->cr0 & mask);
+	bool paging_on = !(r->cr0 & X86_CR0_PG) && (value & X86_CR0_PG);
+
+	if ((ctl(cpu)->cpu_based & CPU_BASED_ACTIVATE_SECONDARY_CONTROLS) &&
+	    (ctl(cpu)->secondary & SECONDARY_EXEC_UNRESTRICTED_GUEST))
+		fixed0 &= ~(X86_CR0_PE | X86_CR0_PG);
+	if ((value >> 32) || ((value & X86_CR0_PG) && !(value & X86_CR0_PE)) ||
+	    ((value & X86_CR0_NW) && !(value & X86_CR0_CD)) ||
+	    !fixed_ok(value, fixed0, v->caps.cr0_fixed1, mask) ||
+	    (paging_on && (r->efer & X86_EFER_LME) && !(r->cr4 & X86_CR4_PAE))) {
+		emu_raise_simple(cpu, X86_VEC_GP, true, 0);
+		return false;
+	}
+	if (paging_on && (r->efer & X86_EFER_LME))
+		r->efer |= X86_EFER_LMA;
+	if (!(value & X86_CR0_PG))
+		r->efer &= ~X86_EFER_LMA;
+	r->cr0 = value;
+	return true;
+}
+
+static void do_mov_cr(struct emu_cpu *cpu, const struct emu_insn *in)
+{
 	uint64_t val;
 
 	if (!in->cr_write) {
@@ -207,30 +267,13 @@ static void do_mov_cr(struct emu_cpu *cpu, const struct emu_insn *in)
 		emu_advance(cpu, in);
 		return;
 	}
-	if (in->cr == 4) {
-		struct emu_regs r;
-
-		/* In VMX operation CR4.VMXE may not be cleared (§24.8). */
-		if (!cpu->bare && !(val & X86_CR4_VMXE)) {
-			emu_raise_simple(cpu, X86_VEC_GP, true, 0);
-			return;
-		}
-		emu_cpustate_store(cpu, &r);
-		v->guest_cr4_vmxe = val & X86_CR4_VMXE;
-		r.cr4 = val & ~X86_CR4_VMXE;
-		emu_engine_sync_tlb(cpu, &r, 0, 0, true);
-		emu_cpustate_load(cpu, &r);
-		emu_advance(cpu, in);
-		return;
-	}
 	{
-		/* A CR0 or CR3 write no control took: the processor performs it. */
 		struct emu_regs r;
 
 		emu_cpustate_store(cpu, &r);
-		if (in->cr == 0)
-			r.cr0 = val;
-		else
+		if ((in->cr == 0 && !write_cr0(cpu, &r, val)) || (in->cr == 4 && !write_cr4(cpu, &r, val)))
+			return;
+		if (in->cr == 3)
 			r.cr3 = val;
 		emu_engine_sync_tlb(cpu, &r, 0, 0, true);
 		emu_cpustate_load(cpu, &r);

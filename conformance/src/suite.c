@@ -136,26 +136,46 @@
 	X(svm_vnmi_core_mask_roundtrip) \
 	X(svm_vnmi_core_queue_limit) \
 	X(svm_mp_state_get_set) \
+	X(vmx_mp_state_get_set) \
 	X(svm_mp_ap_boot) \
+	X(vmx_mp_ap_boot) \
 	X(svm_mp_sipi_without_init) \
+	X(vmx_mp_sipi_without_init) \
 	X(svm_mp_second_sipi_ignored) \
+	X(vmx_mp_second_sipi_ignored) \
 	X(svm_mp_init_deassert_ignored) \
+	X(vmx_mp_init_deassert_ignored) \
 	X(svm_mp_init_running_ap) \
+	X(vmx_mp_init_running_ap) \
 	X(svm_mp_hlt_wake_fixed_ipi) \
+	X(vmx_mp_hlt_wake_fixed_ipi) \
 	X(svm_mp_kick_running_vcpu) \
+	X(vmx_mp_kick_running_vcpu) \
 	X(svm_mp_sw_disabled_drops_fixed) \
+	X(vmx_mp_sw_disabled_drops_fixed) \
 	X(svm_xapic_ap_boot) \
+	X(vmx_xapic_ap_boot) \
 	X(svm_xapic_regs) \
+	X(vmx_xapic_regs) \
 	X(svm_xapic_tpr_ppr) \
+	X(vmx_xapic_tpr_ppr) \
 	X(svm_xapic_fixed_ipi) \
+	X(vmx_xapic_fixed_ipi) \
 	X(svm_xapic_mov_forms) \
+	X(vmx_xapic_mov_forms) \
 	X(svm_xapic_segment_override) \
 	X(svm_xapic_reserved_offset) \
+	X(vmx_xapic_reserved_offset) \
 	X(svm_xapic_unsupported_insn) \
+	X(vmx_xapic_unsupported_insn) \
 	X(svm_xapic_to_x2apic) \
+	X(vmx_xapic_to_x2apic) \
 	X(svm_xapic_base_transitions) \
+	X(vmx_xapic_base_transitions) \
 	X(svm_xapic_disable_enable) \
+	X(vmx_xapic_disable_enable) \
 	X(svm_xapic_disabled_drops_ipi) \
+	X(vmx_xapic_disabled_drops_ipi) \
 	X(svm_vmmem_scan) \
 	X(svm_vmmem_walk_large_ram) \
 	X(svm_vmmem_guest_tables_beyond_memory) \

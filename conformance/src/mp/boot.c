@@ -6,6 +6,7 @@
  * with WRMSR 830h; the APs run the real-mode trampoline of mp.S.
  */
 #include "../guest/payload.h"
+#include "../core/backend.h"
 #include "mp_util.h"
 
 #define UNINIT HV_MP_STATE_UNINITIALIZED
@@ -14,7 +15,7 @@
 #define HALTED HV_MP_STATE_HALTED
 
 /* INIT, SIPI, SIPI to three APs — Expect: each climbs to long mode, reports its x2APIC ID and halts */
-CONF_SCENARIO(svm_mp_ap_boot, "svm mp apic",
+CONF_SCENARIO_BACKENDS(mp_ap_boot, "mp apic",
 	      "Expect: after INIT and two SIPIs with the trampoline's vector, each AP starts in "
 	      "real mode at vector << 12, reaches long mode, reads its own ID from x2APIC MSR "
 	      "802h into its slot and halts; each AP's MP state goes UNINITIALIZED > "
@@ -38,7 +39,7 @@ CONF_SCENARIO(svm_mp_ap_boot, "svm mp apic",
 }
 
 /* A SIPI to an AP that had no INIT — Expect: ignored; INIT then SIPI boots it */
-CONF_SCENARIO(svm_mp_sipi_without_init, "svm mp apic",
+CONF_SCENARIO_BACKENDS(mp_sipi_without_init, "mp apic",
 	      "Expect: a SIPI to an UNINITIALIZED AP is dropped (it stays UNINITIALIZED and runs "
 	      "nothing); INIT makes it INIT_RECEIVED and the next SIPI starts it",
 	      "SDM vol. 3 §8.4.4; facts §(e) (SIPI only consumed in INIT_RECEIVED)", conf_mp_need2)
@@ -56,7 +57,7 @@ CONF_SCENARIO(svm_mp_sipi_without_init, "svm mp apic",
 }
 
 /* A second SIPI to a running AP — Expect: ignored, the AP keeps running */
-CONF_SCENARIO(svm_mp_second_sipi_ignored, "svm mp apic",
+CONF_SCENARIO_BACKENDS(mp_second_sipi_ignored, "mp apic",
 	      "Expect: a SIPI that reaches an AP already RUNNABLE is dropped: it stays RUNNABLE and "
 	      "its trampoline runs once",
 	      "SDM vol. 3 §8.4.4; facts §(e) (a second SIPI after RUNNABLE is ignored)",
@@ -77,7 +78,7 @@ CONF_SCENARIO(svm_mp_second_sipi_ignored, "svm mp apic",
 }
 
 /* INIT level de-assert to a running AP — Expect: ignored */
-CONF_SCENARIO(svm_mp_init_deassert_ignored, "svm mp apic",
+CONF_SCENARIO_BACKENDS(mp_init_deassert_ignored, "mp apic",
 	      "Expect: an INIT with trigger = level and level = 0 (ICR 8500h) does nothing: the "
 	      "running AP stays RUNNABLE and is not reset",
 	      "SDM vol. 3 §10.6.1 (INIT level de-assert); facts §(e)", conf_mp_need2)
@@ -97,7 +98,7 @@ CONF_SCENARIO(svm_mp_init_deassert_ignored, "svm mp apic",
 }
 
 /* INIT to a running AP — Expect: INIT_RECEIVED; a SIPI starts it again */
-CONF_SCENARIO(svm_mp_init_running_ap, "svm mp apic",
+CONF_SCENARIO_BACKENDS(mp_init_running_ap, "mp apic",
 	      "Expect: INIT sent to a RUNNABLE AP puts it in INIT_RECEIVED (waiting for SIPI); "
 	      "the next SIPI runs the trampoline again from real mode",
 	      "SDM vol. 3 §8.4.1, §10.6.1; facts §(e)", conf_mp_need2)

@@ -14,11 +14,8 @@ static char need_reason[64];
 
 const char *conf_mp_need_cpus(uint32_t n)
 {
-	const char *svm = conf_svm_unsupported();
 	uint32_t have = arch_cpu_count();
 
-	if (svm)
-		return svm;
 	if (have >= n)
 		return NULL;
 	hv_snprintf(need_reason, sizeof(need_reason), "needs %u processors; the platform has %u",

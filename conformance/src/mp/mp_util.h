@@ -55,7 +55,7 @@ struct conf_mp {
 	uint32_t done_wait;    /* MP state every AP must reach before the VM stops */
 };
 
-/* SKIP reason when the platform has fewer than n processors (or no SVM). */
+/* SKIP reason when the platform has fewer than n processors. */
 const char *conf_mp_need_cpus(uint32_t n);
 const char *conf_mp_need2(void);
 const char *conf_mp_need4(void);

@@ -5,6 +5,7 @@
  */
 #include "../guest/payload.h"
 #include "hv/vlapic.h"
+#include "../core/backend.h"
 #include "mp_util.h"
 #include "x86/apic.h"
 
@@ -39,7 +40,7 @@ static bool run_bsp_and_ap(struct conf_ctx *ctx, struct conf_mp *m, const uint8_
 }
 
 /* A halted AP and a fixed IPI from the BSP — Expect: woken, the handler runs once, EOI clears ISR */
-CONF_SCENARIO(svm_mp_hlt_wake_fixed_ipi, "svm mp apic",
+CONF_SCENARIO_BACKENDS(mp_hlt_wake_fixed_ipi, "mp apic",
 	      "Expect: HLT with IF = 1 makes the AP HALTED; a fixed IPI (ICR 4050h) from the BSP "
 	      "makes it RUNNABLE, its vector-50h handler runs once and its EOI (WRMSR 80Bh = 0) "
 	      "leaves ISR and IRR clear",
@@ -69,7 +70,7 @@ CONF_SCENARIO(svm_mp_hlt_wake_fixed_ipi, "svm mp apic",
 }
 
 /* An AP spinning in the guest and a fixed IPI — Expect: kicked out, the handler runs */
-CONF_SCENARIO(svm_mp_kick_running_vcpu, "svm mp apic",
+CONF_SCENARIO_BACKENDS(mp_kick_running_vcpu, "mp apic",
 	      "Expect: an AP that waits in the guest with IF = 1 and never exits (no PAUSE, no "
 	      "HLT) takes a fixed IPI from the BSP: the hypervisor kicks its processor out of "
 	      "guest mode with a physical IPI (#VMEXIT(INTR)), injects vector 50h, the handler "
@@ -99,12 +100,12 @@ static void count_change(struct hv_vcpu *vcpu, uint32_t old_state, uint32_t new_
 }
 
 /* hv_vcpu_get/set_mp_state — Expect: what is set is read back; unknown states give HV_EINVAL */
-CONF_SCENARIO(svm_mp_state_get_set, "svm mp",
+CONF_SCENARIO_BACKENDS(mp_state_get_set, "mp",
 	      "Expect: a VM's vCPU 0 starts RUNNABLE and vCPU 1 UNINITIALIZED (as KVM creates "
 	      "them); each of the four states set is read back and reported once as a change; "
 	      "setting the same state again reports nothing; SIPI_RECEIVED (4), AP_RESET_HOLD (9) "
 	      "and 42 are refused with HV_EINVAL, leaving the state as it was",
-	      "KVM_GET_MP_STATE / KVM_SET_MP_STATE; facts §(c)", conf_svm_unsupported)
+	      "KVM_GET_MP_STATE / KVM_SET_MP_STATE; facts §(c)", NULL)
 {
 	static const uint32_t states[] = { HV_MP_STATE_INIT_RECEIVED, HV_MP_STATE_HALTED,
 					   HV_MP_STATE_RUNNABLE, HV_MP_STATE_UNINITIALIZED };
@@ -146,11 +147,11 @@ CONF_SCENARIO(svm_mp_state_get_set, "svm mp",
 }
 
 /* A fixed IPI to a software-disabled virtual APIC — Expect: not accepted */
-CONF_SCENARIO(svm_mp_sw_disabled_drops_fixed, "svm mp apic",
+CONF_SCENARIO_BACKENDS(mp_sw_disabled_drops_fixed, "mp apic",
 	      "Expect: a fixed IPI (x2APIC ICR 830h, vector 50h) to a vCPU whose virtual APIC is "
 	      "software-disabled (SVR bit 8 clear, as after reset) leaves its IRR empty; once SVR "
 	      "= 1FFh the same IPI sets IRR bit 50h",
-	      "SDM vol. 3 §10.4.7.2", conf_svm_unsupported)
+	      "SDM vol. 3 §10.4.7.2", NULL)
 {
 	struct conf_mp m;
 	struct hv_vcpu *bsp, *ap;

@@ -8,6 +8,7 @@
  */
 #include "../guest/payload.h"
 #include "x86/cpu.h"
+#include "../core/backend.h"
 #include "xapic_util.h"
 
 #define UNINIT HV_MP_STATE_UNINITIALIZED
@@ -19,7 +20,7 @@
 #define XAPIC_VECTOR_WAKE 0x50u
 
 /* INIT, SIPI, SIPI through the xAPIC ICR — Expect: each AP reports its APIC ID from offset 20h */
-CONF_SCENARIO(svm_xapic_ap_boot, "svm mp apic npt",
+CONF_SCENARIO_BACKENDS(xapic_ap_boot, "mp apic npt",
 	      "Expect: with the ICR written through the xAPIC page, 310h (destination in bits "
 	      "31:24) then 300h (INIT 4500h, then two start-ups 600h | vector), each AP starts in "
 	      "real mode at vector << 12, reaches long mode, reads its ID register at offset 20h as "
@@ -43,7 +44,7 @@ CONF_SCENARIO(svm_xapic_ap_boot, "svm mp apic npt",
 }
 
 /* ID, version, LDR and DFR through the page — Expect: reset values, then what was written */
-CONF_SCENARIO(svm_xapic_regs, "svm mp apic npt",
+CONF_SCENARIO_BACKENDS(xapic_regs, "mp apic npt",
 	      "Expect: out of reset vCPU 1's APIC is in xAPIC mode (IA32_APIC_BASE FEE00800h: EN, "
 	      "EXTD and BSP clear; vCPU 0's FEE00900h with BSP); its ID register reads 01000000h, "
 	      "the version register 00050014h (the value of x2APIC MSR 803h), LDR 0 and DFR "
@@ -70,12 +71,12 @@ CONF_SCENARIO(svm_xapic_regs, "svm mp apic npt",
 }
 
 /* TPR and PPR through the page — Expect: TPR 8 bits; PPR = TPR, or the in-service class above it */
-CONF_SCENARIO(svm_xapic_tpr_ppr, "svm mp apic npt",
+CONF_SCENARIO_BACKENDS(xapic_tpr_ppr, "mp apic npt",
 	      "Expect: TPR written 45h reads 45h and PPR 45h; TPR written FFFFFF30h keeps bits 7:0 "
 	      "(30h); a self-IPI of vector 80h (ICR 44080h) is taken, and in its handler PPR reads "
 	      "80h and ISR bit 80h (offset 140h bit 0) is set; the handler's EOI (write of 0 to "
 	      "B0h) clears it, and PPR reads 30h again after the handler",
-	      "SDM vol. 3 §10.6.1, §10.8.3.1, §10.8.4, §10.8.5", conf_npt_unsupported)
+	      "SDM vol. 3 §10.6.1, §10.8.3.1, §10.8.4, §10.8.5", conf_slat_unsupported)
 {
 	struct conf_mp m;
 
@@ -95,7 +96,7 @@ CONF_SCENARIO(svm_xapic_tpr_ppr, "svm mp apic npt",
 }
 
 /* A fixed IPI through the xAPIC ICR to a halted AP — Expect: woken once, its EOI clears ISR */
-CONF_SCENARIO(svm_xapic_fixed_ipi, "svm mp apic npt",
+CONF_SCENARIO_BACKENDS(xapic_fixed_ipi, "mp apic npt",
 	      "Expect: vCPU 1 halts with IF = 1 and its APIC software-enabled through SVR (F0h); "
 	      "vCPU 0 writes 01000000h to 310h and 4050h to 300h; vCPU 1 becomes RUNNABLE, its "
 	      "vector-50h handler runs once and writes 0 to EOI (B0h), leaving ISR and IRR clear",
@@ -126,14 +127,14 @@ CONF_SCENARIO(svm_xapic_fixed_ipi, "svm mp apic npt",
 }
 
 /* MOV forms at the page — Expect: each reads or writes the register its address names */
-CONF_SCENARIO(svm_xapic_mov_forms, "svm mp apic npt",
+CONF_SCENARIO_BACKENDS(xapic_mov_forms, "mp apic npt",
 	      "Expect: MOV r/m32, imm32 with REX.B and SIB sets TPR 10h, which MOV r32, r/m32 with "
 	      "REX.R/REX.B and SIB reads back; MOV r/m32, r32 with disp32 sets 20h, which MOV EAX, "
 	      "moffs64 (A1) reads; MOV moffs64, EAX (A3) sets 30h, which a load with a negative "
 	      "disp8 into R15D reads, clearing R15[63:32]; a load with address-size and DS "
 	      "prefixes reads the version register (00050014h)",
 	      "APM vol. 3 §1.2, §1.4, \"MOV\"; SDM vol. 3 §10.4.1, §10.8.3.1",
-	      conf_npt_unsupported)
+	      conf_slat_unsupported)
 {
 	struct conf_mp m;
 
@@ -187,11 +188,11 @@ CONF_SCENARIO(svm_xapic_segment_override, "svm mp apic npt",
 }
 
 /* A load at 3F0h, where xAPIC mode has no register — Expect: 0, and ESR bit 7 after the next ESR write */
-CONF_SCENARIO(svm_xapic_reserved_offset, "svm mp apic npt",
+CONF_SCENARIO_BACKENDS(xapic_reserved_offset, "mp apic npt",
 	      "Expect: ESR read after a write reads 0; a load at 3F0h (SELF IPI, an x2APIC-only "
 	      "register) reads 0; the next ESR write then read gives 80h (illegal register "
 	      "address), and the one after that 0",
-	      "SDM vol. 3 §10.4.1 (table 10-1), §10.5.3, §10.12.11", conf_npt_unsupported)
+	      "SDM vol. 3 §10.4.1 (table 10-1), §10.5.3, §10.12.11", conf_slat_unsupported)
 {
 	struct conf_mp m;
 
@@ -204,12 +205,12 @@ CONF_SCENARIO(svm_xapic_reserved_offset, "svm mp apic npt",
 }
 
 /* ADD to TPR at the page — Expect: the loop ends with HV_INTERNAL_EMULATION, nothing emulated */
-CONF_SCENARIO(svm_xapic_unsupported_insn, "svm mp apic npt",
+CONF_SCENARIO_BACKENDS(xapic_unsupported_insn, "mp apic npt",
 	      "Expect: ADD r/m32, imm8 at FEE00080h is not one of the MOV forms the core emulates: "
 	      "vCPU 0's loop ends with HV_EXIT_INTERNAL_ERROR, suberror HV_INTERNAL_EMULATION, "
 	      "naming a GPA in the page FEE00000h and the instruction's bytes 83 83 80 00 00 00 "
 	      "01; RIP stays at the ADD and TPR keeps 0",
-	      "hv/vlapic.h; APM vol. 2 §15.25.6, §15.8.4", conf_npt_unsupported)
+	      "hv/vlapic.h; APM vol. 2 §15.25.6, §15.8.4", conf_slat_unsupported)
 {
 	static const uint8_t add[] = { 0x83, 0x83, 0x80, 0x00, 0x00, 0x00, 0x01 };
 	struct conf_mp m;

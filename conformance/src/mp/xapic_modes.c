@@ -7,17 +7,18 @@
  */
 #include "../guest/payload.h"
 #include "x86/cpu.h"
+#include "../core/backend.h"
 #include "xapic_util.h"
 
 #define CPUID_1_EDX_APIC (1u << 9)
 
 /* xAPIC to x2APIC through IA32_APIC_BASE — Expect: x2APIC MSRs work, the page no longer answers */
-CONF_SCENARIO(svm_xapic_to_x2apic, "svm mp apic npt",
+CONF_SCENARIO_BACKENDS(xapic_to_x2apic, "mp apic npt",
 	      "Expect: setting EXTD in IA32_APIC_BASE (FEE00D00h: EN, EXTD, BSP) moves the APIC to "
 	      "x2APIC mode; TPR written 20h through the page reads 20h through MSR 808h; the page "
 	      "no longer answers: a load of the version register reads FFFFFFFFh and a store of "
 	      "70h to TPR leaves MSR 808h at 20h",
-	      "SDM vol. 3 §10.12.1, §10.12.2, §10.12.5.1", conf_npt_unsupported)
+	      "SDM vol. 3 §10.12.1, §10.12.2, §10.12.5.1", conf_slat_unsupported)
 {
 	struct conf_mp m;
 
@@ -30,14 +31,14 @@ CONF_SCENARIO(svm_xapic_to_x2apic, "svm mp apic npt",
 }
 
 /* The IA32_APIC_BASE transitions — Expect: the ones figure 10-27 allows; #GP(0) for the rest */
-CONF_SCENARIO(svm_xapic_base_transitions, "svm mp apic npt",
+CONF_SCENARIO_BACKENDS(xapic_base_transitions, "mp apic npt",
 	      "Expect: from xAPIC mode, WRMSR 1Bh with FEE00D00h (x2APIC) is accepted; FEE00900h "
 	      "(x2APIC to xAPIC) is #GP(0); FEE00100h (disabled) is accepted; FEE00D00h (disabled "
 	      "to x2APIC) and FEE00500h (EXTD without EN) are #GP(0); FEE00900h (xAPIC) is "
 	      "accepted; FED00900h (another base, which the hv does not support: hv/vlapic.h) and "
 	      "FEE00B00h (reserved bit 9) are #GP(0); after each, the MSR reads what was last "
 	      "accepted",
-	      "SDM vol. 3 §10.4.4, §10.12.5 (figure 10-27)", conf_npt_unsupported)
+	      "SDM vol. 3 §10.4.4, §10.12.5 (figure 10-27)", conf_slat_unsupported)
 {
 	/* After each step: #GP count so far, IA32_APIC_BASE[31:0]. */
 	static const uint32_t want[8][2] = {
@@ -67,12 +68,12 @@ CONF_SCENARIO(svm_xapic_base_transitions, "svm mp apic npt",
 }
 
 /* Disable the APIC, enable it again — Expect: no page, no CPUID bit, then power-up registers */
-CONF_SCENARIO(svm_xapic_disable_enable, "svm mp apic npt",
+CONF_SCENARIO_BACKENDS(xapic_disable_enable, "mp apic npt",
 	      "Expect: with EN cleared (IA32_APIC_BASE FEE00100h) a load of TPR from the page reads "
 	      "FFFFFFFFh and CPUID Fn0000_0001 EDX[9] (APIC) is 0; with EN set again (FEE00900h) "
 	      "the APIC is in xAPIC mode in its power-up state: TPR 0, SVR FFh and LDR 0 (they "
 	      "were 40h, 1FFh and 03000000h), and CPUID EDX[9] is 1",
-	      "SDM vol. 3 §10.4.3, §10.4.7.1", conf_npt_unsupported)
+	      "SDM vol. 3 §10.4.3, §10.4.7.1", conf_slat_unsupported)
 {
 	struct conf_mp m;
 
@@ -89,7 +90,7 @@ CONF_SCENARIO(svm_xapic_disable_enable, "svm mp apic npt",
 }
 
 /* A fixed IPI to a vCPU whose APIC is disabled — Expect: not accepted, IRR clear once enabled again */
-CONF_SCENARIO(svm_xapic_disabled_drops_ipi, "svm mp apic npt",
+CONF_SCENARIO_BACKENDS(xapic_disabled_drops_ipi, "mp apic npt",
 	      "Expect: vCPU 1 clears EN in IA32_APIC_BASE (FEE00000h); a fixed IPI of vector 60h "
 	      "that vCPU 0 then sends it through the ICR (01000000h to 310h, 4060h to 300h) is not "
 	      "accepted: after vCPU 1 sets EN again (FEE00800h), IRR[127:96] (offset 230h) reads 0",

@@ -5,18 +5,19 @@
  */
 #include "xapic_util.h"
 
+#include "../core/backend.h"
 #include "../guest/payload.h"
 
 const char *conf_xapic_need2(void)
 {
-	const char *why = conf_npt_unsupported();
+	const char *why = conf_slat_unsupported();
 
 	return why ? why : conf_mp_need2();
 }
 
 const char *conf_xapic_need4(void)
 {
-	const char *why = conf_npt_unsupported();
+	const char *why = conf_slat_unsupported();
 
 	return why ? why : conf_mp_need4();
 }

@@ -15,7 +15,7 @@
 
 #include "mp_util.h"
 
-/* SKIP reasons: SVM, nested paging (conf_npt_unsupported) and n processors. */
+/* SKIP reasons: second-level translation (conf_slat_unsupported) and n processors. */
 const char *conf_xapic_need2(void);
 const char *conf_xapic_need4(void);
 

@@ -5,8 +5,9 @@
  * backends (hv/ops.h, hv/backend.h), vCPUs with their run loop (hv/vcpu.h),
  * VMs of several vCPUs with a virtual local APIC each (hv/vm.h,
  * hv/vlapic.h) and, optionally, second-level translation over the RAM they
- * own (hv/ram.h); and the SVM backend's own API: bring-up, VMCB helpers,
- * nested tables (hv/svm.h, hv/svm_npt.h). Compiled unmodified for the
+ * own (hv/ram.h); the SVM backend's own API: bring-up, VMCB helpers,
+ * nested tables (hv/svm.h, hv/svm_npt.h); and the VMX backend's: bring-up
+ * and VMCS access (hv/vmx.h). Compiled unmodified for the
  * model platform and for the hardware image; reaches the processor only
  * through vx/arch.h.
  *
@@ -29,6 +30,7 @@
 #include "hv/vcpu.h"
 #include "hv/vlapic.h"
 #include "hv/vm.h"
+#include "hv/vmx.h"
 
 /*
  * World-switch benchmark of the SVM backend (hv/src/svm/bench.c): enables

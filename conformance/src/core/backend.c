@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/* Which backend runs the hv core here (see backend.h). */
+#include "backend.h"
+
+#include "../svm/svm_util.h"
+#include "../vmx/vmx_util.h"
+#include "hv/vmx.h"
+
+static const char *vmx_backend_unsupported(void)
+{
+	const char *why = conf_vmx_unsupported();
+	struct hv_vmx_caps c;
+
+	if (why)
+		return why;
+	hv_vmx_caps(&c);
+	if (!c.ept)
+		return "the VMX backend needs EPT: IA32_VMX_PROCBASED_CTLS2[33] = 0, or no 4-level "
+		       "walk, WB or 2-MByte pages in IA32_VMX_EPT_VPID_CAP";
+	if (!c.unrestricted)
+		return "the VMX backend needs unrestricted guest: IA32_VMX_PROCBASED_CTLS2[39] = 0";
+	if (!c.vnmi)
+		return "the VMX backend needs virtual NMIs: IA32_VMX_PINBASED_CTLS[37] = 0";
+	return "the VMX backend needs HLT, I/O-bitmap, MSR-bitmap, external-interrupt and NMI "
+	       "exiting and a 64-bit host";
+}
+
+/*
+ * SVM is the probe's first choice, so its own check says it all; asking
+ * no more of the processor than the SVM scenarios always did keeps their
+ * traces as they were, cycle for cycle.
+ */
+const char *conf_backend_unsupported(const struct hv_vcpu_ops *ops, const char *(*also)(void))
+{
+	const char *why = NULL;
+
+	if (ops == &svm_vcpu_ops)
+		why = conf_svm_unsupported();
+	else if (hv_backend_probe(NULL) != ops)
+		why = vmx_backend_unsupported();
+	if (why)
+		return why;
+	return also ? also() : NULL;
+}
+
+const char *conf_slat_unsupported(void)
+{
+	const char *why = conf_npt_unsupported();
+
+	return why && hv_backend_probe(NULL) != &vmx_vcpu_ops ? why : NULL;
+}
