@@ -288,6 +288,8 @@
 	X(vmx_exit_cr0_write_owned_bit) \
 	X(vmx_cr0_read_shadow) \
 	X(vmx_exit_cr4_write_owned_bit) \
+	X(vmx_cr0_write_keeps_owned_bit) \
+	X(vmx_cr4_write_keeps_owned_bit) \
 	X(vmx_exit_cr8_load) \
 	X(vmx_exit_cr8_store) \
 	X(vmx_exit_clts) \

@@ -169,6 +169,51 @@ out:
 	conf_vmx_off(&s);
 }
 
+/* MOV to CR0 leaving a host-owned bit at its shadow — Expect: no exit, the bit unmodified */
+CONF_SCENARIO(vmx_cr0_write_keeps_owned_bit, "vmx exits cr",
+	      "Expect: no VM exit when the written value's host-owned bit (MP) equals its read "
+	      "shadow (0); CR0.MP keeps its value (1) while the guest's TS change takes effect",
+	      "SDM vol. 3C §26.3 (MOV to CR0)", conf_vmx_unsupported)
+{
+	struct conf_vmx s;
+	uint64_t cr0;
+
+	if (!CONF_VMX_SETUP(ctx, &s, vmx_guest))
+		goto out;
+	cr0 = conf_vmx_r(GUEST_CR0);
+	conf_vmx_w(&s, CR0_GUEST_HOST_MASK, X86_CR0_MP);
+	conf_vmx_w(&s, CR0_READ_SHADOW, cr0 & ~X86_CR0_MP);
+	conf_vmx_start_at(&s, vmx_guest_cr0_write);
+	if (conf_vmx_run_to_mark(ctx, &s, MARK_AFTER, "VMLAUNCH to the VMCALL after MOV to CR0"))
+		conf_check_u64(ctx, "guest CR0 (MP kept, TS toggled)", conf_vmx_r(GUEST_CR0),
+			       cr0 ^ X86_CR0_TS);
+out:
+	conf_vmx_off(&s);
+}
+
+/* MOV to CR4 leaving a host-owned bit at its shadow — Expect: no exit, the bit unmodified */
+CONF_SCENARIO(vmx_cr4_write_keeps_owned_bit, "vmx exits cr",
+	      "Expect: no VM exit when the written value's host-owned bit (OSXMMEXCPT) equals "
+	      "its read shadow (0); CR4.OSXMMEXCPT keeps its value (1) while the guest's PGE "
+	      "change takes effect",
+	      "SDM vol. 3C §26.3 (MOV to CR4)", conf_vmx_unsupported)
+{
+	struct conf_vmx s;
+	uint64_t cr4;
+
+	if (!CONF_VMX_SETUP(ctx, &s, vmx_guest))
+		goto out;
+	cr4 = conf_vmx_r(GUEST_CR4);
+	conf_vmx_w(&s, CR4_GUEST_HOST_MASK, X86_CR4_OSXMMEXCPT);
+	conf_vmx_w(&s, CR4_READ_SHADOW, cr4 & ~X86_CR4_OSXMMEXCPT);
+	conf_vmx_start_at(&s, vmx_guest_cr4_write);
+	if (conf_vmx_run_to_mark(ctx, &s, MARK_AFTER, "VMLAUNCH to the VMCALL after MOV to CR4"))
+		conf_check_u64(ctx, "guest CR4 (OSXMMEXCPT kept, PGE toggled)",
+			       conf_vmx_r(GUEST_CR4), cr4 ^ X86_CR4_PGE);
+out:
+	conf_vmx_off(&s);
+}
+
 /* MOV to CR8 with CR8-load exiting — Expect: VM exit 28, CR8, RBX */
 CONF_SCENARIO(vmx_exit_cr8_load, "vmx exits cr",
 	      "Expect: VM exit 28, qualification CR8, MOV to CR, RBX",
