@@ -76,10 +76,12 @@ static bool io_exits(struct emu_cpu *cpu, uint16_t port, unsigned size)
  * read shadow (§26.1.3). */
 static bool cr_write_exits(struct emu_cpu *cpu, int cr, uint64_t value)
 {
-	const struct vmx_controls *c = ctl(cpu);
+	const struct vmx_controls *c;
 
+	/* Code a start-up IPI started has no VMCS. */
 	if (cpu->bare)
 		return false;
+	c = ctl(cpu);
 	switch (cr) {
 	case 0:
 		return ((value ^ c->cr0_read_shadow) & c->cr0_guest_host_mask) != 0;
@@ -109,11 +111,14 @@ static bool cr_read_exits(struct emu_cpu *cpu, int cr)
  * change MP, EM or TS the host owns from their shadow (§26.1.3). */
 static bool lmsw_exits(struct emu_cpu *cpu, uint16_t src)
 {
-	const struct vmx_controls *c = ctl(cpu);
-	uint64_t mask = c->cr0_guest_host_mask, shadow = c->cr0_read_shadow;
+	const struct vmx_controls *c;
+	uint64_t mask, shadow;
 
 	if (cpu->bare)
 		return false;
+	c = ctl(cpu);
+	mask = c->cr0_guest_host_mask;
+	shadow = c->cr0_read_shadow;
 	if ((mask & X86_CR0_PE) && !(shadow & X86_CR0_PE) && (src & X86_CR0_PE))
 		return true;
 	return ((src ^ shadow) & mask & (X86_CR0_MP | X86_CR0_EM | X86_CR0_TS)) != 0;
@@ -181,7 +186,8 @@ static uint64_t cr_read_value(struct emu_cpu *cpu, int cr)
  * mask keep their value, and an attempt to give any other bit a value VMX
  * operation does not support (IA32_VMX_CR0/CR4_FIXED0/1; unrestricted
  * guest frees CR0.PE and PG) is #GP (§26.3 "MOV to CR0", "MOV to CR4";
- * §24.8). In VMX root operation only CR4.VMXE is held (§24.8).
+ * §24.8). Code a start-up IPI started runs outside VMX operation, where
+ * no bit is held.
  */
 static bool fixed_ok(uint64_t value, uint64_t fixed0, uint64_t fixed1, uint64_t mask)
 {
@@ -195,8 +201,7 @@ static bool write_cr4(struct emu_cpu *cpu, struct emu_regs *r, uint64_t val)
 	uint64_t old = r->cr4 | v->guest_cr4_vmxe;
 	uint64_t value = (val & ~mask) | (old & mask);
 
-	if (cpu->bare ? !(value & X86_CR4_VMXE)
-		      : !fixed_ok(value, v->caps.cr4_fixed0, v->caps.cr4_fixed1, mask)) {
+	if (!cpu->bare && !fixed_ok(value, v->caps.cr4_fixed0, v->caps.cr4_fixed1, mask)) {
 		emu_raise_simple(cpu, X86_VEC_GP, true, 0);
 		return false;
 	}

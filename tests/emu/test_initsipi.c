@@ -46,6 +46,16 @@ static const uint8_t count_code[] = {
 	0xfa, 0xf4, 0xeb, 0xfc,             /* cli; hlt; jmp -4 */
 };
 
+/* CR4 = PAE (VMXE clear), then INC word [808h]: code outside VMX operation. */
+static const uint8_t cr4_code[] = {
+	0x8c, 0xc8,                         /* mov ax, cs */
+	0x8e, 0xd8,                         /* mov ds, ax */
+	0x66, 0xb8, 0x20, 0x00, 0x00, 0x00, /* mov eax, 20h (PAE) */
+	0x0f, 0x22, 0xe0,                   /* mov cr4, eax */
+	0xff, 0x06, 0x08, 0x08,             /* inc word [808h] */
+	0xfa, 0xf4, 0xeb, 0xfc,             /* cli; hlt; jmp -4 */
+};
+
 /* EFER.SVME on, then CLGI: SVM host code the engine would have to run. */
 static const uint8_t svm_code[] = {
 	0x66, 0xb9, 0x80, 0x00, 0x00, 0xc0, /* mov ecx, C0000080h */
@@ -156,6 +166,26 @@ static void shutdown_fn(void *arg)
 	t.waiting_again = c1->wait_for_sipi;
 }
 
+/*
+ * On an Intel machine the model performs every MOV to CR4 (it keeps
+ * CR4.VMXE itself); code a start-up IPI started is outside VMX operation,
+ * where clearing VMXE is no #GP (SDM vol. 3C §24.8 holds it only in VMX
+ * operation).
+ */
+static void test_sipi_code_writes_cr4_on_intel(void **state)
+{
+	struct emu_config cfg = *two_cpus();
+
+	(void)state;
+	memset(&t, 0, sizeof(t));
+	t.code = cr4_code;
+	t.len = sizeof(cr4_code);
+	cfg.vendor = EMU_VENDOR_INTEL;
+	assert_int_equal(tg_machine_run(&cfg, count_fn, NULL, 0), 0);
+	assert_int_equal(t.bare, 1);
+	assert_int_equal(t.count, 1);
+}
+
 static void test_shutdown_waits_for_init(void **state)
 {
 	(void)state;
@@ -222,6 +252,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sipi_runs_real_mode_code),
+		cmocka_unit_test(test_sipi_code_writes_cr4_on_intel),
 		cmocka_unit_test(test_shutdown_waits_for_init),
 		cmocka_unit_test(test_svm_in_sipi_code_is_an_error),
 		cmocka_unit_test(test_init_to_bsp_is_an_error),
