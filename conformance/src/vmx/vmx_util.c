@@ -2,6 +2,7 @@
 /* Helpers shared by the VMX scenarios (see vmx_util.h). */
 #include "vmx_util.h"
 
+#include "hv/vmx.h"
 #include "x86/cpu.h"
 
 static uint64_t rdmsr_or_zero(uint32_t msr)
@@ -11,31 +12,28 @@ static uint64_t rdmsr_or_zero(uint32_t msr)
 	return arch_rdmsr(msr, &v) == ARCH_OK ? v : 0;
 }
 
+/* The hv backend's reading of the capability MSRs (hv/vmx.h), in this file's shape. */
 bool conf_vmx_read_caps(struct conf_vmx_caps *c)
 {
+	struct hv_vmx_caps h;
 	struct arch_cpuid id;
-	bool t;
 
 	hv_memset(c, 0, sizeof(*c));
-	if (arch_rdmsr(MSR_IA32_VMX_BASIC, &c->basic) != ARCH_OK)
+	hv_vmx_caps(&h);
+	if (!h.vmx)
 		return false;
-	/* Appendix A.2: the TRUE_* MSRs report which default1 controls may be 0. */
-	t = (c->basic & VMX_BASIC_TRUE_CTLS) != 0;
-	c->pin = rdmsr_or_zero(t ? MSR_IA32_VMX_TRUE_PINBASED_CTLS : MSR_IA32_VMX_PINBASED_CTLS);
-	c->proc = rdmsr_or_zero(t ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS : MSR_IA32_VMX_PROCBASED_CTLS);
-	c->exit = rdmsr_or_zero(t ? MSR_IA32_VMX_TRUE_EXIT_CTLS : MSR_IA32_VMX_EXIT_CTLS);
-	c->entry = rdmsr_or_zero(t ? MSR_IA32_VMX_TRUE_ENTRY_CTLS : MSR_IA32_VMX_ENTRY_CTLS);
-	c->misc = rdmsr_or_zero(MSR_IA32_VMX_MISC);
-	c->cr0_fixed0 = rdmsr_or_zero(MSR_IA32_VMX_CR0_FIXED0);
-	c->cr0_fixed1 = rdmsr_or_zero(MSR_IA32_VMX_CR0_FIXED1);
-	c->cr4_fixed0 = rdmsr_or_zero(MSR_IA32_VMX_CR4_FIXED0);
-	c->cr4_fixed1 = rdmsr_or_zero(MSR_IA32_VMX_CR4_FIXED1);
-	/* Appendix A.3.3, A.10: these MSRs exist only where the control they describe does. */
-	if (conf_vmx_may1(c->proc, CPU_BASED_ACTIVATE_SECONDARY_CONTROLS))
-		c->proc2 = rdmsr_or_zero(MSR_IA32_VMX_PROCBASED_CTLS2);
-	if (conf_vmx_may1(c->proc2, SECONDARY_EXEC_ENABLE_EPT) ||
-	    conf_vmx_may1(c->proc2, SECONDARY_EXEC_ENABLE_VPID))
-		c->ept_vpid = rdmsr_or_zero(MSR_IA32_VMX_EPT_VPID_CAP);
+	c->basic = h.basic;
+	c->pin = h.pin;
+	c->proc = h.proc;
+	c->proc2 = h.proc2;
+	c->exit = h.exit;
+	c->entry = h.entry;
+	c->misc = h.misc;
+	c->cr0_fixed0 = h.cr0_fixed0;
+	c->cr0_fixed1 = h.cr0_fixed1;
+	c->cr4_fixed0 = h.cr4_fixed0;
+	c->cr4_fixed1 = h.cr4_fixed1;
+	c->ept_vpid = h.ept_vpid;
 	c->revision = (uint32_t)(c->basic & VMX_BASIC_REVISION_MASK);
 	arch_cpuid(0x80000000u, 0, &id);
 	c->maxphyaddr = 36;

@@ -22,7 +22,6 @@ struct hv_vmx_vcpu {
 	uint64_t vmcs_pa;
 	uint64_t msr_bitmap_pa;   /* one page: read and write bitmaps (SDM §25.6.9) */
 	uint64_t io_bitmap_pa;    /* two pages, A then B (SDM §25.6.4) */
-	uint32_t revision;        /* IA32_VMX_BASIC[30:0] */
 	/* VMCLEAR made the launch state "clear": VMLAUNCH, not VMRESUME (§25.11.3). */
 	bool launched;
 	/* A fixed interrupt of the virtual APIC the core asked for (-1: none). */

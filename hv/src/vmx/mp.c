@@ -18,9 +18,6 @@
 #include "x86/cpu.h"
 #include "x86/msr.h"
 
-int vmx_ept_identity(struct hv_vm *vm);
-uint64_t vmx_eptp(const struct hv_vm *vm);
-
 /* Real-mode access rights after INIT (table 9-1; §26.3.1.2 with unrestricted guest). */
 #define AR_RM_CODE (VMX_AR_P | VMX_AR_S | 0xbu)
 #define AR_RM_DATA (VMX_AR_P | VMX_AR_S | 0x3u)

@@ -187,8 +187,8 @@ int vmx_vcpu_setup(struct hv_vcpu *vcpu)
 	v->io_bitmap_pa = arch_pages_alloc(2);
 	if (!v->vmcs_pa || !v->msr_bitmap_pa || !v->io_bitmap_pa)
 		return HV_ENOMEM;
-	v->revision = (uint32_t)(c.basic & VMX_BASIC_REVISION_MASK);
-	*(uint32_t *)arch_phys_to_virt(v->vmcs_pa) = v->revision;
+	/* §25.2: the first 31 bits are the revision identifier. */
+	*(uint32_t *)arch_phys_to_virt(v->vmcs_pa) = (uint32_t)(c.basic & VMX_BASIC_REVISION_MASK);
 	v->cr0_fixed0 = c.cr0_fixed0;
 	v->cr0_fixed1 = c.cr0_fixed1;
 	v->cr4_fixed0 = c.cr4_fixed0;
@@ -325,35 +325,33 @@ int hv_vmx_set_ctl(struct hv_vcpu *vcpu, uint32_t field, uint32_t bits, bool on)
 	return hv_vmx_write(vcpu, field, on ? (v | bits) : (v & ~(uint64_t)bits));
 }
 
+static void set_bit(uint8_t *map, uint32_t bit, bool on)
+{
+	if (on)
+		map[bit / 8] |= (uint8_t)(1u << (bit % 8));
+	else
+		map[bit / 8] &= (uint8_t)~(1u << (bit % 8));
+}
+
 void hv_vmx_io_intercept(struct hv_vcpu *vcpu, uint16_t port, bool intercept)
 {
-	uint8_t *map = arch_phys_to_virt(to_vmx(vcpu)->io_bitmap_pa);
-	uint8_t bit = (uint8_t)(1u << (port & 7));
-
 	/* Bitmap A covers ports 0-7FFFh, B the rest: contiguous here. */
-	if (intercept)
-		map[port >> 3] |= bit;
-	else
-		map[port >> 3] &= (uint8_t)~bit;
+	set_bit(arch_phys_to_virt(to_vmx(vcpu)->io_bitmap_pa), port, intercept);
 }
 
 int hv_vmx_msr_intercept(struct hv_vcpu *vcpu, uint32_t msr, bool read, bool write)
 {
 	uint8_t *map = arch_phys_to_virt(to_vmx(vcpu)->msr_bitmap_pa);
-	uint32_t base, index;
+	uint32_t bit;
 
 	/* §25.6.9: read low, read high, write low, write high; 1 KiB each. */
 	if (msr <= 0x1fffu)
-		base = 0;
+		bit = msr;
 	else if (msr >= 0xc0000000u && msr <= 0xc0001fffu)
-		base = 1024;
+		bit = 8192 + (msr & 0x1fffu);
 	else
 		return HV_EINVAL;
-	index = msr & 0x1fffu;
-	map[base + index / 8] = (uint8_t)((map[base + index / 8] & ~(1u << (index % 8))) |
-					  ((read ? 1u : 0u) << (index % 8)));
-	map[2048 + base + index / 8] =
-		(uint8_t)((map[2048 + base + index / 8] & ~(1u << (index % 8))) |
-			  ((write ? 1u : 0u) << (index % 8)));
+	set_bit(map, bit, read);
+	set_bit(map, 2048 * 8 + bit, write);
 	return HV_OK;
 }

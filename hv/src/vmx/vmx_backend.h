@@ -73,6 +73,9 @@ void vmx_write_injection(struct hv_vcpu *vcpu, uint32_t info, uint32_t error_cod
 			 uint32_t insn_len);
 /* CR0 or CR4 as the guest sets it; the host keeps the fixed bits (vmcs.c). */
 void vmx_write_cr(struct hv_vcpu *vcpu, int cr, uint64_t guest_value);
+/* EPT (ept.c): the identity tables of a VM without use_npt, and the EPT pointer. */
+int vmx_ept_identity(struct hv_vm *vm);
+uint64_t vmx_eptp(const struct hv_vm *vm);
 /* Every exit: what the entry injected and the IDT-vectoring information. */
 void vmx_complete_interrupts(struct hv_vcpu *vcpu);
 /* The guest state after INIT, written to the current VMCS (mp.c). */
