@@ -81,6 +81,24 @@ struct vx_bench_vmx {
 };
 void vx_bench_model_vmx_roundtrips(double seconds, struct vx_bench_vmx *out);
 /*
+ * The hv core's TSC-deadline timer round trip on an Intel model machine
+ * (conf/bench.h), through the exit fastpath and the full exit path: model
+ * cycles and host CPU time per round trip, from the difference of two
+ * fixed batches, and the exits the fastpath took in the longer one.
+ */
+struct vx_bench_tsc_path {
+	bool ok;
+	uint64_t trips;
+	double cycles_per_trip;
+	double ns_per_trip;
+	uint64_t fastpath_exits;
+	char why[200];
+};
+struct vx_bench_tsc {
+	struct vx_bench_tsc_path fast, slow;
+};
+void vx_bench_model_tsc_deadline(struct vx_bench_tsc *out);
+/*
  * The same loop in the hardware image under Bochs (benchvmx=N), from two
  * boots: Bochs' CPU time over the difference, wall time beside it. out->ok
  * false, with the reason, when Bochs or the boot ISO is missing.

@@ -170,6 +170,7 @@ static void print_target(const char *what, const char *figure, const char *targe
 struct bench_figures {
 	struct vx_bench_rate trips, mips, raw, hooked, load, store, qemu, bochs;
 	struct vx_bench_vmx vmx;
+	struct vx_bench_tsc tsc;
 	struct vx_bench_suite suite;
 	struct vx_bench_trace traced;
 	struct vx_bench_rate compare;
@@ -263,6 +264,30 @@ static void print_vmx(const struct vx_bench_vmx *r)
 		       cyc, r->cycles_per_trip, (unsigned long long)r->cycle_trips);
 	else
 		printf(LABEL " %12s  (%s)\n", cyc, "n/a", r->rate.why);
+	fflush(stdout);
+}
+
+/* The TSC-deadline round trip through both exit paths, the slow one as the peer. */
+static void print_tsc(const struct vx_bench_tsc *r)
+{
+	static const char *const what[2] = { "TSC-deadline round trip, exit fastpath",
+					     "TSC-deadline round trip, full exit path" };
+	const struct vx_bench_tsc_path *p[2] = { &r->fast, &r->slow };
+
+	for (unsigned i = 0; i < 2; i++) {
+		if (!p[i]->ok) {
+			printf(LABEL " %12s  (%s)\n", what[i], "n/a", p[i]->why);
+			continue;
+		}
+		printf(LABEL " %12.1f cycles %9.0f ns CPU time (mean of %llu; %llu fastpath exits; "
+		       "Intel model, hv core)\n",
+		       what[i], p[i]->cycles_per_trip, p[i]->ns_per_trip,
+		       (unsigned long long)p[i]->trips, (unsigned long long)p[i]->fastpath_exits);
+	}
+	if (r->fast.ok && r->slow.ok && r->fast.cycles_per_trip > 0 && r->fast.ns_per_trip > 0)
+		printf("TSC-deadline ratio slow/fast: %.3f in model cycles, %.3f in CPU time\n",
+		       r->slow.cycles_per_trip / r->fast.cycles_per_trip,
+		       r->slow.ns_per_trip / r->fast.ns_per_trip);
 	fflush(stdout);
 }
 
@@ -365,6 +390,8 @@ int vx_cmd_bench(int argc, char *argv[])
 	print_rate("model round trips (VMRUN->VMMCALL->#VMEXIT)", &f.trips, "/s", 1.0);
 	vx_bench_model_vmx_roundtrips(o.seconds, &f.vmx);
 	print_vmx(&f.vmx);
+	vx_bench_model_tsc_deadline(&f.tsc);
+	print_tsc(&f.tsc);
 
 	vx_bench_model_mips(o.seconds, &vx_bench_loop_count, &f.mips);
 	print_rate("guest MIPS, model, cycle accounting on", &f.mips, "MIPS", 1e6);
@@ -418,7 +445,7 @@ int vx_cmd_bench(int argc, char *argv[])
 	 * do not decide the status: on a shared machine a time is a report,
 	 * not a verdict to stop a build on.
 	 */
-	return f.trips.ok && f.vmx.rate.ok && f.mips.ok && f.raw.ok && f.load.ok && f.store.ok && f.suite.ok &&
+	return f.trips.ok && f.vmx.rate.ok && f.tsc.fast.ok && f.tsc.slow.ok && f.mips.ok && f.raw.ok && f.load.ok && f.store.ok && f.suite.ok &&
 			       f.peak.ok && f.ipi.ok && f.apboot.ok && f.mem.ok
 		       ? VX_EXIT_OK
 		       : VX_EXIT_FAIL;

@@ -153,6 +153,12 @@
 	X(vmx_mp_kick_running_vcpu) \
 	X(svm_mp_sw_disabled_drops_fixed) \
 	X(vmx_mp_sw_disabled_drops_fixed) \
+	X(svm_tsc_deadline_cpuid) \
+	X(vmx_tsc_deadline_cpuid) \
+	X(vmx_tsc_deadline_fastpath) \
+	X(vmx_tsc_deadline_slowpath) \
+	X(vmx_tsc_deadline_halt) \
+	X(vmx_tsc_deadline_rules) \
 	X(svm_xapic_ap_boot) \
 	X(vmx_xapic_ap_boot) \
 	X(svm_xapic_regs) \

@@ -49,3 +49,17 @@ const char *conf_slat_unsupported(void)
 
 	return why && hv_backend_probe(NULL) != &vmx_vcpu_ops ? why : NULL;
 }
+
+const char *conf_guest_timer_unsupported(void)
+{
+	struct hv_backend_caps caps;
+	const struct hv_vcpu_ops *ops = hv_backend_probe(&caps);
+
+	if (caps.guest_timer)
+		return NULL;
+	if (ops == &vmx_vcpu_ops)
+		return "the VMX backend runs the TSC-deadline timer on the preemption timer: "
+		       "IA32_VMX_PINBASED_CTLS[38] = 0";
+	return "the hv core's TSC-deadline timer needs a guest timer, which the SVM backend "
+	       "does not have";
+}

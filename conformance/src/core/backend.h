@@ -29,6 +29,12 @@
  */
 const char *conf_backend_unsupported(const struct hv_vcpu_ops *ops, const char *(*also)(void));
 
+/*
+ * A guest timer for the virtual APIC's TSC-deadline timer (hv/vm.h): the
+ * VMX backend's preemption timer; SVM has none.
+ */
+const char *conf_guest_timer_unsupported(void);
+
 /* Second-level translation for a VM with use_npt (SVM: NP; the VMX backend always has EPT). */
 const char *conf_slat_unsupported(void);
 
@@ -49,6 +55,15 @@ const char *conf_slat_unsupported(void);
 #define CONF_SCENARIO_BACKENDS(id, group_list, expect_text, ref_text, unsupported_fn)       \
 	static void id##_run(struct conf_ctx *ctx);                                         \
 	CONF_SCENARIO_BACKEND_ONE(svm, id, group_list, expect_text, ref_text, unsupported_fn) \
+	CONF_SCENARIO_BACKEND_ONE(vmx, id, group_list, expect_text, ref_text, unsupported_fn) \
+	static void id##_run(struct conf_ctx *ctx)
+
+/*
+ * The same for behaviour only the VMX backend has (its guest timer, hv/vm.h):
+ * vmx_<id> alone, in group "vmx <group_list>".
+ */
+#define CONF_SCENARIO_VMX_BACKEND(id, group_list, expect_text, ref_text, unsupported_fn)    \
+	static void id##_run(struct conf_ctx *ctx);                                         \
 	CONF_SCENARIO_BACKEND_ONE(vmx, id, group_list, expect_text, ref_text, unsupported_fn) \
 	static void id##_run(struct conf_ctx *ctx)
 

@@ -218,7 +218,7 @@ bool conf_mp_run(struct conf_mp *m)
 	if (__atomic_load_n(&m->bad_claimed, __ATOMIC_ACQUIRE)) {
 		if (m->bad.reason == HV_EXIT_HYPERCALL &&
 		    (m->bad.hypercall.nr & 0xffffffffull) == MARK_TIMEOUT)
-			conf_fail(m->ctx, "vCPU %u: a guest wait for the other vCPUs timed out",
+			conf_fail(m->ctx, "vCPU %u: a bounded guest wait ran out (MARK_TIMEOUT)",
 				  m->bad_vcpu);
 		else
 			conf_fail(m->ctx,

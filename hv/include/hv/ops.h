@@ -44,6 +44,11 @@ struct hv_insn_state {
 struct hv_backend_caps {
 	/* Second-level address translation: SVM nested paging, VMX EPT. */
 	bool slat;
+	/*
+	 * A guest timer: the backend can make the guest exit once the TSC
+	 * reaches a value (set_timer; VMX: the preemption timer).
+	 */
+	bool guest_timer;
 };
 
 /* How a backend answered an MSR access (emulate_msr). */
@@ -116,7 +121,12 @@ enum hv_msr_result {
 	OP_OPTIONAL(void, deliver_sipi_vector, (struct hv_vcpu *vcpu, uint8_t vector)) \
 	/* The calling processor lets go of the vCPU, so that another may run it */  \
 	/* (VMX: VMCLEAR, SDM vol. 3C §25.11.1). */                                   \
-	OP_OPTIONAL(void, vcpu_put, (struct hv_vcpu *vcpu))
+	OP_OPTIONAL(void, vcpu_put, (struct hv_vcpu *vcpu))                          \
+	/* Where the probe reported a guest timer: before an entry, an exit of */    \
+	/* kind HV_EXIT_KIND_TIMER no earlier than when the TSC reaches deadline */  \
+	/* and soon after it (0: none), for the virtual APIC's TSC-deadline */      \
+	/* timer (hv/vlapic.h). */                                                  \
+	OP_OPTIONAL(void, set_timer, (struct hv_vcpu *vcpu, uint64_t deadline))
 
 #define HV_OPS_MEMBER(ret, name, args) ret(*name) args;
 

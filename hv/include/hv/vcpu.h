@@ -92,6 +92,7 @@ enum hv_exit_kind {
 	HV_EXIT_KIND_GPA_FAULT,        /* a second-level fault (SVM #NPF, VMX EPT violation):
 					  info.gpa_fault */
 	HV_EXIT_KIND_SHUTDOWN,         /* a triple fault */
+	HV_EXIT_KIND_TIMER,            /* the guest timer (ops->set_timer; VMX: preemption timer) */
 };
 
 /* Bits of hv_exit.info.gpa_fault.access. */
@@ -232,6 +233,8 @@ struct hv_vcpu_stats {
 	uint64_t nmis_dropped;     /* beyond one in service plus one pending */
 	uint64_t iret_exits;
 	uint64_t nmi_window_singlesteps;
+	/* Exits the backend's fastpath handled, re-entering at once (hv/vm.h). */
+	uint64_t fastpath_exits;
 };
 
 struct hv_vcpu {
@@ -273,6 +276,7 @@ struct hv_vcpu {
 		uint32_t nmis;        /* NMI IPIs not yet queued */
 		uint32_t posts;       /* bumped after every send (the entry's last look) */
 	} mailbox;
+	uint32_t posts_seen;  /* mailbox.posts at the entry's last look */
 	/*
 	 * Kicks (hv/src/core/mp.c): set by the vCPU's processor from just
 	 * before its last look at the mailbox until the #VMEXIT; a sender that

@@ -12,7 +12,8 @@
  *     page (hv_vlapic_mmio). The xAPIC offset of a register is its MSR
  *     index << 4.
  *
- * IA32_APIC_BASE (0x1B) is intercepted as well.
+ * IA32_APIC_BASE (0x1B) is intercepted as well, and IA32_TSC_DEADLINE
+ * (0x6E0) when the vCPU's backend has a guest timer (hv/ops.h set_timer).
  *
  *   - Without nested paging a guest access to 0xFEE00000 would reach the
  *     processor's own APIC, so the virtual APIC comes out of reset already
@@ -34,10 +35,19 @@
  * AMD processors, APM vol. 2 §16.3.3), version, TPR, PPR, EOI, LDR (xAPIC:
  * written by software; x2APIC: read-only, derived from the ID,
  * §10.12.10.2), DFR (xAPIC only), SVR, ISR/TMR/IRR, ESR (write, then read,
- * §10.5.3), the LVTs (stored only: there is no timer), ICR (xAPIC: low
+ * §10.5.3), the LVTs (stored; the timer's only in TSC-deadline mode, below),
+ * ICR (xAPIC: low
  * half at 300h, destination in bits 31:24 at 310h, the IPI sent by the
  * low write; x2APIC: 64 bits at 830h), SELF_IPI (x2APIC only), APR and RRD
  * (xAPIC only, read 0).
+ *
+ * The timer: TSC-deadline mode (§10.5.4.1) where tsc_deadline_timer is set
+ * (the core sets it when the backend can make the guest exit at a TSC
+ * value, and then advertises CPUID.01H:ECX[24]); without it
+ * IA32_TSC_DEADLINE is #GP(0), as on a processor without the feature. The
+ * APIC keeps the deadline; its core fires it (hv_vlapic_timer_expire)
+ * against the guest's TSC before every entry, while the vCPU halts, and on
+ * the backend's timer exit.
  *
  * What other accesses get:
  *
@@ -105,6 +115,7 @@ struct hv_vlapic {
 	uint32_t esr_pending;/* errors since that write */
 	uint32_t ldr, dfr;   /* xAPIC mode */
 	uint32_t lvt[7];     /* 0x82F, 0x832-0x837 */
+	uint64_t tsc_deadline; /* IA32_TSC_DEADLINE: 0 = disarmed */
 	uint64_t icr;        /* xAPIC: ICR high (310h) in 63:32 */
 	uint32_t isr[8];
 	uint32_t irr[8];     /* atomically OR-ed by senders */
@@ -113,6 +124,7 @@ struct hv_vlapic {
 	/* What it is attached to (hv_vlapic_init). */
 	uint32_t index;      /* its vCPU's: the ID after reset; 0 is the BSP */
 	bool xapic_page;     /* the xAPIC page reaches it (a VM with nested paging) */
+	bool tsc_deadline_timer; /* it has the TSC-deadline timer (above) */
 	const struct hv_vlapic_bus *bus; /* NULL: an APIC alone, whose IPIs go nowhere */
 	void *bus_ctx;
 };
@@ -148,6 +160,21 @@ bool hv_vlapic_owns_msr(uint32_t msr);
  */
 bool hv_vlapic_mmio(struct hv_vlapic *a, uint32_t offset, unsigned size, bool write,
 		    uint64_t *value);
+
+/* The LVT timer's index in hv_vlapic.lvt (register 832h, offset 320h). */
+#define HV_VLAPIC_LVT_TIMER 1
+
+/*
+ * The armed TSC deadline, 0 when the timer is not armed or not in
+ * TSC-deadline mode.
+ */
+uint64_t hv_vlapic_timer_deadline(const struct hv_vlapic *a);
+/*
+ * Fires the timer if its deadline is at or before now (the guest's TSC):
+ * disarms it and, unless the LVT masks it, sets its vector in the IRR.
+ * True when it fired.
+ */
+bool hv_vlapic_timer_expire(struct hv_vlapic *a, uint64_t now);
 
 /* Marks vector pending in the IRR (any processor may call it). */
 void hv_vlapic_set_irr(struct hv_vlapic *a, uint8_t vector);

@@ -48,6 +48,19 @@
  * The VM's backend is the one its vCPUs run on (each vCPU probes for it as
  * it is created); hv_vm_run enables it on every processor it uses.
  *
+ * Where the backend has a guest timer (hv/ops.h; VMX: the preemption
+ * timer), each virtual APIC has the TSC-deadline timer (hv/vlapic.h) and
+ * CPUID.01H:ECX[24] says so. Its two exits — the guest's WRMSR of
+ * IA32_TSC_DEADLINE and the guest timer's — take the exit fastpath of
+ * KVM's "TSC-deadline timer emulation fastpath" series (seed 003): right
+ * after the world switch, with only the exit reason read, the backend hands
+ * them to the core (hv/src/core/timer.c), which performs them, chooses the
+ * next entry's events as every entry does, and lets the backend enter again
+ * at once — unless anything else waits (a post in the mailbox, an NMI, an
+ * event to re-inject, a stop), in which case the exit goes the full way.
+ * no_exit_fastpath sends every exit the full way; the guest sees the same
+ * either way.
+ *
  * Who may include it: hv/, conformance/.
  */
 #ifndef HV_VM_H
@@ -81,6 +94,7 @@ struct hv_vm_config {
 	uint32_t nr_vcpus;          /* 1..HV_VM_MAX_VCPUS */
 	bool use_vnmi;              /* as in struct hv_vcpu_config */
 	bool use_npt;               /* nested paging and the xAPIC page (above) */
+	bool no_exit_fastpath;      /* every exit the full way (above) */
 	hv_vm_exit_fn on_exit;      /* NULL: any such exit ends the vCPU's loop */
 	hv_vm_mp_state_fn on_mp_state; /* may be NULL */
 	void *arg;
@@ -93,6 +107,7 @@ struct hv_vm {
 	/* Each in pages from arch_pages_alloc, shared by all processors. */
 	struct hv_vcpu *vcpus[HV_VM_MAX_VCPUS];
 	const struct hv_vcpu_ops *ops; /* the backend the vCPUs run on */
+	struct hv_backend_caps caps;   /* what its probe said */
 	const struct hv_ram *ram; /* with use_npt: the guest's, all the VM reaches */
 	uint64_t apic_page; /* with use_npt: the page the second-level tables leave out */
 	uint32_t stop;      /* set by hv_vm_stop; every vCPU loop polls it */

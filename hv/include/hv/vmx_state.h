@@ -30,6 +30,9 @@ struct hv_vmx_vcpu {
 	uint32_t entry_intr_info; /* what the backend wrote for the entry, 0: nothing */
 	uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	uint64_t ept_caps;        /* IA32_VMX_EPT_VPID_CAP, 0 without EPT */
+	/* The preemption timer (timer.c): its rate (IA32_VMX_MISC 4:0), and on. */
+	bool has_timer, timer_on;
+	uint8_t timer_rate;
 	/* The exit, as the processor reported it (read once, after the exit). */
 	uint32_t exit_reason;
 	uint32_t exit_intr_info, exit_intr_error;

@@ -19,6 +19,7 @@
 /* CPUID Fn0000_0001: EDX[9] APIC, ECX[21] x2APIC, EBX[31:24] initial APIC ID. */
 #define CPUID_1_EDX_APIC (1u << 9)
 #define CPUID_1_ECX_X2APIC (1u << 21)
+#define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
 
 static uint64_t gpr(struct hv_vcpu *vcpu, unsigned n)
 {
@@ -103,6 +104,11 @@ static int handle_cpuid(struct hv_vcpu *vcpu, const struct hv_exit *exit)
 		else
 			r.edx &= ~CPUID_1_EDX_APIC;
 		r.ecx |= CPUID_1_ECX_X2APIC;
+		/* ECX[24]: the TSC-deadline timer, where the backend can run it. */
+		if (vcpu->apic.tsc_deadline_timer)
+			r.ecx |= CPUID_1_ECX_TSC_DEADLINE;
+		else
+			r.ecx &= ~CPUID_1_ECX_TSC_DEADLINE;
 		r.ebx = (r.ebx & 0x00ffffffu) | (vcpu->id << 24);
 	}
 	set_gpr(vcpu, HV_GPR_RAX, r.eax);
@@ -233,6 +239,11 @@ int hv_handle_exit(struct hv_vcpu *vcpu, struct hv_exit *exit)
 		return 0;
 	case HV_EXIT_KIND_GPA_FAULT:
 		return handle_gpa_fault(vcpu, exit);
+	case HV_EXIT_KIND_TIMER:
+		/* The virtual APIC's timer: the next entry fires it (timer.c). */
+		if (!vcpu->vm)
+			break;
+		return 1;
 	default:
 		break;
 	}

@@ -30,6 +30,7 @@
 #include "hv/vlapic.h"
 #include "hv/vm.h"
 #include "mp.h"
+#include "timer.h"
 #include "x86/apic.h"
 #include "x86/msr.h"
 
@@ -90,6 +91,7 @@ void hv_mp_attach(struct hv_vcpu *vcpu)
 	struct hv_vm *vm = vcpu->vm;
 
 	hv_vlapic_init(&vcpu->apic, vcpu->id, vm->config.use_npt, &mp_bus, vm);
+	vcpu->apic.tsc_deadline_timer = vm->caps.guest_timer && vcpu->ops->set_timer;
 }
 
 void hv_mp_kick(struct hv_vcpu *target)
@@ -167,11 +169,15 @@ static void accept_events(struct hv_vcpu *vcpu)
 		vcpu->nmi.queued += nmis;
 }
 
-/* What ends HLT (SDM vol. 3 §8.4 / "HLT"): an NMI, or an interrupt the guest accepts. */
+/*
+ * What ends HLT (SDM vol. 3 §8.4 / "HLT"): an NMI, or an interrupt the
+ * guest accepts, the APIC timer's among them.
+ */
 static bool halt_ends(struct hv_vcpu *vcpu)
 {
 	if (vcpu->nmi.queued || vcpu->nmi.pending)
 		return true;
+	hv_timer_poll(vcpu);
 	return vcpu->ops->interrupts_enabled(vcpu) && hv_vlapic_deliverable(&vcpu->apic) >= 0;
 }
 

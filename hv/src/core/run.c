@@ -11,8 +11,12 @@
 #include "hv/lib.h"
 #include "hv/vcpu.h"
 #include "hv/vlapic.h"
+#include "hv/vm.h"
 #include "exit.h"
+#include "fastpath.h"
 #include "mp.h"
+#include "timer.h"
+#include "x86/msr.h"
 
 /* Move queued NMIs to pending, honouring the limit, and hand one to vNMI. */
 static void process_nmi(struct hv_vcpu *vcpu)
@@ -57,11 +61,14 @@ static void inject_events(struct hv_vcpu *vcpu)
 		can_inject = false;
 	}
 	/*
-	 * Fixed interrupts of the virtual APIC wait in the backend's
-	 * virtual-interrupt request (SVM: V_IRQ), beside the injected event.
+	 * Fixed interrupts of the virtual APIC, the timer's among them, wait in
+	 * the backend's virtual-interrupt request (SVM: V_IRQ), beside the
+	 * injected event.
 	 */
-	if (vcpu->vm)
+	if (vcpu->vm) {
+		hv_timer_prepare_entry(vcpu);
 		ops->set_irq_request(vcpu, hv_vlapic_prepare_entry(&vcpu->apic));
+	}
 	process_nmi(vcpu);
 	if (!vcpu->nmi.pending)
 		return;
@@ -72,6 +79,34 @@ static void inject_events(struct hv_vcpu *vcpu)
 	}
 	if (vcpu->nmi.pending)
 		ops->enable_nmi_window(vcpu);
+}
+
+bool hv_fastpath_ready(struct hv_vcpu *vcpu)
+{
+	return vcpu->vm && !vcpu->vm->config.no_exit_fastpath && !hv_vm_stopped(vcpu->vm) &&
+	       __atomic_load_n(&vcpu->mailbox.posts, __ATOMIC_ACQUIRE) == vcpu->posts_seen &&
+	       !vcpu->nmi.queued && !vcpu->nmi.pending && !vcpu->reinject.valid &&
+	       !vcpu->exception.valid;
+}
+
+void hv_fastpath_complete(struct hv_vcpu *vcpu, uint32_t kind, bool irq_still_requested,
+			  unsigned insn_len)
+{
+	const struct hv_vcpu_ops *ops = vcpu->ops;
+
+	vcpu->stats.exits++;
+	vcpu->stats.fastpath_exits++;
+	hv_vlapic_sync_after_exit(&vcpu->apic, irq_still_requested);
+	/* The timer's exit needs nothing more: the entry fires what is due. */
+	if (kind == HV_EXIT_KIND_MSR) {
+		uint64_t value = (ops->get_gpr(vcpu, HV_GPR_RAX) & 0xffffffffull) |
+				 (ops->get_gpr(vcpu, HV_GPR_RDX) << 32);
+
+		(void)hv_vlapic_wrmsr(&vcpu->apic, MSR_IA32_TSC_DEADLINE, value);
+		ops->skip_instruction(vcpu, insn_len);
+	}
+	inject_events(vcpu);
+	vcpu->stats.entries++;
 }
 
 arch_fault_t hv_vcpu_enter(struct hv_vcpu *vcpu)
@@ -104,6 +139,7 @@ int hv_vcpu_run(struct hv_vcpu *vcpu, struct hv_exit *exit)
 		/* Posted after the look above: take it before entering (mp.c). */
 		if (vcpu->vm && !hv_mp_enter_begin(vcpu, seen))
 			continue;
+		vcpu->posts_seen = seen;
 		inject_events(vcpu);
 		fault = hv_vcpu_enter(vcpu);
 		if (vcpu->vm)

@@ -181,6 +181,7 @@ const char *hv_exit_kind_name(uint32_t kind)
 		[HV_EXIT_KIND_MSR] = "MSR",
 		[HV_EXIT_KIND_IO] = "IO",
 		[HV_EXIT_KIND_GPA_FAULT] = "GPA_FAULT",
+		[HV_EXIT_KIND_TIMER] = "TIMER",
 		[HV_EXIT_KIND_SHUTDOWN] = "SHUTDOWN",
 	};
 

@@ -83,6 +83,7 @@ void hv_vlapic_reset(struct hv_vlapic *a, bool power_on)
 	a->icr = 0;
 	for (unsigned i = 0; i < 7; i++)
 		a->lvt[i] = LVT_MASKED;
+	a->tsc_deadline = 0;
 	for (unsigned i = 0; i < 8; i++) {
 		a->isr[i] = 0;
 		__atomic_store_n(&a->irr[i], 0, __ATOMIC_RELAXED);
@@ -148,7 +149,7 @@ int hv_vlapic_prepare_entry(struct hv_vlapic *a)
 
 bool hv_vlapic_owns_msr(uint32_t msr)
 {
-	return msr == MSR_IA32_APIC_BASE ||
+	return msr == MSR_IA32_APIC_BASE || msr == MSR_IA32_TSC_DEADLINE ||
 	       (msr >= APIC_X2APIC_MSR_FIRST && msr <= APIC_X2APIC_MSR_LAST);
 }
 
@@ -340,6 +341,10 @@ enum vlapic_result hv_vlapic_reg_write(struct hv_vlapic *a, uint32_t offset, uin
 	/* x2APIC registers are 32 bits but the ICR (§10.12.1.2): high bits #GP. */
 	if (x2 && offset != APIC_ICR_LOW && (value >> 32))
 		return VLAPIC_REFUSED;
+	if (lvt == HV_VLAPIC_LVT_TIMER) {
+		hv_vlapic_write_lvt_timer(a, (uint32_t)value);
+		return VLAPIC_OK;
+	}
 	if (lvt >= 0) {
 		a->lvt[lvt] = (uint32_t)value;
 		return VLAPIC_OK;
@@ -465,6 +470,8 @@ bool hv_vlapic_rdmsr(struct hv_vlapic *a, uint32_t msr, uint64_t *value)
 		*value = a->apic_base;
 		return true;
 	}
+	if (msr == MSR_IA32_TSC_DEADLINE)
+		return hv_vlapic_rdmsr_tsc_deadline(a, value);
 	/* The x2APIC MSRs exist only in x2APIC mode (§10.12.1.2). */
 	if (hv_vlapic_mode(a->apic_base) != VLAPIC_X2APIC || msr < APIC_X2APIC_MSR_FIRST ||
 	    msr > APIC_X2APIC_MSR_LAST)
@@ -476,6 +483,8 @@ bool hv_vlapic_wrmsr(struct hv_vlapic *a, uint32_t msr, uint64_t value)
 {
 	if (msr == MSR_IA32_APIC_BASE)
 		return write_apic_base(a, value);
+	if (msr == MSR_IA32_TSC_DEADLINE)
+		return hv_vlapic_wrmsr_tsc_deadline(a, value);
 	if (hv_vlapic_mode(a->apic_base) != VLAPIC_X2APIC || msr < APIC_X2APIC_MSR_FIRST ||
 	    msr > APIC_X2APIC_MSR_LAST)
 		return false;

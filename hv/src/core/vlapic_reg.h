@@ -37,6 +37,11 @@ enum vlapic_mode hv_vlapic_mode(uint64_t apic_base);
 enum vlapic_result hv_vlapic_reg_read(struct hv_vlapic *a, uint32_t offset, uint64_t *value);
 enum vlapic_result hv_vlapic_reg_write(struct hv_vlapic *a, uint32_t offset, uint64_t value);
 
+/* The timer (vlapic_timer.c): the LVT timer register and IA32_TSC_DEADLINE. */
+void hv_vlapic_write_lvt_timer(struct hv_vlapic *a, uint32_t value);
+bool hv_vlapic_rdmsr_tsc_deadline(const struct hv_vlapic *a, uint64_t *value);
+bool hv_vlapic_wrmsr_tsc_deadline(struct hv_vlapic *a, uint64_t value);
+
 /* An error the APIC detected, for the next ESR write to latch (§10.5.3). */
 void hv_vlapic_error(struct hv_vlapic *a, uint32_t esr_bits);
 

@@ -20,22 +20,17 @@
  */
 static int build_memory(struct hv_vm *vm, const struct hv_ram *ram)
 {
-	struct hv_backend_caps caps;
-	const struct hv_vcpu_ops *ops = hv_backend_probe(&caps);
 	int rc;
 
-	if (!ops)
-		return HV_ENOSVM;
-	if (!caps.slat)
+	if (!vm->caps.slat)
 		return HV_ENONPT;
 	if (!ram || ram->nr_slots == 0)
 		return HV_EINVAL;
-	vm->ops = ops;
 	vm->apic_page = APIC_DEFAULT_BASE;
-	rc = ops->vm_memory_init(vm, vm->apic_page);
+	rc = vm->ops->vm_memory_init(vm, vm->apic_page);
 	for (uint32_t i = 0; rc == HV_OK && i < ram->nr_slots; i++)
-		rc = ops->vm_memory_map(vm, ram->slots[i].base, ram->slots[i].base,
-					ram->slots[i].size);
+		rc = vm->ops->vm_memory_map(vm, ram->slots[i].base, ram->slots[i].base,
+					    ram->slots[i].size);
 	vm->ram = ram;
 	return rc;
 }
@@ -49,6 +44,9 @@ int hv_vm_create(struct hv_vm *vm, const struct hv_vm_config *cfg, const struct 
 		return HV_EINVAL;
 	vm->config = *cfg;
 	vm->guest = guest;
+	vm->ops = hv_backend_probe(&vm->caps);
+	if (!vm->ops)
+		return HV_ENOSVM;
 	if (cfg->use_npt) {
 		int rc = build_memory(vm, guest->ram);
 
@@ -56,8 +54,8 @@ int hv_vm_create(struct hv_vm *vm, const struct hv_vm_config *cfg, const struct 
 			return rc;
 	}
 	for (uint32_t i = 0; i < cfg->nr_vcpus; i++) {
-		/* Each vCPU probes for its backend as a standalone one does. */
-		struct hv_vcpu_config vc = { .id = i, .use_vnmi = cfg->use_vnmi };
+		/* Every vCPU on the backend the VM's probe found. */
+		struct hv_vcpu_config vc = { .id = i, .use_vnmi = cfg->use_vnmi, .ops = vm->ops };
 		uint64_t pa = arch_pages_alloc(pages);
 		struct hv_vcpu *vcpu;
 		int rc;
@@ -68,8 +66,6 @@ int hv_vm_create(struct hv_vm *vm, const struct hv_vm_config *cfg, const struct 
 		rc = hv_vcpu_create(vcpu, &vc, guest);
 		if (rc)
 			return rc;
-		if (!vm->ops)
-			vm->ops = vcpu->ops;
 		vcpu->vm = vm;
 		/* On the VM's bus; its reset mode depends on the xAPIC page (NPT). */
 		hv_mp_attach(vcpu);

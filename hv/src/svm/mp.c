@@ -45,8 +45,9 @@ void svm_setup_mp(struct hv_vcpu *vcpu)
 	struct vmcb *vmcb = svm_vmcb(vcpu);
 
 	/*
-	 * The virtual APIC: every x2APIC register and IA32_APIC_BASE is
-	 * intercepted, so the guest never reaches the processor's own APIC;
+	 * The virtual APIC: every x2APIC register, IA32_APIC_BASE and
+	 * IA32_TSC_DEADLINE is intercepted, so the guest never reaches the
+	 * processor's own APIC;
 	 * with nested paging its xAPIC page is not present in the nested
 	 * tables, so every access to it exits with #NPF (hv/vm.h). CPUID
 	 * reports the APIC; HLT and PAUSE let the core wait and look at the
@@ -58,6 +59,7 @@ void svm_setup_mp(struct hv_vcpu *vcpu)
 		vmcb->control.nested_cr3 = vcpu->vm->backend.svm.npt.root;
 	}
 	hv_msrpm_set(vmcb, MSR_IA32_APIC_BASE, true, true);
+	hv_msrpm_set(vmcb, MSR_IA32_TSC_DEADLINE, true, true);
 	/* EFER too, as KVM does: SVME must stay set whatever the guest writes. */
 	hv_msrpm_set(vmcb, MSR_EFER, true, true);
 	for (uint32_t msr = APIC_X2APIC_MSR_FIRST; msr <= APIC_X2APIC_MSR_LAST; msr++)

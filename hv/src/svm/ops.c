@@ -12,11 +12,20 @@
 #include "x86/cpu.h"
 #include "x86/msr.h"
 
+/*
+ * Every mandatory operation, and the optional ones SVM has: no vcpu_put
+ * (VMRUN reads the VMCB from memory with clean bits 0, svm_vcpu_enter, so
+ * any processor may run it next) and no set_timer (SVM has no guest timer).
+ */
 #define SVM_OP_FILL(ret, name, args) .name = svm_##name,
+#define SVM_OP_OPTIONAL(ret, name, args)
 const struct hv_vcpu_ops svm_vcpu_ops = {
 	.name = "svm",
-	HV_VCPU_OPS(SVM_OP_FILL, SVM_OP_FILL)
+	HV_VCPU_OPS(SVM_OP_FILL, SVM_OP_OPTIONAL)
+	.emulate_msr = svm_emulate_msr,
+	.deliver_sipi_vector = svm_deliver_sipi_vector,
 };
+#undef SVM_OP_OPTIONAL
 #undef SVM_OP_FILL
 
 bool svm_probe(struct hv_backend_caps *caps)
@@ -168,10 +177,4 @@ void svm_deliver_sipi_vector(struct hv_vcpu *vcpu, uint8_t vector)
 	s->cs.selector = (uint16_t)(vector << 8);
 	s->cs.base = (uint64_t)vector << 12;
 	s->rip = 0;
-}
-
-/* VMRUN reads the VMCB from memory, with clean bits 0 (svm_vcpu_enter): any processor may. */
-void svm_vcpu_put(struct hv_vcpu *vcpu)
-{
-	(void)vcpu;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Private to the SVM backend: one svm_<op> function per entry of
+ * Private to the SVM backend: one svm_<op> function per mandatory entry of
  * HV_VCPU_OPS (hv/ops.h), so that a missing operation fails the link, and
+ * one per optional operation SVM has (svm_vcpu_ops lists those), and
  * what the backend's files share: its state of a vCPU (hv/svm_state.h),
  * and the translation between the core's event description and EVENTINJ /
  * EXITINTINFO.
@@ -14,8 +15,13 @@
 #include "hv/vcpu.h"
 
 #define SVM_OP_DECLARE(ret, name, args) ret svm_##name args;
-HV_VCPU_OPS(SVM_OP_DECLARE, SVM_OP_DECLARE)
+#define SVM_OP_NONE(ret, name, args)
+HV_VCPU_OPS(SVM_OP_DECLARE, SVM_OP_NONE)
+#undef SVM_OP_NONE
 #undef SVM_OP_DECLARE
+enum hv_msr_result svm_emulate_msr(struct hv_vcpu *vcpu, uint32_t msr, bool write,
+				   uint64_t *value);
+void svm_deliver_sipi_vector(struct hv_vcpu *vcpu, uint8_t vector);
 
 /* The backend's state of vcpu, and its VMCB. */
 static inline struct hv_svm_vcpu *to_svm(struct hv_vcpu *vcpu)

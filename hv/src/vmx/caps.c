@@ -71,8 +71,10 @@ bool vmx_probe(struct hv_backend_caps *caps)
 	struct hv_vmx_caps c;
 
 	hv_vmx_caps(&c);
-	if (caps)
+	if (caps) {
 		caps->slat = c.ept && c.unrestricted;
+		caps->guest_timer = c.preemption_timer;
+	}
 	return c.vmx && may1(c.proc, CPU_BASED_HLT_EXITING | CPU_BASED_USE_IO_BITMAPS |
 					     CPU_BASED_USE_MSR_BITMAPS) &&
 	       c.vnmi &&

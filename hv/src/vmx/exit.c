@@ -9,9 +9,11 @@
 #include "vx/arch.h"
 #include "hv/lib.h"
 #include "hv/vmx.h"
+#include "../core/fastpath.h"
 #include "../core/insn.h"
 #include "vmx_backend.h"
 #include "x86/cpu.h"
+#include "x86/msr.h"
 
 typedef bool (*decode_fn)(struct hv_vcpu *vcpu, struct hv_exit *exit);
 
@@ -45,7 +47,8 @@ static bool decode_ept_violation(struct hv_vcpu *vcpu, struct hv_exit *exit);
 	X(RDMSR, HV_EXIT_KIND_MSR, decode_rdmsr)                          \
 	X(WRMSR, HV_EXIT_KIND_MSR, decode_wrmsr)                          \
 	X(PAUSE, HV_EXIT_KIND_PAUSE, NULL)                                \
-	X(EPT_VIOLATION, HV_EXIT_KIND_GPA_FAULT, decode_ept_violation)
+	X(EPT_VIOLATION, HV_EXIT_KIND_GPA_FAULT, decode_ept_violation)  \
+	X(PREEMPTION_TIMER, HV_EXIT_KIND_TIMER, NULL)
 
 static const struct {
 	uint8_t known;
@@ -208,4 +211,39 @@ bool vmx_decode_exit(struct hv_vcpu *vcpu, struct hv_exit *exit)
 	exit->kind = exits[basic].kind;
 	exit->info.insn_len = v->exit_insn_len;
 	return exits[basic].decode ? exits[basic].decode(vcpu, exit) : false;
+}
+
+/*
+ * The exits of the core's fastpath (hv/vm.h): the preemption timer's, and
+ * WRMSR of IA32_TSC_DEADLINE, read from the registers the world switch
+ * saved. Only the IDT-vectoring information is read before the core takes
+ * it: an exit that cut an event's delivery short goes the full way, which
+ * delivers it again.
+ */
+bool vmx_exit_fastpath(struct hv_vcpu *vcpu)
+{
+	struct hv_vmx_vcpu *v = to_vmx(vcpu);
+	uint32_t basic = v->exit_reason & VMX_EXIT_REASON_BASIC_MASK, kind;
+	unsigned len = 0;
+	bool irq_still_requested;
+
+	if (v->exit_reason & VMX_EXIT_REASON_FAILED_VMENTRY)
+		return false;
+	if (basic == VMX_EXIT_PREEMPTION_TIMER)
+		kind = HV_EXIT_KIND_TIMER;
+	else if (basic == VMX_EXIT_WRMSR && (uint32_t)vcpu->gprs.rcx == MSR_IA32_TSC_DEADLINE)
+		kind = HV_EXIT_KIND_MSR;
+	else
+		return false;
+	if (!hv_fastpath_ready(vcpu))
+		return false;
+	v->idt_info = (uint32_t)vmx_r(IDT_VECTORING_INFO_FIELD);
+	if (v->idt_info & INTR_INFO_VALID)
+		return false;
+	if (kind == HV_EXIT_KIND_MSR)
+		len = (unsigned)vmx_r(VM_EXIT_INSTRUCTION_LEN);
+	irq_still_requested = vmx_irq_request_pending(vcpu);
+	vmx_complete_interrupts(vcpu);
+	hv_fastpath_complete(vcpu, kind, irq_still_requested, len);
+	return true;
 }

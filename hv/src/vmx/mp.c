@@ -33,13 +33,14 @@ void vmx_setup_mp(struct hv_vcpu *vcpu)
 		(void)vmx_ept_identity(vm);
 	vmx_load(vcpu);
 	/*
-	 * The virtual APIC: IA32_APIC_BASE and every x2APIC register exit, so
-	 * the guest never reaches the processor's own APIC; with use_npt its
+	 * The virtual APIC: IA32_APIC_BASE, IA32_TSC_DEADLINE and every x2APIC
+	 * register exit, so the guest never reaches the processor's own APIC; with use_npt its
 	 * xAPIC page is not in the EPT tables, so every access to it is an EPT
 	 * violation (hv/vm.h). HLT and PAUSE let the core wait and look at
 	 * the mailbox; CPUID exits always (§26.1.2).
 	 */
 	hv_vmx_msr_intercept(vcpu, MSR_IA32_APIC_BASE, true, true);
+	hv_vmx_msr_intercept(vcpu, MSR_IA32_TSC_DEADLINE, true, true);
 	for (uint32_t msr = APIC_X2APIC_MSR_FIRST; msr <= APIC_X2APIC_MSR_LAST; msr++)
 		hv_vmx_msr_intercept(vcpu, msr, true, true);
 	vmx_ctl(CPU_BASED_VM_EXEC_CONTROL,

@@ -194,6 +194,8 @@ int vmx_vcpu_setup(struct hv_vcpu *vcpu)
 	v->cr4_fixed0 = c.cr4_fixed0;
 	v->cr4_fixed1 = c.cr4_fixed1;
 	v->ept_caps = c.ept ? c.ept_vpid : 0;
+	v->has_timer = c.preemption_timer;
+	v->timer_rate = (uint8_t)(c.misc & VMX_MISC_PREEMPTION_TIMER_RATE_MASK);
 	v->irq_vector = -1;
 	v->irq_injected = -1;
 	/* §25.11.3: a new VMCS is cleared before its first use. */
@@ -210,13 +212,15 @@ arch_fault_t vmx_vcpu_enter(struct hv_vcpu *vcpu)
 	arch_fault_t f;
 
 	vmx_load(vcpu);
-	f = v->launched ? arch_vmresume(&vcpu->gprs) : arch_vmlaunch(&vcpu->gprs);
-	if (f != ARCH_OK)
-		return f;
-	v->exit_reason = (uint32_t)vmx_r(VM_EXIT_REASON);
-	/* A VM-entry failure leaves the launch state as it was (§27.8). */
-	if (!(v->exit_reason & VMX_EXIT_REASON_FAILED_VMENTRY))
-		v->launched = true;
+	do {
+		f = v->launched ? arch_vmresume(&vcpu->gprs) : arch_vmlaunch(&vcpu->gprs);
+		if (f != ARCH_OK)
+			return f;
+		v->exit_reason = (uint32_t)vmx_r(VM_EXIT_REASON);
+		/* A VM-entry failure leaves the launch state as it was (§27.8). */
+		if (!(v->exit_reason & VMX_EXIT_REASON_FAILED_VMENTRY))
+			v->launched = true;
+	} while (vmx_exit_fastpath(vcpu));
 	v->exit_qual = vmx_r(EXIT_QUALIFICATION);
 	v->exit_intr_info = (uint32_t)vmx_r(VM_EXIT_INTR_INFO);
 	v->exit_intr_error = (uint32_t)vmx_r(VM_EXIT_INTR_ERROR_CODE);

@@ -76,6 +76,11 @@ void vmx_write_cr(struct hv_vcpu *vcpu, int cr, uint64_t guest_value);
 /* EPT (ept.c): the identity tables of a VM without use_npt, and the EPT pointer. */
 int vmx_ept_identity(struct hv_vm *vm);
 uint64_t vmx_eptp(const struct hv_vm *vm);
+/*
+ * Right after an exit, with only its reason read: true when the core took
+ * it on the exit fastpath (hv/vm.h) and the next entry is ready (exit.c).
+ */
+bool vmx_exit_fastpath(struct hv_vcpu *vcpu);
 /* Every exit: what the entry injected and the IDT-vectoring information. */
 void vmx_complete_interrupts(struct hv_vcpu *vcpu);
 /* The guest state after INIT, written to the current VMCS (mp.c). */
