@@ -139,6 +139,7 @@
 	X(vmx_mp_state_get_set) \
 	X(svm_mp_ap_boot) \
 	X(vmx_mp_ap_boot) \
+	X(vmx_mp_ap_boot_passthrough) \
 	X(svm_mp_sipi_without_init) \
 	X(vmx_mp_sipi_without_init) \
 	X(svm_mp_second_sipi_ignored) \

@@ -63,3 +63,17 @@ const char *conf_guest_timer_unsupported(void)
 	return "the hv core's TSC-deadline timer needs a guest timer, which the SVM backend "
 	       "does not have";
 }
+
+const char *conf_wait_states_unsupported(void)
+{
+	struct hv_backend_caps caps;
+	const struct hv_vcpu_ops *ops = hv_backend_probe(&caps);
+
+	if (caps.wait_states)
+		return NULL;
+	if (ops == &vmx_vcpu_ops)
+		return "a guest that owns the APIC waits in the HLT and wait-for-SIPI activity "
+		       "states: IA32_VMX_MISC[6] or [8] = 0";
+	return "a guest that owns the APIC needs guest wait states, which the SVM backend "
+	       "does not have";
+}

@@ -35,6 +35,12 @@ const char *conf_backend_unsupported(const struct hv_vcpu_ops *ops, const char *
  */
 const char *conf_guest_timer_unsupported(void);
 
+/*
+ * Guest wait states for a VM whose guest owns the APIC (hv/vm.h): the VMX
+ * backend's HLT and wait-for-SIPI activity states; SVM has none.
+ */
+const char *conf_wait_states_unsupported(void);
+
 /* Second-level translation for a VM with use_npt (SVM: NP; the VMX backend always has EPT). */
 const char *conf_slat_unsupported(void);
 

@@ -23,6 +23,8 @@
 #define MARK_EOI   0x00454f49  /* "EOI": the same handler, after its EOI */
 #define MARK_SYNC  0x53594e43  /* "SYNC": let the host look at other vCPUs */
 #define MARK_TIMEOUT 0x54494d45 /* "TIME": a bounded guest wait ran out */
+/* "APIC": RBX = where the host writes each vCPU's processor's APIC ID (u32 each) */
+#define MARK_APIC_IDS 0x41504943
 
 /* Assembler side. */
 #define PAYLOAD_BEGIN(name)          \

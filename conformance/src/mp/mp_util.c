@@ -94,6 +94,28 @@ static uint32_t wait_drained(struct hv_vcpu *t)
 	return hv_vcpu_get_mp_state(t);
 }
 
+/*
+ * MARK_APIC_IDS: the APIC ID of the processor each vCPU runs on, once it
+ * runs (hv_mp_processor_setup published it before its first entry), for a
+ * guest that owns the APICs (hv/vm.h). False if some vCPU never got there.
+ */
+static bool give_apic_ids(struct conf_mp *m, struct hv_vm *vm, uint64_t table)
+{
+	uint32_t *ids = hv_guest_ptr(&m->guest, table);
+
+	for (uint32_t i = 0; i < vm->nr_vcpus; i++) {
+		struct hv_vcpu *t = vm->vcpus[i];
+		uint32_t n = 0;
+
+		while (i && !__atomic_load_n(&t->in_guest, __ATOMIC_ACQUIRE) && ++n < HOST_WAIT_PAUSES)
+			arch_cpu_pause();
+		if (n >= HOST_WAIT_PAUSES)
+			return false;
+		ids[i] = __atomic_load_n(&t->host_apic_id, __ATOMIC_ACQUIRE);
+	}
+	return true;
+}
+
 static void record_bad(struct conf_mp *m, struct hv_vcpu *vcpu, const struct hv_exit *exit)
 {
 	uint32_t none = 0;
@@ -113,7 +135,13 @@ static bool on_exit(struct hv_vm *vm, struct hv_vcpu *vcpu, struct hv_exit *exit
 	uint64_t mark = exit->hypercall.nr & 0xffffffffull;
 
 	if (vcpu->id != 0 || exit->reason != HV_EXIT_HYPERCALL ||
-	    (mark != MARK_SYNC && mark != MARK_DONE)) {
+	    (mark != MARK_SYNC && mark != MARK_DONE && mark != MARK_APIC_IDS)) {
+		record_bad(m, vcpu, exit);
+		return false;
+	}
+	if (mark == MARK_APIC_IDS) {
+		if (give_apic_ids(m, vm, exit->hypercall.args[0]))
+			return true;
 		record_bad(m, vcpu, exit);
 		return false;
 	}
@@ -152,6 +180,7 @@ bool conf_mp_setup_guest(struct conf_ctx *ctx, struct conf_mp *m, uint32_t nr_vc
 	struct hv_vm_config vc = {
 		.nr_vcpus = nr_vcpus,
 		.use_npt = g->use_npt,
+		.apic_passthrough = g->apic_passthrough,
 		.on_exit = on_exit,
 		.on_mp_state = record_state,
 	};

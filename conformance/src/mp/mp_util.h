@@ -5,6 +5,10 @@
  * vCPU's MP-state changes, and the host side of the guest's MARK_SYNC and
  * MARK_DONE stops.
  *
+ * The bootstrap vCPU's guest may also ask for the APIC IDs of the
+ * processors the vCPUs run on (VMMCALL MARK_APIC_IDS, RBX = a table of
+ * one 32-bit ID per vCPU), as firmware tells an operating system.
+ *
  * Only the bootstrap processor calls conf_check_*: the other processors'
  * exit handlers write what they saw into struct conf_mp, and the scenario
  * checks it after hv_vm_run returns.
@@ -69,6 +73,7 @@ struct conf_mp_guest {
 	struct conf_payload payload;
 	const uint8_t *ap64, *sipi_vector;
 	bool use_npt;
+	bool apic_passthrough; /* the guest owns the APICs (hv/vm.h) */
 };
 
 /*

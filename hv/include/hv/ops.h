@@ -49,6 +49,12 @@ struct hv_backend_caps {
 	 * reaches a value (set_timer; VMX: the preemption timer).
 	 */
 	bool guest_timer;
+	/*
+	 * Guest wait states: the guest can be entered halted or waiting for a
+	 * SIPI, and a physical INIT or SIPI reaching it exits (set_wait_state;
+	 * VMX: the HLT and wait-for-SIPI activity states, INIT and SIPI exits).
+	 */
+	bool wait_states;
 };
 
 /* How a backend answered an MSR access (emulate_msr). */
@@ -126,7 +132,11 @@ enum hv_msr_result {
 	/* kind HV_EXIT_KIND_TIMER no earlier than when the TSC reaches deadline */  \
 	/* and soon after it (0: none), for the virtual APIC's TSC-deadline */      \
 	/* timer (hv/vlapic.h). */                                                  \
-	OP_OPTIONAL(void, set_timer, (struct hv_vcpu *vcpu, uint64_t deadline))
+	OP_OPTIONAL(void, set_timer, (struct hv_vcpu *vcpu, uint64_t deadline))  \
+	/* Where the probe reported wait states, for a VM whose guest owns the */   \
+	/* APIC (hv/vm.h): the next entry leaves the guest waiting as mp_state */    \
+	/* says — UNINITIALIZED halted, INIT_RECEIVED for a SIPI, RUNNABLE active. */ \
+	OP_OPTIONAL(void, set_wait_state, (struct hv_vcpu *vcpu, uint32_t mp_state))
 
 #define HV_OPS_MEMBER(ret, name, args) ret(*name) args;
 

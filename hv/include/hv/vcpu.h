@@ -82,7 +82,7 @@ enum hv_exit_kind {
 	HV_EXIT_KIND_NMI,              /* a physical NMI */
 	HV_EXIT_KIND_INTR,             /* a physical interrupt */
 	HV_EXIT_KIND_INIT,             /* an INIT signal (SVM: the INIT intercept) */
-	HV_EXIT_KIND_SIPI,             /* a SIPI in wait-for-SIPI (VMX) */
+	HV_EXIT_KIND_SIPI,             /* a SIPI in wait-for-SIPI (VMX): info.sipi */
 	HV_EXIT_KIND_HYPERCALL,        /* VMMCALL, VMCALL */
 	HV_EXIT_KIND_HLT,
 	HV_EXIT_KIND_PAUSE,
@@ -141,6 +141,9 @@ struct hv_exit_info {
 			uint64_t gpa;
 			uint32_t access;     /* HV_GPA_* */
 		} gpa_fault;
+		struct {
+			uint8_t vector;      /* SIPI: the start-up vector */
+		} sipi;
 	};
 };
 

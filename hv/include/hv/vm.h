@@ -61,6 +61,25 @@
  * no_exit_fastpath sends every exit the full way; the guest sees the same
  * either way.
  *
+ * Two ways to own the APIC (seed 001). By default the core's virtual APIC
+ * traps every access and the core delivers INIT and SIPI itself, as KVM
+ * does (above). With apic_passthrough the guest owns the processors'
+ * APICs, as under a lightweight hypervisor that does not monitor them: no
+ * APIC MSR is intercepted, the identity second-level tables (use_npt must
+ * be off) reach the xAPIC page, and HLT does not exit. The guest's IPIs
+ * are the physical APIC's, sent to physical APIC IDs; vCPU n runs on
+ * processor n. An application vCPU waits in the guest: UNINITIALIZED
+ * halted; a physical INIT reaching it exits (VMX: exit reason 3), the core
+ * resets it as INIT does, makes it INIT_RECEIVED and enters it again
+ * waiting for a SIPI; the SIPI's exit (reason 4) gives the vector, the
+ * core sets CS:IP from it, makes the vCPU RUNNABLE and active and enters
+ * it, and it starts. Only INIT and SIPI are the core's business here: a
+ * fixed IPI a guest sends to another processor is a physical interrupt
+ * that exits on it, which the host takes and the guest never sees. It
+ * needs a backend with guest wait states (hv/ops.h: VMX with the HLT and
+ * wait-for-SIPI activity states); hv_vm_stop ends a vCPU waiting for a
+ * SIPI with a start-up IPI, since nothing else gets it out.
+ *
  * Who may include it: hv/, conformance/.
  */
 #ifndef HV_VM_H
@@ -95,6 +114,7 @@ struct hv_vm_config {
 	bool use_vnmi;              /* as in struct hv_vcpu_config */
 	bool use_npt;               /* nested paging and the xAPIC page (above) */
 	bool no_exit_fastpath;      /* every exit the full way (above) */
+	bool apic_passthrough;      /* the guest owns the APICs (above) */
 	hv_vm_exit_fn on_exit;      /* NULL: any such exit ends the vCPU's loop */
 	hv_vm_mp_state_fn on_mp_state; /* may be NULL */
 	void *arg;
@@ -120,9 +140,10 @@ struct hv_vm {
  * Creates the vCPUs for a guest built by hv_guest_build (on any processor;
  * nothing is entered yet), and with use_npt the second-level tables over
  * the RAM the guest was built in. Returns HV_OK, HV_EINVAL (vCPU count, or
- * use_npt for a guest built without RAM), HV_ENOMEM, HV_ENOSVM (no
- * backend), or HV_ENONPT when use_npt is asked of a processor without
- * second-level translation.
+ * use_npt for a guest built without RAM, apic_passthrough with use_npt),
+ * HV_ENOMEM, HV_ENOSVM (no backend), HV_ENONPT when use_npt is asked of a
+ * processor without second-level translation, or HV_ENOTSUP when
+ * apic_passthrough is asked of a backend without guest wait states.
  */
 int hv_vm_create(struct hv_vm *vm, const struct hv_vm_config *cfg, const struct hv_guest *guest);
 

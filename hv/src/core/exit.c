@@ -11,8 +11,10 @@
 #include "hv/lib.h"
 #include "hv/vcpu.h"
 #include "hv/vlapic.h"
+#include "hv/vm.h"
 #include "exit.h"
 #include "mmio.h"
+#include "mp.h"
 #include "x86/cpu.h"
 #include "x86/msr.h"
 
@@ -95,10 +97,10 @@ static int handle_cpuid(struct hv_vcpu *vcpu, const struct hv_exit *exit)
 	arch_cpuid(leaf, (uint32_t)gpr(vcpu, HV_GPR_RCX), &r);
 	/*
 	 * A vCPU of a VM has the virtual APIC (hv/vlapic.h), whatever the host
-	 * has. EDX[9] follows IA32_APIC_BASE.EN (SDM vol. 3 §10.4.3); EBX[31:24]
+	 * has, unless its guest owns the processor's (hv/vm.h). EDX[9] follows IA32_APIC_BASE.EN (SDM vol. 3 §10.4.3); EBX[31:24]
 	 * is the initial APIC ID, which later ID writes do not change.
 	 */
-	if (vcpu->vm && leaf == 1) {
+	if (vcpu->vm && leaf == 1 && !vcpu->vm->config.apic_passthrough) {
 		if (vcpu->apic.apic_base & MSR_APIC_BASE_EN)
 			r.edx |= CPUID_1_EDX_APIC;
 		else
@@ -239,6 +241,21 @@ int hv_handle_exit(struct hv_vcpu *vcpu, struct hv_exit *exit)
 		return 0;
 	case HV_EXIT_KIND_GPA_FAULT:
 		return handle_gpa_fault(vcpu, exit);
+	case HV_EXIT_KIND_INIT:
+		if (!vcpu->vm || !vcpu->vm->config.apic_passthrough)
+			break;
+		/* The guest's INIT reached the processor (hv/vm.h): wait for its SIPI. */
+		hv_mp_init(vcpu);
+		vcpu->ops->set_wait_state(vcpu, HV_MP_STATE_INIT_RECEIVED);
+		return 1;
+	case HV_EXIT_KIND_SIPI:
+		if (!vcpu->vm || !vcpu->vm->config.apic_passthrough)
+			break;
+		/* hv_vm_stop's start-up IPI (mp.c) starts nothing. */
+		if (!hv_vm_stopped(vcpu->vm) &&
+		    hv_vcpu_get_mp_state(vcpu) == HV_MP_STATE_INIT_RECEIVED)
+			hv_vcpu_deliver_sipi(vcpu, exit->info.sipi.vector);
+		return 1;
 	case HV_EXIT_KIND_TIMER:
 		/* The virtual APIC's timer: the next entry fires it (timer.c). */
 		if (!vcpu->vm)

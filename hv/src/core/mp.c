@@ -91,15 +91,28 @@ void hv_mp_attach(struct hv_vcpu *vcpu)
 	struct hv_vm *vm = vcpu->vm;
 
 	hv_vlapic_init(&vcpu->apic, vcpu->id, vm->config.use_npt, &mp_bus, vm);
-	vcpu->apic.tsc_deadline_timer = vm->caps.guest_timer && vcpu->ops->set_timer;
+	/* A guest that owns the APIC has the processor's timer, not this one's. */
+	vcpu->apic.tsc_deadline_timer = vm->caps.guest_timer && vcpu->ops->set_timer &&
+					!vm->config.apic_passthrough;
 }
 
 void hv_mp_kick(struct hv_vcpu *target)
 {
+	uint32_t dest;
+
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&target->in_guest, __ATOMIC_RELAXED))
-		arch_apic_send_ipi(__atomic_load_n(&target->host_apic_id, __ATOMIC_RELAXED),
-				   APIC_INT_ASSERT | APIC_DM_FIXED | HV_KICK_VECTOR);
+	if (!__atomic_load_n(&target->in_guest, __ATOMIC_RELAXED))
+		return;
+	dest = __atomic_load_n(&target->host_apic_id, __ATOMIC_RELAXED);
+	arch_apic_send_ipi(dest, APIC_INT_ASSERT | APIC_DM_FIXED | HV_KICK_VECTOR);
+	/*
+	 * A guest that owns the APIC may wait for a SIPI in the guest, where
+	 * the interrupt stays pending (SDM vol. 3C §26.7.4): a start-up IPI
+	 * gets it out (hv/vm.h). Once out, the interrupt exits it again.
+	 */
+	if (target->vm->config.apic_passthrough &&
+	    hv_vcpu_get_mp_state(target) == HV_MP_STATE_INIT_RECEIVED)
+		arch_apic_send_ipi(dest, APIC_INT_ASSERT | APIC_DM_STARTUP);
 }
 
 void hv_mp_processor_setup(struct hv_vcpu *vcpu)
@@ -136,7 +149,7 @@ void hv_mp_enter_end(struct hv_vcpu *vcpu)
  * flight. The bootstrap vCPU too waits for a SIPI: there is no firmware at
  * the reset vector to run.
  */
-static void do_init(struct hv_vcpu *vcpu)
+void hv_mp_init(struct hv_vcpu *vcpu)
 {
 	vcpu->ops->reset_init(vcpu);
 	hv_vlapic_reset(&vcpu->apic, false);
@@ -154,7 +167,7 @@ static void accept_events(struct hv_vcpu *vcpu)
 	uint32_t nmis = __atomic_exchange_n(&vcpu->mailbox.nmis, 0, __ATOMIC_ACQUIRE);
 
 	if (ev & HV_MP_EVENT_INIT)
-		do_init(vcpu);
+		hv_mp_init(vcpu);
 	if (ev & HV_MP_EVENT_SIPI) {
 		uint8_t vector = (uint8_t)__atomic_load_n(&vcpu->mailbox.sipi_vector,
 							  __ATOMIC_RELAXED);
@@ -190,6 +203,12 @@ bool hv_mp_wait_runnable(struct hv_vcpu *vcpu)
 		switch (hv_vcpu_get_mp_state(vcpu)) {
 		case HV_MP_STATE_RUNNABLE:
 			return true;
+		case HV_MP_STATE_UNINITIALIZED:
+		case HV_MP_STATE_INIT_RECEIVED:
+			/* A guest that owns the APIC waits in the guest (hv/vm.h). */
+			if (vcpu->vm->config.apic_passthrough)
+				return true;
+			break;
 		case HV_MP_STATE_HALTED:
 			if (halt_ends(vcpu)) {
 				hv_vcpu_set_mp_state(vcpu, HV_MP_STATE_RUNNABLE);

@@ -21,7 +21,11 @@ void hv_mp_attach(struct hv_vcpu *vcpu);
 /* Delivers one interrupt of ICR delivery mode dm (APIC_DM_*) to target. */
 void hv_mp_deliver(struct hv_vcpu *target, uint32_t dm, uint8_t vector);
 
-/* Sends a vCPU that is in guest mode the kick IPI (HV_KICK_VECTOR). */
+/*
+ * Sends a vCPU that is in guest mode the kick IPI (HV_KICK_VECTOR), and
+ * one that waits for a SIPI in a guest that owns the APIC a start-up IPI
+ * as well (hv/vm.h).
+ */
 void hv_mp_kick(struct hv_vcpu *target);
 
 /*
@@ -37,6 +41,12 @@ void hv_mp_processor_setup(struct hv_vcpu *vcpu);
  */
 bool hv_mp_enter_begin(struct hv_vcpu *vcpu, uint32_t posts_seen);
 void hv_mp_enter_end(struct hv_vcpu *vcpu);
+
+/*
+ * INIT on the vCPU's own processor: the processor state of table 9-1, the
+ * APIC reset but for ID and APIC_BASE, no event in flight; INIT_RECEIVED.
+ */
+void hv_mp_init(struct hv_vcpu *vcpu);
 
 /*
  * On the vCPU's own processor: takes the mailbox (INIT, then SIPI, then

@@ -47,6 +47,10 @@ int hv_vm_create(struct hv_vm *vm, const struct hv_vm_config *cfg, const struct 
 	vm->ops = hv_backend_probe(&vm->caps);
 	if (!vm->ops)
 		return HV_ENOSVM;
+	if (cfg->apic_passthrough && cfg->use_npt)
+		return HV_EINVAL;
+	if (cfg->apic_passthrough && (!vm->caps.wait_states || !vm->ops->set_wait_state))
+		return HV_ENOTSUP;
 	if (cfg->use_npt) {
 		int rc = build_memory(vm, guest->ram);
 
@@ -72,6 +76,8 @@ int hv_vm_create(struct hv_vm *vm, const struct hv_vm_config *cfg, const struct 
 		vcpu->ops->setup_mp(vcpu);
 		/* As KVM creates them: the BSP runnable, the APs waiting for INIT. */
 		vcpu->mp_state = i == 0 ? HV_MP_STATE_RUNNABLE : HV_MP_STATE_UNINITIALIZED;
+		if (cfg->apic_passthrough)
+			vcpu->ops->set_wait_state(vcpu, vcpu->mp_state);
 		vm->vcpus[i] = vcpu;
 		vm->nr_vcpus = i + 1;
 	}

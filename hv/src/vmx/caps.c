@@ -74,6 +74,8 @@ bool vmx_probe(struct hv_backend_caps *caps)
 	if (caps) {
 		caps->slat = c.ept && c.unrestricted;
 		caps->guest_timer = c.preemption_timer;
+		caps->wait_states = (c.misc & VMX_MISC_ACTIVITY_HLT) &&
+				    (c.misc & VMX_MISC_ACTIVITY_WAIT_SIPI);
 	}
 	return c.vmx && may1(c.proc, CPU_BASED_HLT_EXITING | CPU_BASED_USE_IO_BITMAPS |
 					     CPU_BASED_USE_MSR_BITMAPS) &&

@@ -18,6 +18,7 @@
 typedef bool (*decode_fn)(struct hv_vcpu *vcpu, struct hv_exit *exit);
 
 static bool decode_exception_nmi(struct hv_vcpu *vcpu, struct hv_exit *exit);
+static bool decode_sipi(struct hv_vcpu *vcpu, struct hv_exit *exit);
 static bool decode_interrupt_window(struct hv_vcpu *vcpu, struct hv_exit *exit);
 static bool decode_nmi_window(struct hv_vcpu *vcpu, struct hv_exit *exit);
 static bool decode_io(struct hv_vcpu *vcpu, struct hv_exit *exit);
@@ -36,7 +37,7 @@ static bool decode_ept_violation(struct hv_vcpu *vcpu, struct hv_exit *exit);
 	X(EXTERNAL_INTERRUPT, HV_EXIT_KIND_INTR, NULL)                    \
 	X(TRIPLE_FAULT, HV_EXIT_KIND_SHUTDOWN, NULL)                      \
 	X(INIT_SIGNAL, HV_EXIT_KIND_INIT, NULL)                           \
-	X(SIPI_SIGNAL, HV_EXIT_KIND_SIPI, NULL)                           \
+	X(SIPI_SIGNAL, HV_EXIT_KIND_SIPI, decode_sipi)                    \
 	X(INTERRUPT_WINDOW, HV_EXIT_KIND_OTHER, decode_interrupt_window) \
 	X(NMI_WINDOW, HV_EXIT_KIND_OTHER, decode_nmi_window)             \
 	X(CPUID, HV_EXIT_KIND_CPUID, NULL)                                \
@@ -102,6 +103,13 @@ static bool decode_exception_nmi(struct hv_vcpu *vcpu, struct hv_exit *exit)
 	exit->info.exception.vector = vector;
 	exit->info.exception.error_code =
 		(v->exit_intr_info & INTR_INFO_DELIVER_CODE) ? v->exit_intr_error : 0;
+	return false;
+}
+
+/* The SIPI's vector is qualification bits 7:0 (table 28-1). */
+static bool decode_sipi(struct hv_vcpu *vcpu, struct hv_exit *exit)
+{
+	exit->info.sipi.vector = (uint8_t)to_vmx(vcpu)->exit_qual;
 	return false;
 }
 

@@ -34,15 +34,20 @@ void vmx_setup_mp(struct hv_vcpu *vcpu)
 	vmx_load(vcpu);
 	/*
 	 * The virtual APIC: IA32_APIC_BASE, IA32_TSC_DEADLINE and every x2APIC
-	 * register exit, so the guest never reaches the processor's own APIC; with use_npt its
-	 * xAPIC page is not in the EPT tables, so every access to it is an EPT
-	 * violation (hv/vm.h). HLT and PAUSE let the core wait and look at
-	 * the mailbox; CPUID exits always (§26.1.2).
+	 * register exit, so the guest never reaches the processor's own APIC;
+	 * with use_npt its xAPIC page is not in the EPT tables, so every access
+	 * to it is an EPT violation (hv/vm.h). HLT and PAUSE let the core wait
+	 * and look at the mailbox; CPUID exits always (§26.1.2). A guest that
+	 * owns the APIC (apic_passthrough) reaches all of it, and halts in the
+	 * guest, where a physical INIT or SIPI finds it (§25.2).
 	 */
-	hv_vmx_msr_intercept(vcpu, MSR_IA32_APIC_BASE, true, true);
-	hv_vmx_msr_intercept(vcpu, MSR_IA32_TSC_DEADLINE, true, true);
-	for (uint32_t msr = APIC_X2APIC_MSR_FIRST; msr <= APIC_X2APIC_MSR_LAST; msr++)
-		hv_vmx_msr_intercept(vcpu, msr, true, true);
+	if (!vm->config.apic_passthrough) {
+		hv_vmx_msr_intercept(vcpu, MSR_IA32_APIC_BASE, true, true);
+		hv_vmx_msr_intercept(vcpu, MSR_IA32_TSC_DEADLINE, true, true);
+		for (uint32_t msr = APIC_X2APIC_MSR_FIRST; msr <= APIC_X2APIC_MSR_LAST; msr++)
+			hv_vmx_msr_intercept(vcpu, msr, true, true);
+	}
+	vmx_ctl(CPU_BASED_VM_EXEC_CONTROL, CPU_BASED_HLT_EXITING, !vm->config.apic_passthrough);
 	vmx_ctl(CPU_BASED_VM_EXEC_CONTROL,
 		CPU_BASED_PAUSE_EXITING | CPU_BASED_ACTIVATE_SECONDARY_CONTROLS, true);
 	vmx_ctl(SECONDARY_VM_EXEC_CONTROL,
@@ -101,6 +106,23 @@ void vmx_reset_init(struct hv_vcpu *vcpu)
 	v->entry_intr_info = 0;
 	v->irq_vector = -1;
 	v->irq_injected = -1;
+}
+
+/*
+ * A guest that owns the APIC waits in the guest (hv/vm.h): halted until
+ * INIT, then in wait-for-SIPI, which only a SIPI ends (§26.7.4: the VM
+ * entry leaves the processor in that activity state).
+ */
+void vmx_set_wait_state(struct hv_vcpu *vcpu, uint32_t mp_state)
+{
+	uint64_t activity = GUEST_ACTIVITY_ACTIVE;
+
+	if (mp_state == HV_MP_STATE_UNINITIALIZED)
+		activity = GUEST_ACTIVITY_HLT;
+	else if (mp_state == HV_MP_STATE_INIT_RECEIVED)
+		activity = GUEST_ACTIVITY_WAIT_SIPI;
+	vmx_load(vcpu);
+	vmx_w(GUEST_ACTIVITY_STATE, activity);
 }
 
 /* RFLAGS.IF set, no STI or MOV-SS blocking, active (§26.7.5). */
