@@ -8,8 +8,9 @@
 # by scenario with hw/peer-vs-model.sh.
 # EXPECTED (hw/bochs-expected.txt) holds "<vendor> <scenario> <status> <why>"
 # lines; only VENDOR's count. The status is SKIP or FAIL, as for QEMU, or
-# PANIC for a scenario that stops Bochs itself: it is passed to the image as
-# skip=<scenario>, so the rest still run, and must then report SKIP.
+# PANIC for a scenario that stops Bochs itself, or HANG for one the run never
+# comes back from: it is passed to the image as skip=<scenario>, so the rest
+# still run, and must then report SKIP.
 # Exits 0 when they agree, 1 otherwise, 77 when Bochs or the ISO is missing
 # (ctest counts it skipped).
 set -u
@@ -38,8 +39,8 @@ done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# This vendor's entries, without the vendor word; PANIC becomes the SKIP
-# that skip= gives.
+# This vendor's entries, without the vendor word; PANIC and HANG become the
+# SKIP that skip= gives.
 sed -e 's/\r$//' -e '/^[[:space:]]*#/d' -e '/^[[:space:]]*$/d' "$expected" |
   awk -v vendor="$vendor" -v out="$tmp/bochs-expected.txt" -v skips="$tmp/skips" '
     $1 != "intel" && $1 != "amd" { print "bochs-expected.txt: \"" $0 "\": no vendor"; bad = 1; next }
@@ -47,7 +48,10 @@ sed -e 's/\r$//' -e '/^[[:space:]]*#/d' -e '/^[[:space:]]*$/d' "$expected" |
     {
       line = $0
       sub(/^[^ \t]+[ \t]+/, "", line)
-      if ($3 == "PANIC") { printf " skip=%s", $2 > skips; sub(/PANIC/, "SKIP", line) }
+      if ($3 == "PANIC" || $3 == "HANG") {
+        printf " skip=%s", $2 > skips
+        sub(/PANIC|HANG/, "SKIP", line)
+      }
       print line > out
     }
     END { exit bad }' || exit 1

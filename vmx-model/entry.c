@@ -226,6 +226,8 @@ arch_fault_t vmx_model_vmentry(struct emu_cpu *cpu, struct arch_gprs *gprs, bool
 		vmx_timer_arm(cpu, vmcs->guest.preemption_timer_value);
 	if (vmcs->ctl.entry_intr_info & INTR_INFO_VALID)
 		vmx_inject(cpu);
+	else if (!(vmcs->guest.interruptibility_info & GUEST_INTR_STATE_MOV_SS))
+		vmx_pending_debug(cpu, vmcs->guest.pending_dbg_exceptions);
 	emu_guest_run(cpu);
 	return ARCH_OK;
 }

@@ -267,6 +267,35 @@ void vmx_inject(struct emu_cpu *cpu)
 	deliver(cpu, ev, type);
 }
 
+/*
+ * Pending debug exceptions after VM entry (§27.7.3): with no event injected
+ * and no blocking by MOV SS, a #DB for the breakpoints and single step the
+ * field names (B3-B0, BS) comes before the first guest instruction, and
+ * before a preemption timer that is already 0. The exception bitmap may
+ * make it exit, with those bits in the qualification and DR6 untouched
+ * (§28.2.1); otherwise DR6 gets them and the #DB is delivered as a trap.
+ */
+void vmx_pending_debug(struct emu_cpu *cpu, uint64_t pending)
+{
+	uint64_t bits = pending & (GUEST_PENDING_DBG_B0_B3 | GUEST_PENDING_DBG_BS);
+	struct emu_pending_event ev;
+
+	/* Nothing is delivered in wait-for-SIPI or shutdown. */
+	if (!bits || (vmx_of(cpu)->activity != GUEST_ACTIVITY_ACTIVE &&
+		      vmx_of(cpu)->activity != GUEST_ACTIVITY_HLT))
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = EMU_EVT_EXCEPTION;
+	ev.vector = X86_VEC_DB;
+	if (exception_exits(cpu, &ev)) {
+		vmx_vmexit_event(cpu, VMX_EXIT_EXCEPTION_NMI,
+				 event_info(&ev, INTR_TYPE_HARDWARE_EXCEPTION), 0, bits, 0);
+		return;
+	}
+	emu_cpustate_set_dr(cpu, 6, emu_cpustate_dr(cpu, 6) | bits);
+	deliver(cpu, ev, INTR_TYPE_HARDWARE_EXCEPTION);
+}
+
 /* --- the VMX-preemption timer (§26.5.1) ----------------------------------- */
 
 static unsigned timer_rate(const struct vmx_cpu *v)

@@ -99,6 +99,7 @@ void vmx_raise(struct emu_cpu *cpu, const struct emu_pending_event *ev);
 void vmx_handle_exception(struct emu_cpu *cpu);
 bool vmx_take_events(struct emu_cpu *cpu);
 void vmx_inject(struct emu_cpu *cpu);
+void vmx_pending_debug(struct emu_cpu *cpu, uint64_t pending);
 bool vmx_iret_unblocks(struct emu_cpu *cpu);
 void vmx_iret_completed(struct emu_cpu *cpu);
 void vmx_host_events(struct emu_cpu *cpu);

@@ -18,6 +18,12 @@
 	X(svm_core_cpuid_handled) \
 	X(svm_core_guest_exception_exit) \
 	X(svm_core_fail_entry) \
+	X(vmx_core_hypercall_exit) \
+	X(vmx_core_io_exit) \
+	X(vmx_core_hlt_exit) \
+	X(vmx_core_cpuid_handled) \
+	X(vmx_core_guest_exception_exit) \
+	X(vmx_core_fail_entry) \
 	X(svm_vmrun_no_vmrun_intercept) \
 	X(svm_vmrun_asid_zero) \
 	X(svm_vmrun_efer_svme_clear) \
@@ -322,6 +328,9 @@
 	X(vmx_exit_interrupt_window_immediate) \
 	X(vmx_exit_interrupt_window_after_sti) \
 	X(vmx_exit_preemption_timer_zero) \
+	X(vmx_preemption_timer_zero_after_injection) \
+	X(vmx_preemption_timer_zero_after_pending_db) \
+	X(vmx_pending_db_intercepted) \
 	X(vmx_exit_preemption_timer_expires) \
 	X(vmx_activity_hlt_timer_exit) \
 	X(vmx_activity_hlt_woken_by_injection) \

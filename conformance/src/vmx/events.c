@@ -235,6 +235,87 @@ out:
 	conf_vmx_off(&s);
 }
 
+/* Preemption timer 0 and an injected interrupt — Expect: delivered first, then VM exit 52 */
+CONF_SCENARIO(vmx_preemption_timer_zero_after_injection, "vmx preemption eventinj",
+	      "Expect: with the timer value 0 at entry and external interrupt 40h injected, the "
+	      "interrupt (RFLAGS.IF = 1) is delivered first: VM exit 52 comes with RIP at vector "
+	      "40h's handler, "
+	      "before its first instruction, and no IDT-vectoring information",
+	      "SDM vol. 3C §26.5.1, §27.6, §27.7; facts §(d) VMX preemption timer",
+	      conf_vmx_preemption_timer_unsupported)
+{
+	struct conf_vmx s;
+
+	if (!CONF_VMX_SETUP(ctx, &s, vmx_guest))
+		goto out;
+	conf_vmx_set_ctl(&s, PIN_BASED_VM_EXEC_CONTROL, PIN_BASED_VMX_PREEMPTION_TIMER, true);
+	conf_vmx_w(&s, VMX_PREEMPTION_TIMER_VALUE, 0);
+	/* §27.3.1.5: an external interrupt goes in only with RFLAGS.IF set. */
+	conf_vmx_w(&s, GUEST_RFLAGS, X86_RFLAGS_FIXED | X86_RFLAGS_IF);
+	conf_vmx_w(&s, VM_ENTRY_INTR_INFO_FIELD,
+		   INTR_INFO_VALID | (INTR_TYPE_EXTERNAL_INTERRUPT << INTR_INFO_TYPE_SHIFT) | 0x40);
+	if (!conf_vmx_run_expect(ctx, &s, VMX_EXIT_PREEMPTION_TIMER, "VMLAUNCH"))
+		goto out;
+	conf_check_u64(ctx, "guest RIP (vector 40h's handler)", s.exit.rip,
+		       hv_guest_stub(&s.guest, 0x40));
+	conf_check_u64(ctx, "IDT-vectoring information", conf_vmx_r(IDT_VECTORING_INFO_FIELD), 0);
+out:
+	conf_vmx_off(&s);
+}
+
+/* Preemption timer 0 and a pending single-step trap — Expect: #DB delivered first, then VM exit 52 */
+CONF_SCENARIO(vmx_preemption_timer_zero_after_pending_db, "vmx preemption",
+	      "Expect: with the timer value 0 at entry, RFLAGS.TF = 1 and BS set in the pending "
+	      "debug exceptions, nothing injected, the #DB is delivered first: VM exit 52 comes "
+	      "with RIP at the #DB handler, before its first instruction",
+	      "SDM vol. 3C §27.7.3, §26.5.1; facts §(d) VMX preemption timer",
+	      conf_vmx_preemption_timer_unsupported)
+{
+	struct conf_vmx s;
+
+	if (!CONF_VMX_SETUP(ctx, &s, vmx_guest))
+		goto out;
+	conf_vmx_set_ctl(&s, PIN_BASED_VM_EXEC_CONTROL, PIN_BASED_VMX_PREEMPTION_TIMER, true);
+	conf_vmx_w(&s, VMX_PREEMPTION_TIMER_VALUE, 0);
+	conf_vmx_w(&s, GUEST_RFLAGS, X86_RFLAGS_FIXED | X86_RFLAGS_TF);
+	conf_vmx_w(&s, GUEST_PENDING_DBG_EXCEPTIONS, GUEST_PENDING_DBG_BS);
+	if (conf_vmx_run_expect(ctx, &s, VMX_EXIT_PREEMPTION_TIMER, "VMLAUNCH"))
+		conf_check_u64(ctx, "guest RIP (the #DB handler)", s.exit.rip,
+			       hv_guest_stub(&s.guest, X86_VEC_DB));
+out:
+	conf_vmx_off(&s);
+}
+
+/* A pending single-step trap the exception bitmap takes — Expect: VM exit 0 before the timer's */
+CONF_SCENARIO(vmx_pending_db_intercepted, "vmx preemption exceptions",
+	      "Expect: as vmx_preemption_timer_zero_after_pending_db but with #DB in the "
+	      "exception bitmap: VM exit 0 (exception) with interruption information 80000301h "
+	      "(hardware exception, vector 1) and qualification 4000h (BS), RIP at the guest's "
+	      "first instruction, rather than exit 52",
+	      "SDM vol. 3C §27.7.3, §28.2.1; facts §(d) VMX preemption timer",
+	      conf_vmx_preemption_timer_unsupported)
+{
+	struct conf_vmx s;
+
+	if (!CONF_VMX_SETUP(ctx, &s, vmx_guest))
+		goto out;
+	conf_vmx_set_ctl(&s, PIN_BASED_VM_EXEC_CONTROL, PIN_BASED_VMX_PREEMPTION_TIMER, true);
+	conf_vmx_w(&s, VMX_PREEMPTION_TIMER_VALUE, 0);
+	conf_vmx_w(&s, EXCEPTION_BITMAP, conf_vmx_r(EXCEPTION_BITMAP) | (1u << X86_VEC_DB));
+	conf_vmx_w(&s, GUEST_RFLAGS, X86_RFLAGS_FIXED | X86_RFLAGS_TF);
+	conf_vmx_w(&s, GUEST_PENDING_DBG_EXCEPTIONS, GUEST_PENDING_DBG_BS);
+	if (!conf_vmx_run_expect(ctx, &s, VMX_EXIT_EXCEPTION_NMI, "VMLAUNCH"))
+		goto out;
+	conf_check_u64(ctx, "VM-exit interruption information", conf_vmx_r(VM_EXIT_INTR_INFO),
+		       INTR_INFO_VALID | (INTR_TYPE_HARDWARE_EXCEPTION << INTR_INFO_TYPE_SHIFT) |
+			       X86_VEC_DB);
+	conf_check_u64(ctx, "exit qualification", conf_vmx_r(EXIT_QUALIFICATION),
+		       GUEST_PENDING_DBG_BS);
+	conf_check_u64(ctx, "guest RIP", s.exit.rip, conf_vmx_addr(&s, vmx_guest_entry));
+out:
+	conf_vmx_off(&s);
+}
+
 /* Preemption timer counting down in a busy guest — Expect: VM exit 52, saved value 0 */
 CONF_SCENARIO(vmx_exit_preemption_timer_expires, "vmx preemption",
 	      "Expect: VM exit 52 while the guest counts; with \"save VMX-preemption timer "

@@ -300,7 +300,12 @@ void vmx_inject_event(struct hv_vcpu *vcpu, const struct hv_vcpu_event *ev)
 	vmx_write_injection(vcpu, vmx_event_info(ev), ev->error_code, len);
 }
 
-/* CS.selector = vector << 8, CS.base = vector << 12, IP = 0 (SDM vol. 3A §9.4.4). */
+/*
+ * CS.selector = vector << 8, CS.base = vector << 12, IP = 0 (SDM vol. 3A
+ * §9.4.4), active, and nothing blocked, as after INIT (table 9-1): a SIPI
+ * exit may have saved blocking from the wait (Bochs reports blocking by
+ * SMI there, which the next entry would refuse outside SMM, §27.3.1.5).
+ */
 void vmx_deliver_sipi_vector(struct hv_vcpu *vcpu, uint8_t vector)
 {
 	vmx_load(vcpu);
@@ -308,6 +313,7 @@ void vmx_deliver_sipi_vector(struct hv_vcpu *vcpu, uint8_t vector)
 	vmx_w(GUEST_CS_BASE, (uint64_t)vector << 12);
 	vmx_w(GUEST_RIP, 0);
 	vmx_w(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
+	vmx_w(GUEST_INTERRUPTIBILITY_INFO, 0);
 }
 
 uint64_t hv_vmx_read(struct hv_vcpu *vcpu, uint32_t field)
