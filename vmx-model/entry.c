@@ -216,6 +216,7 @@ arch_fault_t vmx_model_vmentry(struct emu_cpu *cpu, struct arch_gprs *gprs, bool
 	cpu->watch_popf = false;
 	cpu->watch_shadow = (vmcs->guest.interruptibility_info &
 			     (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS)) ? 2 : 0;
+	cpu->shadow_mov_ss = (vmcs->guest.interruptibility_info & GUEST_INTR_STATE_MOV_SS) != 0;
 	emu_watch_update(cpu);
 	v->nmi_blocked = (vmcs->guest.interruptibility_info & GUEST_INTR_STATE_NMI) != 0;
 	v->activity = vmcs->guest.activity_state;

@@ -49,9 +49,12 @@ static void save_guest(struct emu_cpu *cpu, struct vmx_vmcs *vmcs)
 	else
 		vmcs->ctl.entry_controls &= ~VM_ENTRY_IA32E_MODE_GUEST;
 	emu_regs_to_gprs(&r, g, true);
-	/* The engine keeps one shadow for STI and MOV SS: reported as STI. */
+	/*
+	 * The engine keeps one shadow: STI's, or MOV SS's when VM entry loaded
+	 * blocking by MOV SS (a guest MOV SS opens none the model sees).
+	 */
 	if (cpu->watch_shadow)
-		intr |= GUEST_INTR_STATE_STI;
+		intr |= cpu->shadow_mov_ss ? GUEST_INTR_STATE_MOV_SS : GUEST_INTR_STATE_STI;
 	if (v->nmi_blocked)
 		intr |= GUEST_INTR_STATE_NMI;
 	s->interruptibility_info = intr;

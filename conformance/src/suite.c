@@ -331,6 +331,7 @@
 	X(vmx_preemption_timer_zero_after_injection) \
 	X(vmx_preemption_timer_zero_after_pending_db) \
 	X(vmx_pending_db_intercepted) \
+	X(vmx_entry_mov_ss_blocking_saved) \
 	X(vmx_exit_preemption_timer_expires) \
 	X(vmx_activity_hlt_timer_exit) \
 	X(vmx_activity_hlt_woken_by_injection) \

@@ -434,6 +434,7 @@ struct emu_cpu {
 	/* Watches armed by the processor model, checked at block boundaries. */
 	uint64_t watch_iret_rip;   /* IRET seen at this rip; 0 = none */
 	uint8_t watch_shadow;      /* 2: shadowed insn next; 1: deliver at next block */
+	bool shadow_mov_ss;        /* that shadow is MOV SS's (VMX entry), not STI's */
 	bool watch_popf;
 
 	struct emu_block *blocks;  /* per-instruction detail for bhot[] */

@@ -70,6 +70,7 @@ bool emu_trap_wanted(struct emu_cpu *cpu, const struct emu_insn *in)
 		/* STI opens a shadow only when IF was clear (SDM vol. 2 "STI"). */
 		if (!(emu_reg_get(cpu, UC_X86_REG_RFLAGS) & X86_RFLAGS_IF)) {
 			cpu->watch_shadow = 2;
+			cpu->shadow_mov_ss = false;
 			cpu->slow = true;
 		}
 		return false;

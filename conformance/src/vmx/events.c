@@ -316,6 +316,29 @@ out:
 	conf_vmx_off(&s);
 }
 
+/* Blocking by MOV SS at entry, preemption timer 0 — Expect: exit 52 saves MOV SS blocking */
+CONF_SCENARIO(vmx_entry_mov_ss_blocking_saved, "vmx preemption",
+	      "Expect: VM entry with blocking by MOV SS (interruptibility bit 1) and the timer "
+	      "value 0 exits (52) before the first guest instruction, and the exit saves "
+	      "interruptibility 2: blocking by MOV SS, not by STI",
+	      "SDM vol. 3C §25.4.2 table 25-3, §26.5.1, §28.3.4", conf_vmx_preemption_timer_unsupported)
+{
+	struct conf_vmx s;
+
+	if (!CONF_VMX_SETUP(ctx, &s, vmx_guest))
+		goto out;
+	conf_vmx_set_ctl(&s, PIN_BASED_VM_EXEC_CONTROL, PIN_BASED_VMX_PREEMPTION_TIMER, true);
+	conf_vmx_w(&s, VMX_PREEMPTION_TIMER_VALUE, 0);
+	conf_vmx_w(&s, GUEST_INTERRUPTIBILITY_INFO, GUEST_INTR_STATE_MOV_SS);
+	if (!conf_vmx_run_expect(ctx, &s, VMX_EXIT_PREEMPTION_TIMER, "VMLAUNCH"))
+		goto out;
+	conf_check_u64(ctx, "guest RIP", s.exit.rip, conf_vmx_addr(&s, vmx_guest_entry));
+	conf_check_u64(ctx, "GUEST_INTERRUPTIBILITY_INFO", conf_vmx_r(GUEST_INTERRUPTIBILITY_INFO),
+		       GUEST_INTR_STATE_MOV_SS);
+out:
+	conf_vmx_off(&s);
+}
+
 /* Preemption timer counting down in a busy guest — Expect: VM exit 52, saved value 0 */
 CONF_SCENARIO(vmx_exit_preemption_timer_expires, "vmx preemption",
 	      "Expect: VM exit 52 while the guest counts; with \"save VMX-preemption timer "
