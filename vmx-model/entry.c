@@ -11,6 +11,7 @@
 
 #include "vmx-model/checks.h"
 #include "vmx-model/vmx_model.h"
+#include "vx/vmcs_event.h"
 #include "x86/cpu.h"
 #include "x86/msr.h"
 
@@ -150,7 +151,13 @@ static arch_fault_t entry_failure(struct emu_cpu *cpu, struct vmx_vmcs *vmcs, ui
 	vmcs->ctl.entry_intr_info &= ~INTR_INFO_VALID;
 	cpu->cycle += emu_costs_world(cpu->m->costs, EMU_COST_VMEXIT);
 	cpu->m->stats.vmexits++;
-	emu_emit(cpu, HV_EV_VMX_EXIT, reason, vmcs->guest.rip, qualification, 0, NULL);
+	{
+		struct hv_vmx_exit_words w = { .reason = reason, .rip = vmcs->guest.rip,
+					       .qualification = qualification };
+		struct hv_event ev = hv_event_vmx_exit(&w);
+
+		emu_emit_event(cpu, &ev);
+	}
 	return ARCH_OK;
 }
 
@@ -173,12 +180,13 @@ arch_fault_t vmx_model_vmentry(struct emu_cpu *cpu, struct arch_gprs *gprs, bool
 	cpu->m->stats.vmruns++;
 	write_host_state(cpu, vmcs);
 	{
-		struct hv_event ev = {
-			.type = HV_EV_VMENTRY, .source = HV_SRC_MODEL,
-			.v = { vmcs->guest.rip, v->current, vmcs->ctl.pin_based, vmcs->ctl.cpu_based,
-			       vmcs->ctl.secondary, vmcs->ctl.entry_intr_info,
-			       vmcs->ctl.entry_exception_error_code, resume },
+		struct hv_vmentry_words w = {
+			.rip = vmcs->guest.rip, .vmcs_pa = v->current, .pin = vmcs->ctl.pin_based,
+			.proc = vmcs->ctl.cpu_based, .proc2 = vmcs->ctl.secondary,
+			.intr_info = vmcs->ctl.entry_intr_info,
+			.intr_error = vmcs->ctl.entry_exception_error_code, .resume = resume,
 		};
+		struct hv_event ev = hv_event_vmentry(&w);
 
 		emu_emit_event(cpu, &ev);
 	}

@@ -6,6 +6,7 @@
  * (§28.5) is returning to the hypervisor's code after VMLAUNCH/VMRESUME.
  */
 #include "vmx-model/vmx_model.h"
+#include "vx/vmcs_event.h"
 #include "x86/cpu.h"
 #include "x86/msr.h"
 
@@ -130,11 +131,13 @@ void vmx_vmexit_event(struct emu_cpu *cpu, uint32_t reason, uint32_t intr_info, 
 	cpu->cycle += emu_costs_world(cpu->m->costs, EMU_COST_VMEXIT);
 	cpu->m->stats.vmexits++;
 	{
-		struct hv_event ev = {
-			.type = HV_EV_VMX_EXIT, .source = HV_SRC_MODEL,
-			.v = { reason, vmcs->guest.rip, qualification, x->guest_physical_address,
-			       intr_info, x->exit_intr_error_code, x->idt_vectoring_info, len },
+		struct hv_vmx_exit_words w = {
+			.reason = reason, .rip = vmcs->guest.rip, .qualification = qualification,
+			.gpa = x->guest_physical_address, .intr_info = intr_info,
+			.intr_error = x->exit_intr_error_code, .idt_vectoring = x->idt_vectoring_info,
+			.insn_len = len,
 		};
+		struct hv_event ev = hv_event_vmx_exit(&w);
 
 		emu_emit_event(cpu, &ev);
 	}

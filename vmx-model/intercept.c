@@ -570,7 +570,19 @@ void vmx_handle_invalid(struct emu_cpu *cpu)
 	}
 	emu_cpustate_clear_exception(cpu);
 	if (reason) {
-		vmx_vmexit(cpu, reason, 0, in.len);
+		uint64_t qual = 0;
+
+		/*
+		 * The qualification of a VMX instruction (table 28-1): its
+		 * displacement field, sign-extended; for RIP-relative addressing
+		 * the address it makes, displacement plus the next instruction's
+		 * RIP; 0 with no displacement, a register operand among them.
+		 */
+		if (in.mem_count)
+			qual = (uint64_t)in.mem_disp;
+		if (in.mem_count && in.mem_base == X86_REG_RIP)
+			qual += cpu->stop_rip + in.len;
+		vmx_vmexit(cpu, reason, qual, in.len);
 		return;
 	}
 	emu_raise_simple(cpu, X86_VEC_UD, false, 0);

@@ -289,10 +289,12 @@
 	X(vmx_exit_vmxon_in_guest) \
 	X(vmx_exit_vmxoff_in_guest) \
 	X(vmx_exit_vmclear_in_guest) \
+	X(vmx_exit_vmclear_displacement) \
 	X(vmx_exit_vmptrld_in_guest) \
 	X(vmx_exit_vmptrst_in_guest) \
 	X(vmx_exit_vmread_in_guest) \
 	X(vmx_exit_vmwrite_in_guest) \
+	X(vmx_exit_vmwrite_register_qualification) \
 	X(vmx_exit_vmlaunch_in_guest) \
 	X(vmx_exit_vmresume_in_guest) \
 	X(vmx_exit_cr3_load) \

@@ -4,14 +4,18 @@
  * own host state (control registers, selectors, descriptor-table and TSS
  * bases), so it writes the VMCS host-state area (SDM vol. 3 §25.5) before
  * each entry; the hypervisor core writes everything else. The instructions
- * themselves are in vmx.S.
+ * themselves are in vmx.S. When tracing, the world switch goes on the
+ * event stream as the model reports it, read from the VMCS
+ * (vx/vmcs_event.h).
  */
 #include "vx/arch.h"
+#include "vx/vmcs_event.h"
 #include "hw.h"
 #include "hw_asm.h"
 #include "percpu.h"
 #include "x86/cpu.h"
 #include "x86/msr.h"
+#include "x86/vmcs_fields.h"
 
 /* vmx.S hard-codes the outcomes. */
 _Static_assert(ARCH_VMFAIL_INVALID == 1 && ARCH_VMFAIL_VALID == 2, "VMfail codes in vmx.S");
@@ -141,16 +145,70 @@ static arch_fault_t host_state(void)
 	return ARCH_OK;
 }
 
-arch_fault_t arch_vmlaunch(struct arch_gprs *gprs)
+/* VMREAD of the current VMCS; 0 for a field this processor lacks. */
+static uint64_t vmr(uint32_t field)
 {
+	uint64_t v = 0;
+
+	return arch_vmread(field, &v) == ARCH_OK ? v : 0;
+}
+
+static uint64_t current_vmcs(void)
+{
+	uint64_t pa = ~0ull;
+
+	__asm__ volatile("vmptrst %0" : "=m"(pa) : : "cc");
+	return pa;
+}
+
+static arch_fault_t enter(struct arch_gprs *gprs, bool resume)
+{
+	struct hv_vmentry_words in;
+	struct hv_vmx_exit_words out = { 0 };
+	struct hv_event ev;
 	arch_fault_t f = host_state();
 
-	return f != ARCH_OK ? f : hw_vmx_enter(gprs, 0);
+	if (f != ARCH_OK)
+		return f;
+	if (!hw_trace)
+		return hw_vmx_enter(gprs, resume);
+	in = (struct hv_vmentry_words){
+		.rip = vmr(GUEST_RIP), .vmcs_pa = current_vmcs(),
+		.pin = (uint32_t)vmr(PIN_BASED_VM_EXEC_CONTROL),
+		.proc = (uint32_t)vmr(CPU_BASED_VM_EXEC_CONTROL),
+		.proc2 = (uint32_t)vmr(SECONDARY_VM_EXEC_CONTROL),
+		.intr_info = (uint32_t)vmr(VM_ENTRY_INTR_INFO_FIELD),
+		.intr_error = (uint32_t)vmr(VM_ENTRY_EXCEPTION_ERROR_CODE), .resume = resume,
+	};
+	ev = hv_event_vmentry(&in);
+	arch_event(&ev);
+	f = hw_vmx_enter(gprs, resume);
+	/* A VMfail switched no worlds: there is no VM exit to report. */
+	if (f != ARCH_OK)
+		return f;
+	out.reason = (uint32_t)vmr(VM_EXIT_REASON);
+	out.rip = vmr(GUEST_RIP);
+	out.qualification = vmr(EXIT_QUALIFICATION);
+	/* After a VM-entry failure the other exit fields hold nothing (§27.8). */
+	if (!(out.reason & (1u << 31))) {
+		out.gpa = vmr(GUEST_PHYSICAL_ADDRESS); /* kept for EPT exits alone */
+		out.intr_info = (uint32_t)vmr(VM_EXIT_INTR_INFO);
+		out.intr_error = (out.intr_info & (1u << 11)) ? (uint32_t)vmr(VM_EXIT_INTR_ERROR_CODE)
+							     : 0;
+		out.idt_vectoring = (uint32_t)vmr(IDT_VECTORING_INFO_FIELD);
+		out.insn_len = (uint32_t)vmr(VM_EXIT_INSTRUCTION_LEN);
+	}
+	ev = hv_event_vmx_exit(&out);
+	arch_event(&ev);
+	return f;
+}
+
+arch_fault_t arch_vmlaunch(struct arch_gprs *gprs)
+{
+	return enter(gprs, false);
 }
 
 arch_fault_t arch_vmresume(struct arch_gprs *gprs)
 {
-	arch_fault_t f = host_state();
-
-	return f != ARCH_OK ? f : hw_vmx_enter(gprs, 1);
+	return enter(gprs, true);
 }

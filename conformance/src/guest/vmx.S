@@ -245,6 +245,7 @@ PAYLOAD_LABEL(vmx_guest, ap_start)
 	jmp .Lstop
 
 	.balign 8
+PAYLOAD_LABEL(vmx_guest, qword)
 .Lqword:
 	.quad 0
 

@@ -157,6 +157,41 @@ VMX_INSN_SCENARIO(vmx_exit_vmwrite_in_guest, vmwrite_insn, VMWRITE, "VMWRITE (25
 VMX_INSN_SCENARIO(vmx_exit_vmlaunch_in_guest, vmlaunch_insn, VMLAUNCH, "VMLAUNCH (20)")
 VMX_INSN_SCENARIO(vmx_exit_vmresume_in_guest, vmresume_insn, VMRESUME, "VMRESUME (24)")
 
+/* VMCLEAR of a RIP-relative operand in a guest — Expect: the qualification is the address */
+CONF_SCENARIO(vmx_exit_vmclear_displacement, "vmx exits",
+	      "Expect: VMCLEAR .Lqword(%rip) (66 0F C7 /6, 8 bytes) exits (19) with the exit "
+	      "qualification = the operand's address: for RIP-relative addressing the "
+	      "displacement field plus the next instruction's RIP",
+	      "SDM vol. 3C §28.2.1 table 28-1 (VMCLEAR ... VMXON: displacement; RIP-relative)",
+	      conf_vmx_unsupported)
+{
+	struct conf_vmx s;
+
+	if (!CONF_VMX_SETUP(ctx, &s, vmx_guest))
+		goto out;
+	if (exit_at(ctx, &s, vmx_guest_vmclear_insn, VMX_EXIT_VMCLEAR, vmx_guest_vmclear_insn, 8))
+		conf_check_u64(ctx, "exit qualification", s.exit.qualification,
+			       conf_vmx_addr(&s, vmx_guest_qword));
+out:
+	conf_vmx_off(&s);
+}
+
+/* VMWRITE with register operands in a guest — Expect: the qualification is 0 */
+CONF_SCENARIO(vmx_exit_vmwrite_register_qualification, "vmx exits",
+	      "Expect: VMWRITE %rbx, %rax (no memory operand, so no displacement) exits (25) with "
+	      "exit qualification 0",
+	      "SDM vol. 3C §28.2.1 table 28-1 (no displacement: zero)", conf_vmx_unsupported)
+{
+	struct conf_vmx s;
+
+	if (!CONF_VMX_SETUP(ctx, &s, vmx_guest))
+		goto out;
+	if (exit_at(ctx, &s, vmx_guest_vmwrite_insn, VMX_EXIT_VMWRITE, vmx_guest_vmwrite_insn, 3))
+		conf_check_u64(ctx, "exit qualification", s.exit.qualification, 0);
+out:
+	conf_vmx_off(&s);
+}
+
 /* UD2 with #UD in the exception bitmap — Expect: VM exit 0, interruption info #UD */
 CONF_SCENARIO(vmx_exit_exception_ud, "vmx exits exceptions",
 	      "Expect: VM exit exception or NMI (0), VM-exit interruption information 0x80000306 "

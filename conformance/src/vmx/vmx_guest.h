@@ -52,6 +52,7 @@ CONF_PAYLOAD_LABEL(vmx_guest, spin_end);
 CONF_PAYLOAD_LABEL(vmx_guest, sti_count);
 CONF_PAYLOAD_LABEL(vmx_guest, ud2_insn);
 CONF_PAYLOAD_LABEL(vmx_guest, vmclear_insn);
+CONF_PAYLOAD_LABEL(vmx_guest, qword);
 CONF_PAYLOAD_LABEL(vmx_guest, vmlaunch_insn);
 CONF_PAYLOAD_LABEL(vmx_guest, vmptrld_insn);
 CONF_PAYLOAD_LABEL(vmx_guest, vmptrst_insn);
