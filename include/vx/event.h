@@ -68,7 +68,7 @@ enum hv_event_type {
 	/* A VM exit: v0 exit reason, v1 guest rip, v2 exit qualification,
 	 * v3 guest-physical address (EPT exits; else 0), v4 VM-exit
 	 * interruption information, v5 its error code, v6 IDT-vectoring
-	 * information, v7 instruction length */
+	 * information, v7 instruction length (where defined; else 0) */
 	HV_EV_VMX_EXIT = 22,
 	HV_EV_TYPE_COUNT
 };

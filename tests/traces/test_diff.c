@@ -207,6 +207,36 @@ static void test_interrupt_timing(void **state)
 	assert_int_equal(d.b, VXT_NONE);
 }
 
+/* A VM exit's RIP is left out where timing decides it: timer, interrupt, NMI, INIT. */
+static void test_vmx_exit_timing(void **state)
+{
+	static const struct {
+		uint64_t reason, intr_info;
+		bool rip_compared;
+	} cases[] = {
+		{ 52, 0, false },          /* preemption timer */
+		{ 1, 0, false },           /* external interrupt */
+		{ 3, 0, false },           /* INIT */
+		{ 0, 0x80000202, false },  /* NMI */
+		{ 0, 0x80000306, true },   /* #UD: an instruction's */
+		{ 10, 0, true },           /* CPUID */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct vxt_trace a, b;
+		struct vxt_diff d;
+
+		start(&a, VXT_PLATFORM_MODEL, 0);
+		start(&b, VXT_PLATFORM_METAL, 0);
+		ev(&a, 0, HV_EV_VMX_EXIT, HV_SRC_SEAM, cases[i].reason, 0x1003, 0, NULL);
+		ev(&b, 0, HV_EV_VMX_EXIT, HV_SRC_SEAM, cases[i].reason, 0x1007, 0, NULL);
+		a.rec[0].v[4] = b.rec[0].v[4] = cases[i].intr_info;
+		d = run(&a, &b);
+		assert_int_equal(d.same, !cases[i].rip_compared);
+	}
+}
+
 /* A machine cannot see inside the processor: the model's own records are out. */
 static void test_model_only_records(void **state)
 {
@@ -343,6 +373,7 @@ int main(void)
 		cmocka_unit_test(test_processors_apart),
 		cmocka_unit_test(test_pause_spin),
 		cmocka_unit_test(test_interrupt_timing),
+		cmocka_unit_test(test_vmx_exit_timing),
 		cmocka_unit_test(test_model_only_records),
 		cmocka_unit_test(test_fields_machines_define),
 		cmocka_unit_test(test_different_scenarios),
