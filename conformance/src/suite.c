@@ -146,6 +146,7 @@
 	X(svm_mp_ap_boot) \
 	X(vmx_mp_ap_boot) \
 	X(vmx_mp_ap_boot_passthrough) \
+	X(vmx_mp_passthrough_stop_in_wait_for_sipi) \
 	X(svm_mp_sipi_without_init) \
 	X(vmx_mp_sipi_without_init) \
 	X(svm_mp_second_sipi_ignored) \

@@ -35,17 +35,7 @@ PAYLOAD_LABEL(pt_guest, entry)
 
 /* INIT to each AP, then two rounds of SIPI; wait for three boots. */
 PAYLOAD_LABEL(pt_guest, boot)
-	lea .Lapic_ids(%rip), %rbx
-	mov $MARK_APIC_IDS, %eax
-	vmmcall
-	mov $MSR_APIC_BASE, %ecx
-	rdmsr
-	and $APIC_BASE_EXTD, %eax
-	mov %eax, .Lx2(%rip)
-	mov $ICR_INIT, %edi
-	call .Lto_aps
-	mov $DELAY_INIT, %r12d
-	call .Ldelay
+	call .Linit_aps
 	mov $2, %r15d
 1:	mov .Lsipi_vector(%rip), %edi
 	or $ICR_STARTUP, %edi
@@ -57,22 +47,42 @@ PAYLOAD_LABEL(pt_guest, boot)
 	call .Ltsc
 	lea PATIENCE(%rax), %r14
 2:	cmpl $NR_APS, .Lboots(%rip)
-	jae 3f
+	jae .Lsettle
 	pause
 	call .Ltsc
 	cmp %r14, %rax
 	jb 2b
 	jmp .Ltimeout
 	/* Time for a stray second boot to show. */
-3:	mov $DELAY_INIT, %r12d
+.Lsettle:
+	mov $DELAY_INIT, %r12d
 	call .Ldelay
 	mov $MARK_DONE, %eax
 	vmmcall
-	jmp 3b
+	jmp .Lsettle
 .Ltimeout:
 	mov $MARK_TIMEOUT, %eax
 	vmmcall
 	jmp .Ltimeout
+
+/* INIT to each AP and no SIPI: the VM ends with them waiting for one. */
+PAYLOAD_LABEL(pt_guest, init_only)
+	call .Linit_aps
+	jmp .Lsettle
+
+/* The APs' APIC IDs from the host, the APIC's mode, INIT to each AP, the wait after it. */
+.Linit_aps:
+	lea .Lapic_ids(%rip), %rbx
+	mov $MARK_APIC_IDS, %eax
+	vmmcall
+	mov $MSR_APIC_BASE, %ecx
+	rdmsr
+	and $APIC_BASE_EXTD, %eax
+	mov %eax, .Lx2(%rip)
+	mov $ICR_INIT, %edi
+	call .Lto_aps
+	mov $DELAY_INIT, %r12d
+	jmp .Ldelay
 
 /* The ICR low half EDI to APs 1..NR_APS. */
 .Lto_aps:

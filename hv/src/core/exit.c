@@ -97,8 +97,9 @@ static int handle_cpuid(struct hv_vcpu *vcpu, const struct hv_exit *exit)
 	arch_cpuid(leaf, (uint32_t)gpr(vcpu, HV_GPR_RCX), &r);
 	/*
 	 * A vCPU of a VM has the virtual APIC (hv/vlapic.h), whatever the host
-	 * has, unless its guest owns the processor's (hv/vm.h). EDX[9] follows IA32_APIC_BASE.EN (SDM vol. 3 §10.4.3); EBX[31:24]
-	 * is the initial APIC ID, which later ID writes do not change.
+	 * has, unless its guest owns the processor's (hv/vm.h). EDX[9] follows
+	 * IA32_APIC_BASE.EN (SDM vol. 3 §10.4.3); EBX[31:24] is the initial
+	 * APIC ID, which later ID writes do not change.
 	 */
 	if (vcpu->vm && leaf == 1 && !vcpu->vm->config.apic_passthrough) {
 		if (vcpu->apic.apic_base & MSR_APIC_BASE_EN)

@@ -34,6 +34,10 @@
 #include "x86/apic.h"
 #include "x86/msr.h"
 
+/* Start-up IPIs that get a vCPU waiting for a SIPI out (hv_mp_kick), and the pauses between. */
+#define HV_MP_STOP_SIPI_TRIES 100u
+#define HV_MP_STOP_SIPI_PAUSES 1000u
+
 void hv_mp_deliver(struct hv_vcpu *target, uint32_t dm, uint8_t vector)
 {
 	uint32_t old, new;
@@ -108,11 +112,17 @@ void hv_mp_kick(struct hv_vcpu *target)
 	/*
 	 * A guest that owns the APIC may wait for a SIPI in the guest, where
 	 * the interrupt stays pending (SDM vol. 3C §26.7.4): a start-up IPI
-	 * gets it out (hv/vm.h). Once out, the interrupt exits it again.
+	 * gets it out (hv/vm.h). One that arrives before the VM entry is
+	 * discarded (§25.2), so it goes again until the vCPU is out.
 	 */
-	if (target->vm->config.apic_passthrough &&
-	    hv_vcpu_get_mp_state(target) == HV_MP_STATE_INIT_RECEIVED)
+	for (uint32_t i = 0; i < HV_MP_STOP_SIPI_TRIES && target->vm->config.apic_passthrough &&
+			     hv_vcpu_get_mp_state(target) == HV_MP_STATE_INIT_RECEIVED &&
+			     __atomic_load_n(&target->in_guest, __ATOMIC_ACQUIRE);
+	     i++) {
 		arch_apic_send_ipi(dest, APIC_INT_ASSERT | APIC_DM_STARTUP);
+		for (uint32_t n = 0; n < HV_MP_STOP_SIPI_PAUSES; n++)
+			arch_cpu_pause();
+	}
 }
 
 void hv_mp_processor_setup(struct hv_vcpu *vcpu)
