@@ -53,12 +53,7 @@ PAYLOAD_LABEL(tsc_guest, probe)
  * exit; then one written at the current TSC, which is already past.
  */
 PAYLOAD_LABEL(tsc_guest, spin)
-	call .Lenable
-	WR(MSR_X2APIC_LVTT, $(LVTT_DEADLINE | TIMER_VECTOR))
-	call .Ltsc
-	lea DELAY(%rax), %r12
-	mov %r12, .Ldeadline(%rip)
-	WR(MSR_TSC_DEADLINE, %r12)
+	call .Larm_ahead
 	RD(MSR_TSC_DEADLINE, .Lread0)
 	sti
 	mov $1, %r13d
@@ -78,12 +73,7 @@ PAYLOAD_LABEL(tsc_guest, spin)
 
 /* A deadline DELAY ahead, then HLT with IF = 1: the timer ends the halt. */
 PAYLOAD_LABEL(tsc_guest, halt)
-	call .Lenable
-	WR(MSR_X2APIC_LVTT, $(LVTT_DEADLINE | TIMER_VECTOR))
-	call .Ltsc
-	lea DELAY(%rax), %r12
-	mov %r12, .Ldeadline(%rip)
-	WR(MSR_TSC_DEADLINE, %r12)
+	call .Larm_ahead
 	sti
 	hlt
 	cli
@@ -153,6 +143,16 @@ PAYLOAD_LABEL(tsc_guest, bench)
 	jnz 1b
 	cli
 	jmp .Ldone
+
+/* The APIC enabled, the LVT timer in TSC-deadline mode, a deadline DELAY ahead (kept). */
+.Larm_ahead:
+	call .Lenable
+	WR(MSR_X2APIC_LVTT, $(LVTT_DEADLINE | TIMER_VECTOR))
+	call .Ltsc
+	lea DELAY(%rax), %r12
+	mov %r12, .Ldeadline(%rip)
+	WR(MSR_TSC_DEADLINE, %r12)
+	ret
 
 /* SVR = 1FFh: the APIC software-enabled. */
 .Lenable:

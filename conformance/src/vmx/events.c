@@ -217,6 +217,16 @@ out:
 	conf_vmx_off(&s);
 }
 
+/* The vmx_guest payload with the preemption timer active and loaded with 0. */
+static bool setup_timer_zero(struct conf_ctx *ctx, struct conf_vmx *s)
+{
+	if (!CONF_VMX_SETUP(ctx, s, vmx_guest))
+		return false;
+	conf_vmx_set_ctl(s, PIN_BASED_VM_EXEC_CONTROL, PIN_BASED_VMX_PREEMPTION_TIMER, true);
+	conf_vmx_w(s, VMX_PREEMPTION_TIMER_VALUE, 0);
+	return true;
+}
+
 /* Preemption timer 0 — Expect: VM exit 52 before the first guest instruction */
 CONF_SCENARIO(vmx_exit_preemption_timer_zero, "vmx preemption",
 	      "Expect: VM exit VMX-preemption timer expired (52) with RIP at the guest's first "
@@ -225,10 +235,8 @@ CONF_SCENARIO(vmx_exit_preemption_timer_zero, "vmx preemption",
 {
 	struct conf_vmx s;
 
-	if (!CONF_VMX_SETUP(ctx, &s, vmx_guest))
+	if (!setup_timer_zero(ctx, &s))
 		goto out;
-	conf_vmx_set_ctl(&s, PIN_BASED_VM_EXEC_CONTROL, PIN_BASED_VMX_PREEMPTION_TIMER, true);
-	conf_vmx_w(&s, VMX_PREEMPTION_TIMER_VALUE, 0);
 	if (conf_vmx_run_expect(ctx, &s, VMX_EXIT_PREEMPTION_TIMER, "VMLAUNCH"))
 		conf_check_u64(ctx, "guest RIP", s.exit.rip, conf_vmx_addr(&s, vmx_guest_entry));
 out:
@@ -239,17 +247,14 @@ out:
 CONF_SCENARIO(vmx_preemption_timer_zero_after_injection, "vmx preemption eventinj",
 	      "Expect: with the timer value 0 at entry and external interrupt 40h injected, the "
 	      "interrupt (RFLAGS.IF = 1) is delivered first: VM exit 52 comes with RIP at vector "
-	      "40h's handler, "
-	      "before its first instruction, and no IDT-vectoring information",
+	      "40h's handler, before its first instruction, and no IDT-vectoring information",
 	      "SDM vol. 3C §26.5.1, §27.6, §27.7; facts §(d) VMX preemption timer",
 	      conf_vmx_preemption_timer_unsupported)
 {
 	struct conf_vmx s;
 
-	if (!CONF_VMX_SETUP(ctx, &s, vmx_guest))
+	if (!setup_timer_zero(ctx, &s))
 		goto out;
-	conf_vmx_set_ctl(&s, PIN_BASED_VM_EXEC_CONTROL, PIN_BASED_VMX_PREEMPTION_TIMER, true);
-	conf_vmx_w(&s, VMX_PREEMPTION_TIMER_VALUE, 0);
 	/* §27.3.1.5: an external interrupt goes in only with RFLAGS.IF set. */
 	conf_vmx_w(&s, GUEST_RFLAGS, X86_RFLAGS_FIXED | X86_RFLAGS_IF);
 	conf_vmx_w(&s, VM_ENTRY_INTR_INFO_FIELD,
@@ -273,10 +278,8 @@ CONF_SCENARIO(vmx_preemption_timer_zero_after_pending_db, "vmx preemption",
 {
 	struct conf_vmx s;
 
-	if (!CONF_VMX_SETUP(ctx, &s, vmx_guest))
+	if (!setup_timer_zero(ctx, &s))
 		goto out;
-	conf_vmx_set_ctl(&s, PIN_BASED_VM_EXEC_CONTROL, PIN_BASED_VMX_PREEMPTION_TIMER, true);
-	conf_vmx_w(&s, VMX_PREEMPTION_TIMER_VALUE, 0);
 	conf_vmx_w(&s, GUEST_RFLAGS, X86_RFLAGS_FIXED | X86_RFLAGS_TF);
 	conf_vmx_w(&s, GUEST_PENDING_DBG_EXCEPTIONS, GUEST_PENDING_DBG_BS);
 	if (conf_vmx_run_expect(ctx, &s, VMX_EXIT_PREEMPTION_TIMER, "VMLAUNCH"))
@@ -297,10 +300,8 @@ CONF_SCENARIO(vmx_pending_db_intercepted, "vmx preemption exceptions",
 {
 	struct conf_vmx s;
 
-	if (!CONF_VMX_SETUP(ctx, &s, vmx_guest))
+	if (!setup_timer_zero(ctx, &s))
 		goto out;
-	conf_vmx_set_ctl(&s, PIN_BASED_VM_EXEC_CONTROL, PIN_BASED_VMX_PREEMPTION_TIMER, true);
-	conf_vmx_w(&s, VMX_PREEMPTION_TIMER_VALUE, 0);
 	conf_vmx_w(&s, EXCEPTION_BITMAP, conf_vmx_r(EXCEPTION_BITMAP) | (1u << X86_VEC_DB));
 	conf_vmx_w(&s, GUEST_RFLAGS, X86_RFLAGS_FIXED | X86_RFLAGS_TF);
 	conf_vmx_w(&s, GUEST_PENDING_DBG_EXCEPTIONS, GUEST_PENDING_DBG_BS);
@@ -325,10 +326,8 @@ CONF_SCENARIO(vmx_entry_mov_ss_blocking_saved, "vmx preemption",
 {
 	struct conf_vmx s;
 
-	if (!CONF_VMX_SETUP(ctx, &s, vmx_guest))
+	if (!setup_timer_zero(ctx, &s))
 		goto out;
-	conf_vmx_set_ctl(&s, PIN_BASED_VM_EXEC_CONTROL, PIN_BASED_VMX_PREEMPTION_TIMER, true);
-	conf_vmx_w(&s, VMX_PREEMPTION_TIMER_VALUE, 0);
 	conf_vmx_w(&s, GUEST_INTERRUPTIBILITY_INFO, GUEST_INTR_STATE_MOV_SS);
 	if (!conf_vmx_run_expect(ctx, &s, VMX_EXIT_PREEMPTION_TIMER, "VMLAUNCH"))
 		goto out;
