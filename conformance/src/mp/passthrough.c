@@ -27,7 +27,7 @@ static const char *need4_wait_states(void)
 }
 
 static const struct conf_mp_guest pt_guest = {
-	.payload = { pt_guest_start, pt_guest_end },
+	.payload = { pt_guest_start, pt_guest_end, pt_guest_entry },
 	.ap64 = pt_guest_ap64,
 	.sipi_vector = pt_guest_sipi_vector,
 	.apic_passthrough = true,

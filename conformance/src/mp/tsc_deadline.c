@@ -40,7 +40,7 @@ static bool run_guest(struct conf_ctx *ctx, struct conf_mp *m, const uint8_t *en
 		      bool fastpath)
 {
 	const struct conf_mp_guest g = {
-		.payload = { tsc_guest_start, tsc_guest_end },
+		.payload = { tsc_guest_start, tsc_guest_end, tsc_guest_entry },
 		.ap64 = tsc_guest_ap64,
 		.sipi_vector = tsc_guest_sipi_vector,
 	};
