@@ -18,7 +18,6 @@
 #define FAR 0x10000000000ull
 #define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
 
-
 static uint64_t *u64(struct conf_mp *m, const uint8_t *label)
 {
 	return hv_guest_ptr(&m->guest, hv_guest_addr(&m->guest, (size_t)(label - tsc_guest_start)));
@@ -154,7 +153,7 @@ CONF_SCENARIO_VMX_BACKEND(tsc_deadline_halt, "mp apic timer",
 	conf_mp_check_states(&m, 0, want, 3);
 }
 
-/* IA32_TSC_DEADLINE's rules — Expect: ignored outside TSC-deadline mode, disarmed by a mode change and by 0, masked expiry silent */
+/* IA32_TSC_DEADLINE's rules — Expect: as facts §(e) lists them */
 CONF_SCENARIO_VMX_BACKEND(tsc_deadline_rules, "mp apic timer",
 	      "Expect: a WRMSR 6E0h in one-shot mode is ignored (reads 0 there and after "
 	      "switching to TSC-deadline mode); an armed deadline reads back; switching the LVT "

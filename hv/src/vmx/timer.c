@@ -32,6 +32,8 @@ void vmx_set_timer(struct hv_vcpu *vcpu, uint64_t deadline)
 	 * cycle away: one tick more than the distance in whole periods, so the
 	 * exit never comes before the deadline (rounded up).
 	 */
-	ticks = deadline > now ? ((deadline - now + (1ull << v->timer_rate) - 1) >> v->timer_rate) + 1 : 0;
+	ticks = 0;
+	if (deadline > now)
+		ticks = ((deadline - now + (1ull << v->timer_rate) - 1) >> v->timer_rate) + 1;
 	vmx_w(VMX_PREEMPTION_TIMER_VALUE, ticks > 0xffffffffu ? 0xffffffffu : ticks);
 }
