@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "bench_machine.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "emu/emu.h"
@@ -24,14 +25,27 @@ int vx_bench_on_machine(const struct emu_config *cfg, void (*fn)(void *arg), voi
 	return r == 0 ? 0 : -1;
 }
 
-int vx_bench_on_model(void (*fn)(void *arg), void *arg, struct emu_stats *stats, char *why,
-		      size_t whylen)
+static int on_default(bool intel, void (*fn)(void *arg), void *arg, struct emu_stats *stats,
+		      char *why, size_t whylen)
 {
 	struct emu_config cfg;
 
 	emu_config_default(&cfg);
+	if (intel)
+		cfg.vendor = EMU_VENDOR_INTEL;
 	/* A benchmark runs as long as it was sized to, not to a cycle budget. */
 	cfg.max_cycles = 0;
 	cfg.max_host_ms = 0;
 	return vx_bench_on_machine(&cfg, fn, arg, stats, why, whylen);
+}
+
+int vx_bench_on_model(void (*fn)(void *arg), void *arg, struct emu_stats *stats, char *why,
+		      size_t whylen)
+{
+	return on_default(false, fn, arg, stats, why, whylen);
+}
+
+int vx_bench_on_intel_model(void (*fn)(void *arg), void *arg, char *why, size_t whylen)
+{
+	return on_default(true, fn, arg, NULL, why, whylen);
 }

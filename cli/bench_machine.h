@@ -22,5 +22,7 @@ int vx_bench_on_machine(const struct emu_config *cfg, void (*fn)(void *arg), voi
 /* vx_bench_on_machine on the default machine with no cycle limit. */
 int vx_bench_on_model(void (*fn)(void *arg), void *arg, struct emu_stats *stats, char *why,
 		      size_t whylen);
+/* The same on an Intel one (VMX). */
+int vx_bench_on_intel_model(void (*fn)(void *arg), void *arg, char *why, size_t whylen);
 
 #endif

@@ -52,17 +52,12 @@ static void tsc_on_model(void *p)
 static void one_path(bool fastpath, struct vx_bench_tsc_path *out)
 {
 	struct tsc_run a;
-	struct emu_config cfg;
 	char why[sizeof(out->why)];
 
 	memset(&a, 0, sizeof(a));
 	memset(out, 0, sizeof(*out));
 	a.fastpath = fastpath;
-	emu_config_default(&cfg);
-	cfg.vendor = EMU_VENDOR_INTEL;
-	cfg.max_cycles = 0;
-	cfg.max_host_ms = 0;
-	if (vx_bench_on_machine(&cfg, tsc_on_model, &a, NULL, why, sizeof(why)) != 0) {
+	if (vx_bench_on_intel_model(tsc_on_model, &a, why, sizeof(why)) != 0) {
 		snprintf(out->why, sizeof(out->why), "%s", a.why[0] ? a.why : why);
 		return;
 	}

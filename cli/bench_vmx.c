@@ -63,18 +63,12 @@ static void vmx_on_model(void *p)
 void vx_bench_model_vmx_roundtrips(double seconds, struct vx_bench_vmx *out)
 {
 	struct vmx_run a;
-	struct emu_config cfg;
 	char why[sizeof(out->rate.why)];
 
 	memset(&a, 0, sizeof(a));
 	memset(out, 0, sizeof(*out));
 	a.seconds = seconds;
-	emu_config_default(&cfg);
-	cfg.vendor = EMU_VENDOR_INTEL;
-	/* A benchmark runs as long as it was sized to, not to a cycle budget. */
-	cfg.max_cycles = 0;
-	cfg.max_host_ms = 0;
-	if (vx_bench_on_machine(&cfg, vmx_on_model, &a, NULL, why, sizeof(why)) != 0) {
+	if (vx_bench_on_intel_model(vmx_on_model, &a, why, sizeof(why)) != 0) {
 		snprintf(out->rate.why, sizeof(out->rate.why), "%s", a.why[0] ? a.why : why);
 		return;
 	}

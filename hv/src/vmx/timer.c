@@ -17,7 +17,8 @@ void vmx_set_timer(struct hv_vcpu *vcpu, uint64_t deadline)
 	uint64_t now, ticks;
 	bool on = deadline != 0;
 
-	if (!v->has_timer)
+	/* Before every entry: nothing to touch while the timer stays off. */
+	if (!v->has_timer || (!on && !v->timer_on))
 		return;
 	vmx_load(vcpu);
 	if (on != v->timer_on) {
